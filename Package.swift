@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "promptgate",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "promptgate", targets: ["promptgate"]),
+    .executable(name: "promptgate-bench", targets: ["promptgate-bench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "Clibgit2",
+      pkgConfig: "libgit2",
+      providers: [.apt(["libgit2-dev"])]
+    ),
+    .target(name: "Git", dependencies: ["Clibgit2"]),
+    .target(
+      name: "PromptgateCore",
+      dependencies: ["Git", .product(name: "Yams", package: "Yams")]
+    ),
+    .executableTarget(
+      name: "promptgate",
+      dependencies: [
+        "PromptgateCore", "Git",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "promptgate-bench",
+      path: "Benchmarks"
+    ),
+    .testTarget(name: "GitTests", dependencies: ["Git"]),
+    .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git"]),
+    .testTarget(name: "PromptgateCLITests", dependencies: ["promptgate", "Git"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

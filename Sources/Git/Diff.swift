@@ -1,0 +1,154 @@
+import Clibgit2
+
+/// One changed path between two trees, as `git diff --raw -M` sees it.
+public struct TreeChange: Hashable, Sendable {
+  public enum Status: String, Sendable, Codable {
+    case added, deleted, modified, renamed, copied, typechange
+  }
+
+  public let status: Status
+  /// The path before the change; the same as `newPath` unless renamed or copied.
+  public let oldPath: String
+  public let newPath: String
+  /// The object before the change; nil when added.
+  public let oldID: ObjectID?
+  /// The object after the change; nil when deleted.
+  public let newID: ObjectID?
+  public let oldMode: FileMode
+  public let newMode: FileMode
+  /// Rename or copy similarity, 0 to 100.
+  public let similarity: Int
+}
+
+/// How a tree-to-tree diff looks for renames, as git's `-M[<n>]`.
+public struct RenameDetection: Sendable {
+  /// Minimum similarity for a rename, in percent (git's default is 50).
+  public var threshold: Int
+  /// Above this many added × deleted candidates only exact renames are looked for
+  /// (git's `diff.renameLimit`, 1000 by default).
+  public var limit: Int
+
+  public init(threshold: Int = 50, limit: Int = 1000) {
+    self.threshold = threshold
+    self.limit = limit
+  }
+
+  public static let gitDefault = RenameDetection()
+}
+
+/// Added and removed line counts of one file, as `git diff --numstat` counts them.
+public struct LineStats: Hashable, Sendable {
+  public var additions: Int
+  public var deletions: Int
+
+  public init(additions: Int, deletions: Int) {
+    self.additions = additions
+    self.deletions = deletions
+  }
+}
+
+extension Repository {
+  /// The changes from tree `old` to tree `new` (nil for the empty tree), recursing into folders,
+  /// with type changes reported as such and renames found as `git diff -M` finds them.
+  ///
+  /// Cost grows with the change, not with the trees: libgit2 skips identical subtrees by id.
+  public func diffTrees(
+    _ old: ObjectID?, _ new: ObjectID?, renames: RenameDetection? = .gitDefault
+  ) throws(GitError) -> [TreeChange] {
+    let oldTree = try old.map { id throws(GitError) in try lookupTree(id) }
+    defer { git_tree_free(oldTree) }
+    let newTree = try new.map { id throws(GitError) in try lookupTree(id) }
+    defer { git_tree_free(newTree) }
+
+    var options = git_diff_options()
+    try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+    // Blob content is not read here: binary detection and line counts come per file, on demand.
+    options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_SKIP_BINARY_CHECK.rawValue
+
+    var diff: OpaquePointer?
+    try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
+    defer { git_diff_free(diff) }
+
+    if let renames {
+      var find = git_diff_find_options()
+      try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
+      find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+      find.rename_threshold = UInt16(clamping: renames.threshold)
+      find.rename_limit = renames.limit
+      try check(git_diff_find_similar(diff, &find))
+    }
+
+    let count = git_diff_num_deltas(diff)
+    var changes: [TreeChange] = []
+    changes.reserveCapacity(count)
+    for index in 0..<count {
+      guard let delta = git_diff_get_delta(diff, index)?.pointee,
+        let status = TreeChange.Status(delta.status)
+      else { continue }
+      let oldFile = delta.old_file
+      let newFile = delta.new_file
+      changes.append(
+        TreeChange(
+          status: status,
+          oldPath: String(cString: oldFile.path),
+          newPath: String(cString: newFile.path),
+          oldID: status == .added ? nil : ObjectID(oldFile.id),
+          newID: status == .deleted ? nil : ObjectID(newFile.id),
+          oldMode: FileMode(raw: UInt32(oldFile.mode)),
+          newMode: FileMode(raw: UInt32(newFile.mode)),
+          similarity: Int(delta.similarity)))
+    }
+    return changes
+  }
+
+  /// Line counts between two texts, as `git diff --numstat` counts them (Myers diff, no
+  /// context needed). Either side may be empty for an added or deleted file.
+  public func lineStats(old: [UInt8], new: [UInt8]) throws(GitError) -> LineStats {
+    ensureLibgit2()
+    if old.isEmpty || new.isEmpty {
+      return LineStats(additions: Self.lineCount(new), deletions: Self.lineCount(old))
+    }
+    var options = git_diff_options()
+    try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+    options.context_lines = 0
+    options.flags = GIT_DIFF_FORCE_TEXT.rawValue
+
+    var patch: OpaquePointer?
+    let result = old.withUnsafeBytes { oldBytes in
+      new.withUnsafeBytes { newBytes in
+        git_patch_from_buffers(
+          &patch, oldBytes.baseAddress, oldBytes.count, nil, newBytes.baseAddress, newBytes.count,
+          nil, &options)
+      }
+    }
+    try check(result)
+    defer { git_patch_free(patch) }
+    var context = 0
+    var additions = 0
+    var deletions = 0
+    try check(git_patch_line_stats(&context, &additions, &deletions, patch))
+    return LineStats(additions: additions, deletions: deletions)
+  }
+
+  /// Lines in `content`, counting a last line without a newline.
+  static func lineCount(_ content: [UInt8]) -> Int {
+    var count = 0
+    for byte in content where byte == UInt8(ascii: "\n") { count += 1 }
+    if let last = content.last, last != UInt8(ascii: "\n") { count += 1 }
+    return count
+  }
+}
+
+extension TreeChange.Status {
+  init?(_ delta: git_delta_t) {
+    switch delta {
+    case GIT_DELTA_ADDED: self = .added
+    case GIT_DELTA_DELETED: self = .deleted
+    case GIT_DELTA_MODIFIED: self = .modified
+    case GIT_DELTA_RENAMED: self = .renamed
+    case GIT_DELTA_COPIED: self = .copied
+    case GIT_DELTA_TYPECHANGE: self = .typechange
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import Clibgit2
+
+/// An open git repository: a work tree's, a bare one, or a linked worktree's.
+///
+/// The one owner of its `git_repository` handle, freed in `deinit`. Not `Sendable`: libgit2
+/// handles stay on the task that opened them.
+public final class Repository {
+  let pointer: OpaquePointer
+
+  private init(pointer: OpaquePointer) {
+    self.pointer = pointer
+  }
+
+  deinit {
+    git_repository_free(pointer)
+  }
+
+  /// Opens the repository that contains `path`, searching upward as git does.
+  ///
+  /// Finds a work tree's `.git`, a bare repository, or a linked worktree's `.git` file.
+  /// libgit2 refuses a repository owned by another user (`GitError.Code.owner`) unless
+  /// `safe.directory` allows it.
+  public static func open(at path: String) throws(GitError) -> Repository {
+    ensureLibgit2()
+    var handle: OpaquePointer?
+    try check(git_repository_open_ext(&handle, path, 0, nil))
+    return Repository(pointer: handle!)
+  }
+
+  /// Creates a new repository at `path` (a work tree's `.git`, or bare).
+  public static func create(at path: String, bare: Bool = false) throws(GitError) -> Repository {
+    ensureLibgit2()
+    var handle: OpaquePointer?
+    try check(git_repository_init(&handle, path, bare ? 1 : 0))
+    return Repository(pointer: handle!)
+  }
+
+  /// The git directory: `.git/` of a work tree, the repository itself when bare, or a linked
+  /// worktree's own folder under the main repository's `worktrees/`.
+  public var gitDirectory: String {
+    String(cString: git_repository_path(pointer))
+  }
+
+  /// The directory shared by every worktree of the repository (where refs and objects live).
+  public var commonDirectory: String {
+    String(cString: git_repository_commondir(pointer))
+  }
+
+  /// The work tree's root, nil for a bare repository.
+  public var workingDirectory: String? {
+    git_repository_workdir(pointer).map { String(cString: $0) }
+  }
+
+  public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+  /// True for a shallow clone: some commits' parents were not fetched.
+  public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+  /// True when the repository has no commits yet.
+  public var isEmpty: Bool { git_repository_is_empty(pointer) == 1 }
+}

@@ -1,0 +1,169 @@
+import Git
+
+/// What changed between two releases: every file, classified, with its semantic changes.
+public struct ReleaseDiff: Sendable, Codable {
+  /// A commit and the tree that is its content.
+  public struct Point: Sendable, Codable, Hashable {
+    public let commit: String
+    public let tree: String
+  }
+
+  public let base: Point
+  public let head: Point
+  public let files: [FileChange]
+  /// Problems that did not stop the diff (an unreadable runbook, say).
+  public let warnings: [String]
+}
+
+/// One changed file between two releases.
+public struct FileChange: Sendable, Codable, Hashable {
+  public enum Status: String, Sendable, Codable {
+    case added, modified, deleted, renamed, typechange
+  }
+
+  public let path: String
+  /// The path before a rename; nil otherwise.
+  public let oldPath: String?
+  public let status: Status
+  public let kind: FileKind
+  public let additions: Int
+  public let deletions: Int
+  /// True when either side is binary: a NUL byte in its first 8000 bytes, as git decides, or
+  /// content that is not UTF-8. Binary files have no line counts and no semantic changes.
+  public let binary: Bool
+  /// The git modes before and after ("100644", "100755", "120000", "160000"); nil where absent.
+  public let oldMode: String?
+  public let newMode: String?
+  /// Rename similarity in percent; nil unless renamed.
+  public let similarity: Int?
+  public let changes: [SemanticChange]
+  public let notes: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case path, oldPath = "old_path", status, kind, additions, deletions, binary
+    case oldMode = "old_mode", newMode = "new_mode", similarity, changes, notes
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(path, forKey: .path)
+    try container.encode(oldPath, forKey: .oldPath)
+    try container.encode(status, forKey: .status)
+    try container.encode(kind, forKey: .kind)
+    try container.encode(additions, forKey: .additions)
+    try container.encode(deletions, forKey: .deletions)
+    try container.encode(binary, forKey: .binary)
+    try container.encode(oldMode, forKey: .oldMode)
+    try container.encode(newMode, forKey: .newMode)
+    try container.encode(similarity, forKey: .similarity)
+    try container.encode(changes, forKey: .changes)
+    try container.encode(notes, forKey: .notes)
+  }
+}
+
+extension ReleaseDiff {
+  /// Diffs `head` against `base`, classifying paths by the base's runbook (the head's when the
+  /// base has none), as `check` will judge them.
+  public static func between(_ base: Commit, _ head: Commit, in repository: Repository)
+    throws(PromptgateError)
+    -> ReleaseDiff
+  {
+    var warnings: [String] = []
+    let classifier = PathClassifier.forRelease(base: base, head: head, in: repository, warnings: &warnings)
+    let treeChanges: [TreeChange]
+    do {
+      treeChanges = try repository.diffTrees(base.tree, head.tree)
+    } catch {
+      throw RepositoryAccess.readFailure(
+        error, reading: "the trees of \(base.id.short()) and \(head.id.short())")
+    }
+    var files: [FileChange] = []
+    files.reserveCapacity(treeChanges.count)
+    for change in treeChanges {
+      do {
+        files.append(try FileChange(change, classifier: classifier, repository: repository))
+      } catch {
+        throw RepositoryAccess.readFailure(error, reading: "'\(change.newPath)'")
+      }
+    }
+    return ReleaseDiff(
+      base: Point(commit: base.id.hex, tree: base.tree.hex),
+      head: Point(commit: head.id.hex, tree: head.tree.hex),
+      files: files, warnings: warnings)
+  }
+}
+
+extension FileChange {
+  init(_ change: TreeChange, classifier: PathClassifier, repository: Repository) throws(GitError) {
+    let status: Status =
+      switch change.status {
+      case .added: .added
+      case .deleted: .deleted
+      case .renamed: .renamed
+      case .typechange: .typechange
+      case .modified, .copied: .modified
+      }
+    path = change.newPath
+    oldPath = change.status == .renamed ? change.oldPath : nil
+    self.status = status
+    kind = classifier.kind(of: change.newPath)
+    oldMode = change.oldID == nil ? nil : change.oldMode.octal
+    newMode = change.newID == nil ? nil : change.newMode.octal
+    similarity = change.status == .renamed ? change.similarity : nil
+
+    var notes: [String] = []
+    let isSubmodule = change.oldMode == .commit || change.newMode == .commit
+    if isSubmodule {
+      // git counts a submodule move as one line out, one line in ("Subproject commit <id>").
+      notes.append("submodule: not read")
+      additions = change.newMode == .commit ? 1 : 0
+      deletions = change.oldMode == .commit ? 1 : 0
+      binary = false
+      changes = []
+      self.notes = notes
+      return
+    }
+    if change.oldMode == .link || change.newMode == .link { notes.append("symlink") }
+
+    let old = try Self.content(change.oldID, mode: change.oldMode, repository: repository)
+    let new = try Self.content(change.newID, mode: change.newMode, repository: repository)
+    binary = Self.isBinary(old) || Self.isBinary(new)
+    if binary || change.oldID == change.newID {
+      additions = 0
+      deletions = 0
+      changes = []
+      self.notes = notes
+      return
+    }
+    let stats = try repository.lineStats(old: old ?? [], new: new ?? [])
+    additions = stats.additions
+    deletions = stats.deletions
+
+    var semantics = FileSemantics()
+    if let old, let new, change.oldMode != .link, change.newMode != .link {
+      let oldText = String(decoding: old, as: UTF8.self)
+      let newText = String(decoding: new, as: UTF8.self)
+      switch kind {
+      case .prompt: semantics = .prompt(path: path, old: oldText, new: newText)
+      case .policy: semantics = .policy(path: path, old: oldText, new: newText)
+      case .other: break
+      }
+    }
+    changes = semantics.changes
+    self.notes = notes + semantics.notes
+  }
+
+  private static func content(_ id: ObjectID?, mode: FileMode, repository: Repository) throws(GitError)
+    -> [UInt8]?
+  {
+    guard let id, mode.isBlob else { return nil }
+    return try repository.blob(id)
+  }
+
+  /// git's rule (a NUL byte in the first 8000 bytes), and anything that is not UTF-8.
+  static func isBinary(_ content: [UInt8]?) -> Bool {
+    guard let content else { return false }
+    if content.prefix(8000).contains(0) { return true }
+    return String(validating: content, as: UTF8.self) == nil
+  }
+}

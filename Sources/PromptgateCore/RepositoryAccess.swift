@@ -1,0 +1,71 @@
+import Git
+
+/// Opens repositories and resolves revisions, turning libgit2's errors into messages that say
+/// what to do.
+public enum RepositoryAccess {
+  /// Opens the repository containing `path` (a work tree, a bare repository or a worktree).
+  public static func open(at path: String) throws(PromptgateError) -> Repository {
+    do {
+      return try Repository.open(at: path)
+    } catch {
+      switch error.code {
+      case .notFound:
+        throw .input(
+          "not a git repository (nor any parent folder): \(path); run promptgate inside one or pass -C <path>"
+        )
+      case .owner:
+        let owned = quotedPath(in: error.message) ?? path
+        throw .input(
+          "the repository at \(owned) belongs to another user, so git refuses to open it; if you trust it, "
+            + "run: git config --global --add safe.directory \(trimmingSlash(owned))")
+      default:
+        throw .input("cannot open a git repository at \(path): \(error.message)")
+      }
+    }
+  }
+
+  /// Resolves a revision as git does (`v1.2`, `main~3`, `HEAD^`, an id, `refs/...`) to a commit.
+  public static func commit(_ revision: String, in repository: Repository) throws(PromptgateError) -> Commit {
+    do {
+      return try repository.resolveCommit(revision)
+    } catch {
+      switch error.code {
+      case .notFound, .invalidSpec, .unbornBranch:
+        if repository.isShallow {
+          throw .input(
+            "unknown revision '\(revision)' in this shallow clone: its history was not fetched; "
+              + "run: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)")
+        }
+        if repository.isEmpty {
+          throw .input("unknown revision '\(revision)': the repository has no commits yet")
+        }
+        throw .input(
+          "unknown revision '\(revision)': no branch, tag or commit by that name; "
+            + "check the spelling, or fetch it (git fetch origin \(revision))")
+      case .ambiguous:
+        throw .input("revision '\(revision)' is ambiguous: give more digits of the id")
+      case .peel:
+        throw .input("revision '\(revision)' does not name a commit; give a commit, branch or tag")
+      default:
+        throw .input("cannot resolve revision '\(revision)': \(error.message)")
+      }
+    }
+  }
+
+  /// Wraps a libgit2 failure while reading an object that should be there (a corrupt or partial
+  /// repository).
+  public static func readFailure(_ error: GitError, reading what: String) -> PromptgateError {
+    .input("cannot read \(what) from the repository: \(error.message); run git fsck to check it")
+  }
+
+  private static func quotedPath(in message: String) -> String? {
+    guard let start = message.firstIndex(of: "'"),
+      let end = message[message.index(after: start)...].firstIndex(of: "'")
+    else { return nil }
+    return String(message[message.index(after: start)..<end])
+  }
+
+  private static func trimmingSlash(_ path: String) -> String {
+    path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+  }
+}

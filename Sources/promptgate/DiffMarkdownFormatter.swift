@@ -1,0 +1,47 @@
+import PromptgateCore
+
+/// `diff --format markdown`: a table of files and a section per file with semantic changes, for
+/// pull-request comments and job summaries.
+struct DiffMarkdownFormatter {
+  func format(_ diff: ReleaseDiff, base: String, head: String) -> String {
+    var out = "## promptgate diff `\(cell(base))` → `\(cell(head))`\n\n"
+    out += "Base `\(diff.base.commit.prefix(7))`, head `\(diff.head.commit.prefix(7))`: "
+    out += "\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed.\n"
+    for warning in diff.warnings {
+      out += "\n> **Warning:** \(warning)\n"
+    }
+    guard !diff.files.isEmpty else { return out }
+    out += "\n| Status | File | Kind | Lines |\n| --- | --- | --- | --- |\n"
+    for file in diff.files {
+      let name = file.oldPath.map { "`\(cell($0))` → `\(cell(file.path))`" } ?? "`\(cell(file.path))`"
+      let lines = file.binary ? "binary" : "+\(file.additions) −\(file.deletions)"
+      out += "| \(file.status.rawValue) | \(name) | \(file.kind.rawValue) | \(lines) |\n"
+    }
+    for file in diff.files where !file.changes.isEmpty || !file.notes.isEmpty {
+      out += "\n### `\(file.path)`\n\n"
+      for change in file.changes {
+        out += "- " + describe(change) + "\n"
+      }
+      for note in file.notes {
+        out += "- _\(note)_\n"
+      }
+    }
+    return out
+  }
+
+  private func describe(_ change: SemanticChange) -> String {
+    let path = "`\(cell(change.path))`"
+    switch (change.kind, change.change) {
+    case (.variable, .added): return "variable `{{ \(change.path) }}` added"
+    case (.variable, .removed): return "variable `{{ \(change.path) }}` removed"
+    case (_, .added): return "\(path) added: `\(cell(change.new ?? ""))`"
+    case (_, .removed): return "\(path) removed (was `\(cell(change.old ?? ""))`)"
+    default: return "\(path): `\(cell(change.old ?? ""))` → `\(cell(change.new ?? ""))`"
+    }
+  }
+
+  /// Text safe inside a table cell and inline code: no pipes or backticks breaking the layout.
+  private func cell(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
+  }
+}

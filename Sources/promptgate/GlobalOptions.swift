@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Git
+import PromptgateCore
+
+/// Options every subcommand takes (SPEC §6).
+struct GlobalOptions: ParsableArguments {
+  @Option(name: .customShort("C"), help: ArgumentHelp("Run in this repository.", valueName: "path"))
+  var repository: String = "."
+
+  @Flag(help: "Never colour the output (NO_COLOR does the same).")
+  var noColor = false
+
+  @Flag(name: [.customLong("quiet"), .customShort("q")], help: "Print only results and errors.")
+  var quiet = false
+
+  /// Opens the repository named by -C, or the one around the working directory.
+  func openRepository() throws(PromptgateError) -> Repository {
+    try RepositoryAccess.open(at: repository)
+  }
+
+  /// The terminal style for stdout: colour only on a terminal, never with --no-color or NO_COLOR.
+  var style: Style {
+    Style(color: !noColor && Style.environmentAllowsColor && isatty(STDOUT_FILENO) == 1)
+  }
+
+  /// Moves global options written before the subcommand (`promptgate -C repo diff a b`, as git
+  /// users type) to after it, where ArgumentParser looks for them.
+  static func movingLeadingOptions(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var rest = arguments[...]
+    while let first = rest.first {
+      if first == "-C", rest.count >= 2 {
+        leading += rest.prefix(2)
+        rest = rest.dropFirst(2)
+      } else if first.hasPrefix("-C"), first.count > 2 {
+        leading.append(first)
+        rest = rest.dropFirst()
+      } else if ["--no-color", "--quiet", "-q"].contains(first) {
+        leading.append(first)
+        rest = rest.dropFirst()
+      } else {
+        break
+      }
+    }
+    guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
+    return [subcommand] + leading + rest.dropFirst()
+  }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Where messages go: results to stdout, everything else to stderr (SPEC §6).
+enum Output {
+  static func error(_ message: String) {
+    FileHandle.standardError.write(Data("promptgate: error: \(message)\n".utf8))
+  }
+
+  static func warning(_ message: String) {
+    FileHandle.standardError.write(Data("promptgate: warning: \(message)\n".utf8))
+  }
+
+  /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.
+  static func json(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+}
+
+/// ANSI styling, or none: decided once per run from the terminal, --no-color and NO_COLOR.
+struct Style {
+  let color: Bool
+
+  /// NO_COLOR (no-color.org) set to anything non-empty, or TERM=dumb, turns colour off.
+  static var environmentAllowsColor: Bool {
+    let environment = ProcessInfo.processInfo.environment
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+    return environment["TERM"] != "dumb"
+  }
+
+  func bold(_ text: String) -> String { wrap(text, "1") }
+  func dim(_ text: String) -> String { wrap(text, "2") }
+  func red(_ text: String) -> String { wrap(text, "31") }
+  func green(_ text: String) -> String { wrap(text, "32") }
+  func yellow(_ text: String) -> String { wrap(text, "33") }
+  func cyan(_ text: String) -> String { wrap(text, "36") }
+
+  private func wrap(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}
