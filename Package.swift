@@ -34,9 +34,10 @@ let package = Package(
       name: "promptgate-bench",
       path: "Benchmarks"
     ),
-    .testTarget(name: "GitTests", dependencies: ["Git"]),
-    .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git"]),
-    .testTarget(name: "PromptgateCLITests", dependencies: ["promptgate", "Git"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+    .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"]),
+    .testTarget(name: "PromptgateCLITests", dependencies: ["promptgate", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

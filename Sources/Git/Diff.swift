@@ -1,5 +1,9 @@
 import Clibgit2
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One changed path between two trees, as `git diff --raw -M` sees it.
 public struct TreeChange: Hashable, Sendable {
   public enum Status: String, Sendable, Codable {
@@ -60,24 +64,60 @@ extension Repository {
     let newTree = try new.map { id throws(GitError) in try lookupTree(id) }
     defer { git_tree_free(newTree) }
 
+    let diff = try makeDiff(oldTree, newTree, onlyPaths: nil)
+    defer { git_diff_free(diff) }
+    let plain = Self.changes(in: diff)
+    guard let renames, plain.contains(where: { $0.status == .added || $0.status == .deleted }) else {
+      return plain
+    }
+    guard plain.contains(where: { $0.status == .typechange }) else {
+      try findRenames(in: diff, renames)
+      return Self.changes(in: diff)
+    }
+    // libgit2 also pairs type changes (file <-> symlink <-> submodule) as rename sources and
+    // targets; git never does. Look for renames among the added and deleted paths alone.
+    let candidates = plain.filter { $0.status == .added || $0.status == .deleted }
+    let narrowed = try makeDiff(oldTree, newTree, onlyPaths: candidates.map(\.newPath))
+    defer { git_diff_free(narrowed) }
+    try findRenames(in: narrowed, renames)
+    let kept = plain.filter { $0.status != .added && $0.status != .deleted }
+    return (kept + Self.changes(in: narrowed)).sorted {
+      $0.newPath.utf8.lexicographicallyPrecedes($1.newPath.utf8)
+    }
+  }
+
+  /// A tree-to-tree diff with type changes, restricted to exactly `onlyPaths` when given.
+  private func makeDiff(_ oldTree: OpaquePointer?, _ newTree: OpaquePointer?, onlyPaths: [String]?)
+    throws(GitError) -> OpaquePointer
+  {
     var options = git_diff_options()
     try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
     // Blob content is not read here: binary detection and line counts come per file, on demand.
     options.flags = GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_SKIP_BINARY_CHECK.rawValue
-
+    var cStrings: [UnsafeMutablePointer<CChar>?] = (onlyPaths ?? []).map { strdup($0) }
+    defer { cStrings.forEach { free($0) } }
     var diff: OpaquePointer?
-    try check(git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options))
-    defer { git_diff_free(diff) }
-
-    if let renames {
-      var find = git_diff_find_options()
-      try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
-      find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-      find.rename_threshold = UInt16(clamping: renames.threshold)
-      find.rename_limit = renames.limit
-      try check(git_diff_find_similar(diff, &find))
+    let result = cStrings.withUnsafeMutableBufferPointer { paths in
+      if onlyPaths != nil {
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        options.pathspec = git_strarray(strings: paths.baseAddress, count: paths.count)
+      }
+      return git_diff_tree_to_tree(&diff, pointer, oldTree, newTree, &options)
     }
+    try check(result)
+    return diff!
+  }
 
+  private func findRenames(in diff: OpaquePointer, _ renames: RenameDetection) throws(GitError) {
+    var find = git_diff_find_options()
+    try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
+    find.flags = GIT_DIFF_FIND_RENAMES.rawValue
+    find.rename_threshold = UInt16(clamping: renames.threshold)
+    find.rename_limit = renames.limit
+    try check(git_diff_find_similar(diff, &find))
+  }
+
+  private static func changes(in diff: OpaquePointer) -> [TreeChange] {
     let count = git_diff_num_deltas(diff)
     var changes: [TreeChange] = []
     changes.reserveCapacity(count)

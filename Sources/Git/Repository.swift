@@ -23,8 +23,30 @@ public final class Repository {
   public static func open(at path: String) throws(GitError) -> Repository {
     ensureLibgit2()
     var handle: OpaquePointer?
-    try check(git_repository_open_ext(&handle, path, 0, nil))
+    do {
+      try check(git_repository_open_ext(&handle, path, 0, nil))
+    } catch  where error.code == .notFound && error.message.contains("safe.directory") {
+      // libgit2 1.5 reports the ownership refusal as a missing `safe.directory` setting when
+      // none is configured at all; it is the same refusal as GIT_EOWNER.
+      let root = discover(from: path) ?? path
+      throw GitError(
+        code: GIT_EOWNER.rawValue, errorClass: error.errorClass,
+        message: "repository path '\(root)' is not owned by current user")
+    }
     return Repository(pointer: handle!)
+  }
+
+  /// The folder git would open for `path` (a work tree's root, or a bare repository), found
+  /// without opening it; nil when there is none.
+  static func discover(from path: String) -> String? {
+    var buffer = git_buf()
+    defer { git_buf_dispose(&buffer) }
+    guard git_repository_discover(&buffer, path, 0, nil) == 0, let pointer = buffer.ptr else {
+      git_error_clear()
+      return nil
+    }
+    let found = String(cString: pointer)
+    return found.hasSuffix("/.git/") ? String(found.dropLast(5)) : found
   }
 
   /// Creates a new repository at `path` (a work tree's `.git`, or bare).

@@ -1,0 +1,78 @@
+import Foundation
+import Git
+import TestSupport
+import Testing
+
+@Suite struct DiffTests {
+  /// git's `--name-status -M` line for a change: "M\tpath", "R100\told\tnew".
+  private func nameStatus(_ change: TreeChange) -> String {
+    switch change.status {
+    case .added: "A\t\(change.newPath)"
+    case .deleted: "D\t\(change.oldPath)"
+    case .modified: "M\t\(change.newPath)"
+    case .typechange: "T\t\(change.newPath)"
+    case .renamed: "R\(String(format: "%03d", change.similarity))\t\(change.oldPath)\t\(change.newPath)"
+    case .copied: "C\(change.similarity)\t\(change.oldPath)\t\(change.newPath)"
+    }
+  }
+
+  @Test func treeDiffMatchesGitOnEveryKindOfChange() throws {
+    let scratch = try ScratchRepository()
+    try scratch.write("prompts/keep.md", "same\n")
+    try scratch.write("prompts/old-name.md", (1...40).map { "line \($0)" }.joined(separator: "\n") + "\n")
+    try scratch.write("prompts/gone.md", "bye\n")
+    try scratch.write("policies/run.sh", "echo hi\n")
+    try scratch.write("policies/edit.yaml", "a: 1\n")
+    try scratch.write("link-target.md", "target\n")
+    try scratch.write("becomes-link.md", "file\n")
+    let base = try scratch.commit("base")
+
+    try scratch.git("mv", "prompts/old-name.md", "prompts/new-name.md")
+    try scratch.write(
+      "prompts/new-name.md", (1...40).map { "line \($0)" }.joined(separator: "\n") + "\nmore\n")
+    try scratch.remove("prompts/gone.md")
+    try run("/bin/chmod", ["+x", "\(scratch.path)/policies/run.sh"])
+    try scratch.write("policies/edit.yaml", "a: 2\n")
+    try scratch.write("assets/logo.png", Data([0x89, 0x50, 0x4E, 0x47, 0, 1, 2, 3]))
+    try scratch.write("latin1.txt", Data([0x63, 0x61, 0x66, 0xE9, 0x0A]))
+    try scratch.remove("becomes-link.md")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(scratch.path)/becomes-link.md", withDestinationPath: "link-target.md")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(scratch.path)/new-link", withDestinationPath: "prompts")
+    let head = try scratch.commit("head")
+
+    let repository = try Repository.open(at: scratch.path)
+    let changes = try repository.diffTrees(
+      try repository.resolveCommit(base).tree, try repository.resolveCommit(head).tree)
+    let oracle = try scratch.git("diff", "--name-status", "-M", base, head).split(separator: "\n").map(
+      String.init)
+    #expect(changes.map(nameStatus) == oracle)
+    #expect(changes.contains { $0.status == .typechange && $0.newMode == .link })
+    #expect(
+      changes.contains { $0.newPath == "policies/run.sh" && $0.oldMode == .blob && $0.newMode == .executable }
+    )
+  }
+
+  @Test func lineStatsMatchGitNumstat() throws {
+    let repository = try Repository.open(at: Libgit2Fixtures.path("testrepo.git"))
+    let cases: [(String, String, LineStats)] = [
+      ("a\nb\nc\n", "a\nB\nc\nd\n", LineStats(additions: 2, deletions: 1)),
+      ("", "one\ntwo", LineStats(additions: 2, deletions: 0)),
+      ("x\ny\n", "", LineStats(additions: 0, deletions: 2)),
+      ("no newline", "no newline\n", LineStats(additions: 1, deletions: 1)),
+      ("same\n", "same\n", LineStats(additions: 0, deletions: 0)),
+    ]
+    for (old, new, expected) in cases {
+      #expect(try repository.lineStats(old: Array(old.utf8), new: Array(new.utf8)) == expected)
+    }
+  }
+
+  @Test func costGrowsWithTheChangeNotTheTree() throws {
+    // Diffing a commit against itself reads no subtree at all.
+    let repository = try Repository.open(at: Libgit2Fixtures.path("testrepo.git"))
+    let head = try repository.resolveCommit("HEAD")
+    #expect(try repository.diffTrees(head.tree, head.tree).isEmpty)
+    #expect(try repository.diffTrees(nil, head.tree).allSatisfy { $0.status == .added })
+  }
+}
