@@ -37,7 +37,8 @@ let package = Package(
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
     .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"]),
-    .testTarget(name: "PromptgateCLITests", dependencies: ["promptgate", "TestSupport"]),
+    .testTarget(
+      name: "PromptgateCLITests", dependencies: ["promptgate", "TestSupport"], exclude: ["Golden"]),
   ],
   swiftLanguageModes: [.v6]
 )

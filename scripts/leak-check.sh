@@ -10,10 +10,12 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export LSAN_OPTIONS=suppressions=$here/scripts/lsan.supp:print_suppressions=0
 
 echo "leak check: building with AddressSanitizer (.build-asan)"
-swift build "${flags[@]}" --build-tests >/dev/null
-echo "leak check: test suites under LeakSanitizer"
-swift test "${flags[@]}" --skip-build --filter 'GitTests|PromptgateCoreTests' >/dev/null 2>.build-asan/lsan-tests.log ||
-  { grep -A20 -E 'LeakSanitizer|ERROR' .build-asan/lsan-tests.log | head -60; exit 1; }
+swift build "${flags[@]}" --product promptgatePackageTests >/dev/null
+swift build "${flags[@]}" --product promptgate >/dev/null
+echo "leak check: every test suite under LeakSanitizer (the CLI tests run the sanitized promptgate)"
+log=.build-asan/lsan-tests.log
+swift test "${flags[@]}" --skip-build >"$log" 2>&1 ||
+  { grep -E -A24 'LeakSanitizer|ERROR|✘' "$log" | head -80; echo "leak check: failed, see $log"; exit 1; }
 echo "leak check: promptgate diff under LeakSanitizer"
 "$here/scripts/make-demo-repo.sh" .build-asan/demo-repo >/dev/null
 for format in text json markdown; do

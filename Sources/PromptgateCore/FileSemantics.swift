@@ -4,6 +4,11 @@ public struct FileSemantics: Sendable, Equatable {
   /// Why part of the file could not be compared (invalid YAML, too large, ...).
   public var notes: [String] = []
 
+  public init(changes: [SemanticChange] = [], notes: [String] = []) {
+    self.changes = changes
+    self.notes = notes
+  }
+
   /// Prompts: front-matter fields old → new, and template variables added or removed. A prompt
   /// written as a YAML or JSON document is compared key by key as fields.
   public static func prompt(path: String, old: String, new: String) -> FileSemantics {

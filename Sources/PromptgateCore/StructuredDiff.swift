@@ -8,8 +8,13 @@ public enum StructuredDiff {
   public static func changes(
     from old: StructuredValue?, to new: StructuredValue?, kind: SemanticChange.Kind
   ) -> [SemanticChange] {
+    // A missing document is an empty one of the other's shape, so adding front matter lists
+    // its fields rather than one opaque blob.
+    let empty = { (other: StructuredValue) in
+      StructuredValue(other.entries != nil ? .map([]) : .list([]), at: other.location)
+    }
     var changes: [SemanticChange] = []
-    compare(old, new, path: "", kind: kind, into: &changes)
+    compare(old ?? new.map(empty), new ?? old.map(empty), path: "", kind: kind, into: &changes)
     return changes
   }
 

@@ -131,21 +131,36 @@ extension SourceLocation {
 }
 
 /// Runs `body` on a thread with a 512 MiB stack and waits for it: libyaml and Yams recurse per
-/// nesting level, and a hostile document must not overflow the caller's stack.
-private func onLargeStack<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T {
-  let box = ResultBox<T>()
-  let done = DispatchSemaphore(value: 0)
-  let thread = Thread {
-    box.value = body()
-    done.signal()
+/// nesting level, and a hostile document must not overflow the caller's stack. The stack is
+/// reserved address space; only the pages a document touches are ever used.
+private func onLargeStack<T>(_ body: () -> T) -> T {
+  var result: T?
+  withoutActuallyEscaping(body) { body in
+    let job = StackJob { result = body() }
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setstacksize(&attributes, 512 << 20)
+    let context = Unmanaged.passRetained(job)
+    defer { context.release() }
+    var thread = pthread_t()
+    let started = pthread_create(
+      &thread, &attributes,
+      { raw in
+        Unmanaged<StackJob>.fromOpaque(raw!).takeUnretainedValue().work()
+        return nil
+      }, context.toOpaque())
+    if started == 0 {
+      pthread_join(thread, nil)
+    } else {
+      job.work()  // No thread to be had: parse here, with the caller's stack.
+    }
   }
-  thread.stackSize = 512 << 20
-  thread.start()
-  done.wait()
-  return box.value!
+  return result!
 }
 
-/// Carries a result from the parsing thread; the semaphore orders the write before the read.
-private final class ResultBox<T>: @unchecked Sendable {
-  var value: T?
+/// The work handed to the parsing thread; the caller joins the thread before reading results.
+private final class StackJob {
+  let work: () -> Void
+  init(_ work: @escaping () -> Void) { self.work = work }
 }

@@ -7,9 +7,8 @@ extension Promptgate {
     static let configuration = CommandConfiguration(
       abstract: "Show what changed between two releases: prompt fields, template variables, policy keys.",
       discussion: """
-        Every changed file is classified as prompt, policy or other by the runbook's paths
-        (the base's runbook; defaults prompts/** and policies/**). Renames are found as by
-        `git diff -M`.
+        Every changed file is classified as prompt, policy or other by the runbook's paths (the \
+        base's runbook; defaults prompts/** and policies/**). Renames are found as by git diff -M.
         """
     )
 
