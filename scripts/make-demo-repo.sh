@@ -78,7 +78,13 @@ cat > prompts/support/greeting.prompt.md <<'PROMPT'
 ---
 version: 1.0.0
 model: gpt-4o-mini
+temperature: 0.5
 ---
+You greet customers of Example Telecom when a chat opens.
+Keep it to two sentences, friendly and plain.
+Never promise refunds or discounts in a greeting.
+If the customer writes in Dutch, answer in Dutch.
+
 Hello {{ customer_name }}, how can I help you today?
 PROMPT
 
@@ -124,7 +130,13 @@ cat > prompts/support/welcome.prompt.md <<'PROMPT'
 ---
 version: 1.1.0
 model: gpt-4o
+temperature: 0.5
 ---
+You greet customers of Example Telecom when a chat opens.
+Keep it to two sentences, friendly and plain.
+Never promise refunds or discounts in a greeting.
+If the customer writes in Dutch, answer in Dutch.
+
 Hello, how can I help you today?
 PROMPT
 cat > policies/routing.json <<'JSON'

@@ -11,7 +11,7 @@ struct DiffTextFormatter {
     if diff.files.isEmpty {
       return out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n"
     }
-    let width = min(60, diff.files.map { label($0).count }.max() ?? 0)
+    let width = min(72, diff.files.map { label($0).count }.max() ?? 0)
     for kind in FileKind.allCases {
       let files = diff.files.filter { $0.kind == kind }
       guard !files.isEmpty else { continue }
