@@ -2,7 +2,7 @@
 SWIFT ?= swift
 FORMAT_PATHS = Sources Tests Benchmarks Package.swift
 
-.PHONY: all setup setup-tests build demo test lint leaks bench clean
+.PHONY: all setup setup-tests build demo test lint leaks bench clean gates
 
 all: build
 
@@ -38,3 +38,6 @@ bench: setup
 
 clean:
 	rm -rf .build demo-repo bench-repos
+
+gates:
+	@scripts/embed-gates.sh

@@ -12,7 +12,7 @@ public struct ReleaseDiff: Sendable, Codable {
   public let head: Point
   public let files: [FileChange]
   /// Problems that did not stop the diff (an unreadable runbook, say).
-  public let warnings: [String]
+  public internal(set) var warnings: [String]
 }
 
 /// One changed file between two releases.
@@ -36,12 +36,16 @@ public struct FileChange: Sendable, Codable, Hashable {
   public let newMode: String?
   /// Rename similarity in percent; nil unless renamed.
   public let similarity: Int?
+  /// The blob (or submodule commit) ids before and after; nil where absent.
+  public let oldID: String?
+  public let newID: String?
   public let changes: [SemanticChange]
   public let notes: [String]
 
   enum CodingKeys: String, CodingKey {
     case path, oldPath = "old_path", status, kind, additions, deletions, binary
-    case oldMode = "old_mode", newMode = "new_mode", similarity, changes, notes
+    case oldMode = "old_mode", newMode = "new_mode", similarity, oldID = "old_id", newID = "new_id", changes,
+      notes
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -56,6 +60,8 @@ public struct FileChange: Sendable, Codable, Hashable {
     try container.encode(oldMode, forKey: .oldMode)
     try container.encode(newMode, forKey: .newMode)
     try container.encode(similarity, forKey: .similarity)
+    try container.encode(oldID, forKey: .oldID)
+    try container.encode(newID, forKey: .newID)
     try container.encode(changes, forKey: .changes)
     try container.encode(notes, forKey: .notes)
   }
@@ -65,17 +71,25 @@ extension ReleaseDiff {
   /// Diffs `head` against `base`, classifying paths by the base's runbook (the head's when the
   /// base has none), as `check` will judge them.
   public static func between(_ base: Commit, _ head: Commit, in repository: Repository)
-    throws(PromptgateError)
-    -> ReleaseDiff
+    throws(PromptgateError) -> ReleaseDiff
   {
     var warnings: [String] = []
     let classifier = PathClassifier.forRelease(base: base, head: head, in: repository, warnings: &warnings)
+    var diff = try between(base, head, in: repository, classifier: classifier)
+    diff.warnings = warnings
+    return diff
+  }
+
+  /// Diffs `head` against `base` (every file added when there is no base) with `classifier`.
+  public static func between(
+    _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier
+  ) throws(PromptgateError) -> ReleaseDiff {
     let treeChanges: [TreeChange]
     do {
-      treeChanges = try repository.diffTrees(base.tree, head.tree)
+      treeChanges = try repository.diffTrees(base?.tree, head.tree)
     } catch {
       throw RepositoryAccess.readFailure(
-        error, reading: "the trees of \(base.id.short()) and \(head.id.short())")
+        error, reading: "the trees of the release \(head.id.short()) and its base")
     }
     var files: [FileChange] = []
     files.reserveCapacity(treeChanges.count)
@@ -86,10 +100,11 @@ extension ReleaseDiff {
         throw RepositoryAccess.readFailure(error, reading: "'\(change.newPath)'")
       }
     }
+    // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
     return ReleaseDiff(
-      base: Point(commit: base.id.hex, tree: base.tree.hex),
-      head: Point(commit: head.id.hex, tree: head.tree.hex),
-      files: files, warnings: warnings)
+      base: Point(
+        commit: base?.id.hex ?? "", tree: base?.tree.hex ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
+      head: Point(commit: head.id.hex, tree: head.tree.hex), files: files, warnings: [])
   }
 }
 
@@ -110,6 +125,8 @@ extension FileChange {
     oldMode = change.oldID == nil ? nil : change.oldMode.octal
     newMode = change.newID == nil ? nil : change.newMode.octal
     similarity = change.status == .renamed ? change.similarity : nil
+    oldID = change.oldID?.hex
+    newID = change.newID?.hex
 
     var notes: [String] = []
     let isSubmodule = change.oldMode == .commit || change.newMode == .commit

@@ -106,7 +106,11 @@ public struct DocumentError: Error, Sendable, Equatable, CustomStringConvertible
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
       let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-      self.init(message: "is not valid YAML: \(detail)", location: SourceLocation(mark))
+      if problem.contains("Maximum nesting level") {
+        self.init(message: "nests deeper than libyaml's limit of 1000 levels", location: SourceLocation(mark))
+      } else {
+        self.init(message: "is not valid YAML: \(detail)", location: SourceLocation(mark))
+      }
     case .duplicatedKeysInMapping(let duplicates, let context):
       self.init(
         message: "repeats the key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")); "

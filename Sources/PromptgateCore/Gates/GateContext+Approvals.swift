@@ -1,0 +1,116 @@
+/// The gates that count approvals: checkpoints, and governance changes.
+extension GateContext {
+  /// Every path the change touches, before and after renames.
+  var changedPaths: [String] {
+    files.flatMap { file in [file.path] + (file.oldPath.map { [$0] } ?? []) }
+  }
+
+  func checkpointsOutcome() -> GateOutcome {
+    guard let trusted else { return missingRunbook }
+    let checkpoints = trusted.governance?.checkpoints ?? []
+    guard !checkpoints.isEmpty else {
+      return .notApplicable("the trusted runbook declares no checkpoints")
+    }
+    var problems: [Diagnostic] = []
+    var notes: [Diagnostic] = []
+    var applied = 0
+    for checkpoint in checkpoints {
+      let globs = checkpoint.paths.map(Glob.init)
+      let touched =
+        globs.isEmpty ? changedPaths : changedPaths.filter { path in globs.contains { $0.matches(path) } }
+      guard !touched.isEmpty else {
+        notes.append(
+          Diagnostic(.note, "\(checkpoint.name): not needed, the change touches none of its paths"))
+        continue
+      }
+      if !checkpoint.environments.isEmpty {
+        guard let environment else {
+          notes.append(
+            Diagnostic(
+              .note,
+              "\(checkpoint.name): applies to \(checkpoint.environments.joined(separator: ", ")) only; "
+                + "check with --env to count it"))
+          continue
+        }
+        guard checkpoint.environments.contains(environment) else {
+          notes.append(Diagnostic(.note, "\(checkpoint.name): not needed in \(environment)"))
+          continue
+        }
+      }
+      applied += 1
+      let tally = approvals.tally(for: checkpoint, release: release, environment: environment, rules: trusted)
+      let needed = max(1, checkpoint.approvals)
+      let summary =
+        "\(checkpoint.name) needs \(needed) approval\(needed == 1 ? "" : "s") by \(checkpoint.role) "
+        + "and has \(tally.valid) (\(touched.count) changed path\(touched.count == 1 ? "" : "s"), e.g. \(touched[0]))"
+      let detail = tally.notes.isEmpty ? "" : ": " + tally.notes.joined(separator: "; ")
+      if tally.valid >= needed {
+        notes.append(Diagnostic(.note, summary))
+      } else {
+        problems.append(
+          Diagnostic(
+            .error, summary + detail,
+            file: Runbook.path, at: location(ofCheckpoint: checkpoint.name)))
+      }
+    }
+    if applied == 0 && problems.isEmpty {
+      return GateOutcome(status: .notApplicable, diagnostics: notes)
+    }
+    return .judging(problems, notes: notes)
+  }
+
+  func governanceOutcome(checkpoint name: String) -> GateOutcome {
+    guard let base else {
+      return .notApplicable("a first release has no earlier governance to change")
+    }
+    var changes: [String] = []
+    let governancePaths = changedPaths.filter { $0.hasPrefix(".promptgate/") }
+    changes += governancePaths.map { "\($0) changed" }
+    let before = baseRunbook?.document
+    let after = runbook?.document
+    for key in ["governance", "roles"] where before?[key] != after?[key] {
+      changes.append("the runbook's `\(key)` changed")
+    }
+    guard !changes.isEmpty else {
+      return .pass([
+        Diagnostic(.note, "no change to governance, roles or .promptgate/ since \(base.id.short())")
+      ])
+    }
+    guard let trusted, let checkpoint = trusted.governance?.checkpoints.first(where: { $0.name == name })
+    else {
+      return .fail([
+        Diagnostic(
+          .error,
+          "\(changes.joined(separator: "; ")), and the base's runbook has no `\(name)` checkpoint to approve "
+            + "governance changes; add one in a release of its own first, or release with --override",
+          file: Runbook.path)
+      ])
+    }
+    let tally = approvals.tally(for: checkpoint, release: release, environment: environment, rules: trusted)
+    let needed = max(1, checkpoint.approvals)
+    guard tally.valid >= needed else {
+      let detail = tally.notes.isEmpty ? "" : " (" + tally.notes.joined(separator: "; ") + ")"
+      return .fail([
+        Diagnostic(
+          .error,
+          "\(changes.joined(separator: "; ")): governance changes need \(needed) `\(name)` approval"
+            + "\(needed == 1 ? "" : "s") by \(checkpoint.role) under the base's rules, and have \(tally.valid)\(detail)",
+          file: governancePaths.first ?? Runbook.path,
+          at: governancePaths.isEmpty ? runbook?.location(of: "governance") : nil)
+      ])
+    }
+    return .pass([Diagnostic(.note, "\(changes.joined(separator: "; ")); approved by \(name)")])
+  }
+
+  func incidentOutcome() -> GateOutcome {
+    .notApplicable("no rollback is recorded for this repository, so no incident needs an answer")
+  }
+
+  private func location(ofCheckpoint name: String) -> SourceLocation? {
+    guard let runbook, let items = runbook.value(at: "governance.checkpoints")?.items else {
+      return runbook?.location(of: "governance.checkpoints")
+    }
+    return items.first { $0["name"]?.scalar?.text == name }?.location
+      ?? runbook.location(of: "governance.checkpoints")
+  }
+}

@@ -1,0 +1,56 @@
+import Git
+
+/// What every gate may look at: the release, its base, both runbooks and the change between.
+struct GateContext {
+  let repository: Repository
+  let release: Commit
+  let base: Commit?
+  let environment: String?
+  /// The release's own runbook: what the gates judge. Nil when the release has none.
+  let judged: Runbook.Loaded?
+  /// The base's runbook, when it has one.
+  let baseRunbook: Runbook?
+  /// The rules that judge: the base's runbook, or the release's own for a first release.
+  let trusted: Runbook?
+  /// Every file that changed from the base (all files, as added, when there is no base).
+  let files: [FileChange]
+  let approvals: any ApprovalSource
+
+  var runbook: Runbook? { judged?.runbook }
+
+  func evaluate(_ kind: GateKind) -> GateOutcome {
+    switch kind {
+    case .runbookSchema: schemaOutcome()
+    case .requiredKeys(let keys): requiredKeysOutcome(keys)
+    case .slo(let required): sloOutcome(required)
+    case .fallback: fallbackOutcome()
+    case .rollbackPlan: rollbackOutcome()
+    case .checkpoints: checkpointsOutcome()
+    case .versionBump: versionBumpOutcome()
+    case .secrets(let threshold, let length):
+      secretsOutcome(entropyThreshold: threshold, minimumTokenLength: length)
+    case .governanceChange(let checkpoint): governanceOutcome(checkpoint: checkpoint)
+    case .incidentFollowUp: incidentOutcome()
+    }
+  }
+
+  /// A diagnostic at a runbook key (or its nearest written ancestor).
+  func problem(_ message: String, at keyPath: String) -> Diagnostic {
+    Diagnostic(.error, message, file: Runbook.path, at: runbook?.location(of: keyPath))
+  }
+
+  /// The "no runbook" outcome every runbook gate gives when there is nothing to judge.
+  var missingRunbook: GateOutcome {
+    .fail([
+      Diagnostic(
+        .error, "the release has no readable runbook.yaml; run `promptgate init` for a starter",
+        file: Runbook.path)
+    ])
+  }
+
+  /// Reads a blob as UTF-8 text; nil for binary content or a read failure.
+  func text(of id: ObjectID?) -> String? {
+    guard let id, let bytes = try? repository.blob(id), !FileChange.isBinary(bytes) else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}

@@ -1,0 +1,97 @@
+import Git
+
+/// Runs every gate on a release (`promptgate check`). Reads, never writes.
+///
+/// Trust comes from the base (SPEC §3): which gates run, their parameters, the checkpoints and
+/// the roles are the base's. The release's own runbook is only what the gates judge.
+public enum GateEngine {
+  public static func check(
+    _ release: Commit, base: Commit?, environment: String? = nil, strict: Bool = false,
+    approvals: any ApprovalSource = NoApprovalsRecorded(), in repository: Repository
+  ) throws(PromptgateError) -> CheckReport {
+    let judged = try Runbook.load(from: release, in: repository)
+    let baseRunbook = try base.flatMap { commit throws(PromptgateError) in
+      try Runbook.load(from: commit, in: repository)
+    }
+    var notes: [String] = []
+    let trusted: Runbook?
+    let rulesCommit: Commit?
+    if let base, let baseRules = baseRunbook?.runbook {
+      trusted = baseRules
+      rulesCommit = base
+      notes.append(
+        "judged by the rules of the base \(base.id.short()): its runbook roles, checkpoints and gates")
+    } else {
+      trusted = judged?.runbook
+      rulesCommit = release
+      if let base {
+        notes.append(
+          "the base \(base.id.short()) has no readable runbook, so this release is judged by its own rules "
+            + "(as a first gated release)")
+      } else {
+        notes.append(
+          "no base: judged by its own rules, as a first release; give --base <rev> to judge a change by the "
+            + "rules it changes")
+      }
+    }
+    let pack = try GatePack.load(from: rulesCommit, in: repository)
+    let diff = try ReleaseDiff.between(
+      base, release, in: repository, classifier: trusted?.paths ?? PathClassifier())
+    let context = GateContext(
+      repository: repository, release: release, base: base, environment: environment, judged: judged,
+      baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, approvals: approvals)
+
+    var results: [GateResult] = []
+    if !pack.diagnostics.isEmpty {
+      results.append(
+        GateResult(
+          id: "gate-files", layer: .governance, severity: .error,
+          summary: "Every gate file of the pack and of .promptgate/gates parses",
+          source: GatePack.repositoryFolder,
+          status: .fail, diagnostics: pack.diagnostics))
+    }
+    for gate in pack.gates {
+      let outcome = context.evaluate(gate.kind)
+      results.append(
+        GateResult(
+          id: gate.id, layer: gate.layer, severity: gate.severity, summary: gate.summary, source: gate.source,
+          status: outcome.status,
+          diagnostics: outcome.diagnostics.map { $0.withSeverity(gate.severity, outcome.status) }))
+    }
+    return CheckReport(
+      release: ReleaseDiff.Point(commit: release.id.hex, tree: release.tree.hex),
+      base: base.map { ReleaseDiff.Point(commit: $0.id.hex, tree: $0.tree.hex) },
+      rulesFrom: rulesCommit == base && base != nil ? "base" : "release", environment: environment,
+      strict: strict,
+      gates: results, notes: notes)
+  }
+}
+
+/// What one gate found.
+struct GateOutcome {
+  var status: GateResult.Status
+  var diagnostics: [Diagnostic]
+
+  static func pass(_ notes: [Diagnostic] = []) -> GateOutcome {
+    GateOutcome(status: .pass, diagnostics: notes)
+  }
+  static func fail(_ problems: [Diagnostic]) -> GateOutcome {
+    GateOutcome(status: .fail, diagnostics: problems)
+  }
+  static func notApplicable(_ why: String) -> GateOutcome {
+    GateOutcome(status: .notApplicable, diagnostics: [Diagnostic(.note, why)])
+  }
+
+  /// Fails with `problems`, or passes with `notes` when there are none.
+  static func judging(_ problems: [Diagnostic], notes: [Diagnostic] = []) -> GateOutcome {
+    problems.isEmpty ? .pass(notes) : .fail(problems + notes)
+  }
+}
+
+extension Diagnostic {
+  /// A failing gate's errors take the gate's severity, so a warning gate reports warnings.
+  func withSeverity(_ severity: GateDefinition.Severity, _ status: GateResult.Status) -> Diagnostic {
+    guard self.severity == .error, status == .fail, severity == .warning else { return self }
+    return Diagnostic(.warning, message, file: file, at: location)
+  }
+}

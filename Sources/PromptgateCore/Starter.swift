@@ -1,0 +1,81 @@
+/// The files `promptgate init` writes: a commented runbook that passes the schema gate, and the
+/// `.promptgate/` folder reviewers' keys go in.
+public enum Starter {
+  public static func files(serviceName: String) -> [(path: String, text: String)] {
+    [
+      (Runbook.path, runbook(serviceName: serviceName)),
+      (".promptgate/allowed_signers", allowedSigners),
+      (".promptgate/gates/README.md", gatesReadme),
+    ]
+  }
+
+  static func runbook(serviceName: String) -> String {
+    """
+    # The runbook promptgate gates every release on (SPEC §2). Four layers: what the service is,
+    # how it stays reliable, who must approve what, and how it improves. Edit every value below.
+    version: 1
+
+    service:                              # layer 1: service definition
+      name: \(serviceName)
+      scope: ["describe what the assistant answers"]
+      out_of_scope: ["describe what it must refuse, e.g. legal advice"]
+      inputs: { max_chars: 4000, languages: [en] }
+      outputs: { format: markdown, max_tokens: 800 }
+      escalation:
+        - { when: "the customer asks for a human", to: support-queue }
+
+    reliability:                          # layer 2: reliability
+      slo: { latency_p95_ms: 2500, error_rate: 0.02 }
+      fallback:
+        strategy: human-handoff           # previous-release | static-response | human-handoff
+        queue: support-queue
+      rollback:
+        owner: ai-operations-engineer     # a role below
+        target: last-good
+        triggers: ["error_rate > 0.05 for 10m"]
+        max_recovery_minutes: 30
+        steps: ["promptgate rollback --env production --reason <why>"]
+
+    governance:                           # layer 3: governance
+      data: { classification: internal, retention_days: 30 }
+      checkpoints:
+        - { name: prompt-review, role: prompt-owner, approvals: 1, paths: ["prompts/**"] }
+        - { name: compliance-review, role: compliance-reviewer, approvals: 1,
+            paths: ["policies/**", "runbook.yaml", ".promptgate/**"] }
+        - { name: service-signoff, role: service-manager, approvals: 1, environments: [production] }
+      separation_of_duties: true          # an author of a change cannot approve it
+      approval_ttl_days: 14
+      override_roles: [service-manager]   # who may sign a break-glass override
+
+    improvement:                          # layer 4: improvement
+      incidents: []                       # incidents a release answers, e.g. ["INC-1042"]
+      review_cadence: monthly
+
+    roles:                                # principals as in .promptgate/allowed_signers
+      prompt-owner: [prompt-owner@example.com]
+      compliance-reviewer: [compliance@example.com]
+      service-manager: [service-manager@example.com]
+      ai-operations-engineer: [ai-ops@example.com]
+
+    paths: { prompts: ["prompts/**"], policies: ["policies/**"] }
+
+    """
+  }
+
+  static let allowedSigners = """
+    # Reviewers' SSH public keys, in OpenSSH's allowed_signers format, one a line:
+    #   alice@example.com namespaces="promptgate-approval" ssh-ed25519 AAAAC3Nza...
+    # The principal (first field) is what runbook.yaml's roles list. Changes to this file need
+    # the approvals the base's rules require.
+
+    """
+
+  static let gatesReadme = """
+    # This repository's own gates
+
+    Add a gate as one YAML file here (`id`, `layer`, `severity`, `summary`, `kind` and the kind's
+    parameters), as in promptgate's `gates/` folder. A gate with the id of a standard gate may only
+    tighten it. Gates are always read from the base of a release, never from the release itself.
+
+    """
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import PromptgateCore
+
+extension Promptgate {
+  /// `promptgate check [<rev>] [--base <rev>]`: runs every gate; writes nothing (SPEC §6).
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run every gate on a release and say whether it may ship.",
+      discussion: """
+        The base's runbook, roles, checkpoints and gates judge the release (a change cannot \
+        approve itself); the release's own runbook is what they judge. Without --base the release \
+        is judged by its own rules, as a first release, and the output says so. Exit codes: 0 the \
+        gates pass, 1 blocked, 2 usage or input error.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json, markdown, junit, sarif, github
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The release to check: any revision git understands.")
+    var release: String = "HEAD"
+
+    @Option(
+      help: ArgumentHelp("What the release is compared with, and whose rules judge it.", valueName: "rev"))
+    var base: String?
+
+    @Option(help: "Output format: text, json, markdown, junit, sarif or github (workflow annotations).")
+    var format: Format = .text
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    func run() throws {
+      let repository = try global.openRepository()
+      let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      let baseCommit = try base.map { revision throws(PromptgateError) in
+        try RepositoryAccess.commit(revision, in: repository)
+      }
+      let report = try GateEngine.check(releaseCommit, base: baseCommit, strict: strict, in: repository)
+      let names = CheckNames(release: release, base: base)
+      switch format {
+      case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")
+      case .json: print(try Output.json(report))
+      case .markdown: print(CheckMarkdownFormatter().format(report, names: names), terminator: "")
+      case .junit: print(CheckJUnitFormatter().format(report, names: names), terminator: "")
+      case .sarif: print(try CheckSARIFFormatter().format(report))
+      case .github:
+        print(CheckGitHubFormatter().annotations(report), terminator: "")
+        try CheckGitHubFormatter().appendSummary(report, names: names)
+      }
+      if !report.passed { throw ExitCode(1) }
+    }
+  }
+}
+
+/// The revisions as the user typed them, for headings.
+struct CheckNames {
+  let release: String
+  let base: String?
+}
