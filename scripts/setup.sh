@@ -14,7 +14,25 @@ if [ "${1:-}" = "--for-tests" ]; then
   command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 fi
 
+pip_need=()
+if [ "${1:-}" = "--for-tests" ]; then
+  # Real consumers of check's CI formats, read back by the tests (PyPI).
+  python3 -c 'import junitparser' 2>/dev/null || pip_need+=(junitparser)
+  python3 -c 'import sarif_pydantic' 2>/dev/null || pip_need+=(sarif-pydantic)
+  command -v sarif >/dev/null 2>&1 || pip_need+=(sarif-tools)
+  command -v pip3 >/dev/null 2>&1 || command -v pip >/dev/null 2>&1 || need+=(python3-pip)
+fi
+
+install_pip() {
+  [ ${#pip_need[@]} -eq 0 ] && return 0
+  echo "setup: installing ${pip_need[*]} from PyPI with pip (the tests read check's CI formats back with them)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip_need[@]}" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${pip_need[@]}"
+  echo "setup: installed ${pip_need[*]}"
+}
+
 if [ ${#need[@]} -eq 0 ]; then
+  install_pip
   exit 0
 fi
 
@@ -33,3 +51,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 echo "setup: installed ${need[*]}"
+install_pip

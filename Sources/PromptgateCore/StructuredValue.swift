@@ -14,6 +14,16 @@ public struct StructuredValue: Sendable, Hashable {
     public let key: String
     public let keyLocation: SourceLocation
     public let value: StructuredValue
+
+    /// Equal when key and value are, wherever they were written.
+    public static func == (lhs: Entry, rhs: Entry) -> Bool {
+      lhs.key == rhs.key && lhs.value == rhs.value
+    }
+
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(key)
+      hasher.combine(value)
+    }
   }
 
   public let content: Content

@@ -33,6 +33,14 @@ import Testing
     #expect(document.entries?[1].keyLocation == SourceLocation(line: 2, column: 1))
   }
 
+  @Test func equalityIgnoresWhereThingsWereWritten() throws {
+    let compact = try #require(try StructuredDocument.parse("a: {b: [1, 2]}\nc: x\n"))
+    let spread = try #require(try StructuredDocument.parse("\n\na:\n  b:\n    - 1\n    - 2\nc: x\n"))
+    #expect(compact == spread)
+    #expect(compact.hashValue == spread.hashValue)
+    #expect(compact != (try StructuredDocument.parse("a: {b: [1, 3]}\nc: x\n")))
+  }
+
   @Test func readsJSON() throws {
     let document = try #require(try StructuredDocument.parse(#"{"a": {"b": [1, 2.5, "x", true, null]}}"#))
     #expect(document["a"]?["b"]?.items?.map { $0.scalar?.kind } == [.integer, .float, .string, .bool, .null])
