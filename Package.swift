@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -21,7 +22,10 @@ let package = Package(
     .target(name: "Git", dependencies: ["Clibgit2"]),
     .target(
       name: "PromptgateCore",
-      dependencies: ["Git", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "Git", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
     ),
     .executableTarget(
       name: "promptgate",
