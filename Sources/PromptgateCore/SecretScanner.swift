@@ -46,7 +46,7 @@ public struct SecretScanner: Sendable {
     }
   }
 
-  public let options: Options
+  let options: Options
 
   public init(options: Options = Options()) {
     self.options = options
@@ -150,7 +150,7 @@ private enum Rule: String {
   case assignment = "secret-assignment"
   case highEntropy = "high-entropy-token"
 
-  /// Lower wins when matches overlap: a known format says more than a name or an entropy.
+  /// Lower wins when matches overlap: a known format says more than a name or an entropy. 0...3.
   var rank: Int {
     switch self {
     case .privateKey, .pendingPrivateKey: 0
@@ -202,10 +202,9 @@ private struct LineScanner {
   let range: Range<Int>
   let options: Options
   private(set) var candidates: [Candidate] = []
-  /// A failed JWT try ends its first segment here; later starts inside it would fail the same way.
-  private var jwtFloor = 0
-  /// The end of the last private key on this line: a header inside it is part of it.
-  private var keyFloor = 0
+  /// Where each rule's last try stopped reading. A start before it reads a suffix of the same run
+  /// and fails or matches inside the same span, so it is not tried: this keeps a line linear.
+  private var floors: [Rule: Int] = [:]
 
   typealias Options = SecretScanner.Options
 
@@ -226,7 +225,7 @@ private struct LineScanner {
         matchPrefix(at: i)
       }
       // Not only at a boundary: in JSON a header follows a `\n` escape.
-      if byte == .dash, i >= keyFloor, has("-----BEGIN ", at: i) {
+      if byte == .dash, i >= floors[.privateKey, default: 0], has("-----BEGIN ", at: i) {
         matchPrivateKey(at: i)
       }
       if byte == .colon || byte == .equals {
@@ -248,16 +247,27 @@ private struct LineScanner {
     if let start = tokenStart { matchEntropy(start..<end) }
   }
 
-  /// One candidate per overlapping span, the most specific rule first, then in column order.
+  /// One candidate per overlapping span, the most specific rule first, in column order.
+  ///
+  /// Rank by rank, each rule's candidates are walked in column order beside those already kept,
+  /// so a long line with thousands of findings is still settled in linear time.
   func resolved() -> [Candidate] {
     var kept: [Candidate] = []
-    for candidate in candidates.sorted(by: {
-      ($0.rule.rank, $0.range.lowerBound) < ($1.rule.rank, $1.range.lowerBound)
-    })
-    where !kept.contains(where: { $0.range.overlaps(candidate.range) }) {
-      kept.append(candidate)
+    for rank in 0...3 {
+      var accepted: [Candidate] = []
+      var next = 0
+      for candidate in candidates.filter({ $0.rule.rank == rank }).sorted(by: {
+        $0.range.lowerBound < $1.range.lowerBound
+      }) {
+        while next < kept.count, kept[next].range.upperBound <= candidate.range.lowerBound { next += 1 }
+        let clashes = next < kept.count && kept[next].range.overlaps(candidate.range)
+        if !clashes, accepted.last?.range.overlaps(candidate.range) != true {
+          accepted.append(candidate)
+        }
+      }
+      kept = (kept + accepted).sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
-    return kept.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    return kept
   }
 
   // MARK: Known formats
@@ -283,16 +293,20 @@ private struct LineScanner {
       if has("sk-ant-", at: i) {
         variable(.anthropicKey, at: i, prefix: 7, minimum: 20, \.isBase64URL)
       } else if has("sk-", at: i) {
-        variable(.openAIKey, at: i, prefix: 3, minimum: 20, \.isBase64URL)
+        // `sk-` also starts kebab-case names; a random tail does not read as words.
+        variable(.openAIKey, at: i, prefix: 3, minimum: 20, \.isBase64URL) { !readsAsWords($0) }
       } else if ["sk_live_", "sk_test_", "rk_live_", "rk_test_"].contains(where: { has($0, at: i) }) {
         variable(.stripeKey, at: i, prefix: 8, minimum: 16, \.isAlphanumeric)
       }
     case UInt8(ascii: "x"):
       if has("xox", at: i), i + 4 < end, "baprs".utf8.contains(bytes[i + 3]), bytes[i + 4] == .dash {
-        variable(.slackToken, at: i, prefix: 5, minimum: 10, { $0.isAlphanumeric || $0 == .dash })
+        // A team id comes first, which also tells a token from `xoxb-your-token-here`.
+        variable(.slackToken, at: i, prefix: 5, minimum: 10, { $0.isAlphanumeric || $0 == .dash }) {
+          $0.first?.isDigit == true
+        }
       }
     case UInt8(ascii: "e"):
-      if i >= jwtFloor, has("eyJ", at: i) { matchJWT(at: i) }
+      if has("eyJ", at: i) { matchJWT(at: i) }
     default:
       break
     }
@@ -307,19 +321,23 @@ private struct LineScanner {
     add(rule, i..<bodyEnd)
   }
 
-  /// A format with a prefix and a long random tail; a tail that reads as words is a name, not a key.
+  /// A format with a prefix and a tail of at least `minimum` characters that `accept` agrees with.
   private mutating func variable(
-    _ rule: Rule, at i: Int, prefix: Int, minimum: Int, _ allowed: (UInt8) -> Bool
+    _ rule: Rule, at i: Int, prefix: Int, minimum: Int, _ allowed: (UInt8) -> Bool,
+    accept: (ArraySlice<UInt8>) -> Bool = { _ in true }
   ) {
+    guard i >= floors[rule, default: 0] else { return }
     let bodyEnd = run(from: i + prefix, limit: 256, allowed)
-    guard bodyEnd - (i + prefix) >= minimum, !readsAsWords(bytes[(i + prefix)..<bodyEnd]) else { return }
+    floors[rule] = bodyEnd
+    guard bodyEnd - (i + prefix) >= minimum, accept(bytes[(i + prefix)..<bodyEnd]) else { return }
     add(rule, i..<bodyEnd)
   }
 
   /// `eyJ…` (base64 of `{"`) twice, dot-separated, and a signature: header, claims, signature.
   private mutating func matchJWT(at i: Int) {
+    guard i >= floors[.jwt, default: 0] else { return }
     let headerEnd = run(from: i, limit: 4096, \.isBase64URL)
-    jwtFloor = headerEnd
+    floors[.jwt] = headerEnd
     guard headerEnd - i >= 10, headerEnd < end, bytes[headerEnd] == .dot, has("eyJ", at: headerEnd + 1)
     else { return }
     let claimsEnd = run(from: headerEnd + 1, limit: 8192, \.isBase64URL)
@@ -354,25 +372,30 @@ private struct LineScanner {
       return
     }
     if let marker = find("-----END ", from: bodyEnd), let close = find("-----", from: marker + 9) {
-      keyFloor = close + 5
-      candidates.append(Candidate(range: i..<keyFloor, rule: .privateKey))
+      floors[.privateKey] = close + 5
+      candidates.append(Candidate(range: i..<(close + 5), rule: .privateKey))
     } else {
-      keyFloor = end
+      floors[.privateKey] = end
       candidates.append(Candidate(range: i..<end, rule: .privateKey, opensBlock: true))
     }
   }
 
   // MARK: Assignments
 
+  /// How the names of credentials end once lowercased without `_`, `-` and `.`: `DB_PASSWORD`,
+  /// `clientSecret`, `x-api-key`. `max_tokens` and `tokenizer` do not.
+  private static let credentialNames = [
+    "password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
+  ]
+
   /// `api_key: "…"`, `"password": "…"`, `TOKEN=…`, `secret := …`: the value, when the name is a
   /// credential's and the value is neither a placeholder nor words.
   private mutating func matchAssignment(separator: Int) {
     guard let key = keyBefore(separator) else { return }
     let normalized = String(decoding: key.lazy.filter(\.isAlphanumeric).map(\.lowercased), as: UTF8.self)
-    let names = [
-      "password", "passwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
-    ]
-    guard names.contains(where: normalized.hasSuffix), let value = valueAfter(separator) else { return }
+    guard Self.credentialNames.contains(where: normalized.hasSuffix), let value = valueAfter(separator) else {
+      return
+    }
     let text = bytes[value]
     let name = String(decoding: key, as: UTF8.self)
     if normalized.hasSuffix("secretaccesskey"), text.count == 40,
@@ -427,9 +450,10 @@ private struct LineScanner {
     else { return }
     let user = bytes[userStart..<separator]
     let password = bytes[(separator + 1)..<authorityEnd]
-    let words = ["password", "passwd", "pass", "secret"]
+    // `postgres:postgres@localhost` and `user:password@host` are documentation, not leaks.
+    let stockWords = ["password", "passwd", "pass", "secret"]
     guard password.count >= 4, !password.elementsEqual(user),
-      !words.contains(String(decoding: password, as: UTF8.self).lowercased())
+      !stockWords.contains(String(decoding: password, as: UTF8.self).lowercased())
     else { return }
     add(.urlCredentials, password.indices)
   }
@@ -437,19 +461,49 @@ private struct LineScanner {
   // MARK: Entropy
 
   /// A long token of mixed case and digits whose characters are spread enough to be random.
+  /// Inside a URL `/` separates path segments rather than being base64, so each is judged alone.
   private mutating func matchEntropy(_ token: Range<Int>) {
+    guard token.count >= max(1, options.minimumTokenLength) else { return }
+    guard bytes[token].contains(.slash), isInURL(token.lowerBound) else { return judge(token) }
+    var segmentStart = token.lowerBound
+    for i in token where bytes[i] == .slash {
+      judge(segmentStart..<i)
+      segmentStart = i + 1
+    }
+    judge(segmentStart..<token.upperBound)
+  }
+
+  private mutating func judge(_ token: Range<Int>) {
     guard token.count >= max(1, options.minimumTokenLength) else { return }
     let text = bytes[token]
     guard text.contains(where: \.isUpper), text.contains(where: \.isLower), text.contains(where: \.isDigit),
-      !readsAsWords(text), !isDataURI(before: token.lowerBound),
-      entropy(text) >= options.entropyThreshold
+      !readsAsWords(text), !isPublic(token), entropy(text) >= options.entropyThreshold
     else { return }
     add(.highEntropy, token)
   }
 
-  /// `data:image/png;base64,…`: an embedded image, not a credential.
-  private func isDataURI(before start: Int) -> Bool {
-    start - 7 >= range.lowerBound && bytes[(start - 7)..<start].elementsEqual("base64,".utf8)
+  /// Random-looking but published on purpose: `data:…;base64,` images, Subresource Integrity
+  /// digests (`sha384-…`) and OpenSSH public keys (`AAAAC3NzaC1…` is `ssh-ed25519` with its length).
+  private func isPublic(_ token: Range<Int>) -> Bool {
+    let start = token.lowerBound
+    if start - 7 >= range.lowerBound, bytes[(start - 7)..<start].elementsEqual("base64,".utf8) { return true }
+    return Self.publicStarts.contains { has($0, at: start) }
+  }
+
+  private static let publicStarts = [
+    "sha256-", "sha384-", "sha512-", "AAAAB3NzaC1", "AAAAC3NzaC1", "AAAAE2VjZHNh",
+  ]
+
+  /// Whether the run of non-space text that `start` is in has a `://` before it.
+  private func isInURL(_ start: Int) -> Bool {
+    var i = start
+    while i > range.lowerBound, start - i < 2048, !bytes[i - 1].isSpace,
+      !"\"'<>()[]".utf8.contains(bytes[i - 1])
+    {
+      i -= 1
+      if bytes[i] == .colon, has("://", at: i) { return true }
+    }
+    return false
   }
 
   private func entropy(_ text: ArraySlice<UInt8>) -> Double {
@@ -491,35 +545,37 @@ private struct LineScanner {
   /// that documentation and templates use where the secret will go.
   private func isPlaceholder(_ text: ArraySlice<UInt8>) -> Bool {
     let value = String(decoding: text.prefix(512), as: UTF8.self).lowercased()
-    let prefixes = ["<", "$", "%", "your"]
-    let fragments = [
-      "xxxx", "****", "...", "…", "{{", "{%", "${", "changeme", "change_me", "change-me", "redacted",
-      "placeholder",
-    ]
-    return prefixes.contains(where: value.hasPrefix) || fragments.contains(where: value.contains)
+    return Self.placeholderStarts.contains(where: value.hasPrefix)
+      || Self.placeholderFragments.contains(where: value.contains)
   }
 
-  /// Names, paths and versions: each piece between `_-./:` is letters with at most one run of
-  /// digits at either end (`support_bot2`, `RefundPolicyV3`, `4o`). Random strings interleave
-  /// letters and digits, and base64 carries `+` and `=`.
-  private func readsAsWords(_ text: ArraySlice<UInt8>) -> Bool {
-    var switches = 0
-    var previous: UInt8?
-    for byte in text {
-      if "_-./:".utf8.contains(byte) {
-        switches = 0
-        previous = nil
-        continue
-      }
-      guard byte.isAlphanumeric else { return false }
-      if let previous, previous.isDigit != byte.isDigit {
-        switches += 1
-        if switches > 1 { return false }
-      }
-      previous = byte
+  private static let placeholderStarts = ["<", "$", "%", "your"]
+  private static let placeholderFragments = [
+    "xxxx", "****", "...", "…", "{{", "{%", "${", "changeme", "change_me", "change-me", "redacted",
+    "placeholder",
+  ]
+}
+
+/// Names, paths and versions: each piece between `_-./:` is letters with at most one run of
+/// digits at either end (`support_bot2`, `RefundPolicyV3`, `4o`). Random strings interleave
+/// letters and digits, and base64 carries `+` and `=`.
+private func readsAsWords(_ text: ArraySlice<UInt8>) -> Bool {
+  var switches = 0
+  var previous: UInt8?
+  for byte in text {
+    if "_-./:".utf8.contains(byte) {
+      switches = 0
+      previous = nil
+      continue
     }
-    return true
+    guard byte.isAlphanumeric else { return false }
+    if let previous, previous.isDigit != byte.isDigit {
+      switches += 1
+      if switches > 1 { return false }
+    }
+    previous = byte
   }
+  return true
 }
 
 extension UInt8 {
@@ -548,7 +604,8 @@ extension UInt8 {
   /// The characters of names in `name: value`: `api_key`, `x-api-key`, `openai.apiKey`.
   fileprivate var isKeyByte: Bool { isBase64URL || self == .dot }
   fileprivate var isSpace: Bool { self == .space || self == UInt8(ascii: "\t") || self == UInt8(ascii: "\r") }
-  fileprivate var isDelimiter: Bool { ",;)]}\"'`".utf8.contains(self) }
+  /// Where a bare value ends. Brackets too: `get_password(user)` and `env["TOKEN"]` are code.
+  fileprivate var isDelimiter: Bool { ",;()[]{}\"'`".utf8.contains(self) }
   fileprivate var isContinuation: Bool { self & 0xC0 == 0x80 }
   fileprivate var lowercased: UInt8 { isUpper ? self + 32 : self }
 }
