@@ -31,3 +31,16 @@ public struct Signature: Hashable, Sendable, Codable {
     return signature!
   }
 }
+
+extension Repository {
+  /// The identity git would commit as here (`user.name` and `user.email`), nil when unset.
+  public func configuredIdentity() -> (name: String, email: String)? {
+    var signature: UnsafeMutablePointer<git_signature>?
+    guard git_signature_default(&signature, pointer) == 0, let signature else {
+      git_error_clear()
+      return nil
+    }
+    defer { git_signature_free(signature) }
+    return (String(cString: signature.pointee.name), String(cString: signature.pointee.email))
+  }
+}

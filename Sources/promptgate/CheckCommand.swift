@@ -28,6 +28,9 @@ extension Promptgate {
       help: ArgumentHelp("What the release is compared with, and whose rules judge it.", valueName: "rev"))
     var base: String?
 
+    @Option(help: "The environment: which checkpoints apply, and whose approvals count.")
+    var env: String?
+
     @Option(help: "Output format: text, json, markdown, junit, sarif or github (workflow annotations).")
     var format: Format = .text
 
@@ -40,7 +43,12 @@ extension Promptgate {
       let baseCommit = try base.map { revision throws(PromptgateError) in
         try RepositoryAccess.commit(revision, in: repository)
       }
-      let report = try GateEngine.check(releaseCommit, base: baseCommit, strict: strict, in: repository)
+      let approvals = try LedgerApprovals(
+        ledger: Ledger(repository), release: releaseCommit, base: baseCommit,
+        trustedCommit: GateEngine.trustedCommit(release: releaseCommit, base: baseCommit, in: repository))
+      let report = try GateEngine.check(
+        releaseCommit, base: baseCommit, environment: env, strict: strict, approvals: approvals,
+        in: repository)
       let names = CheckNames(release: release, base: base)
       switch format {
       case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")

@@ -25,7 +25,7 @@ struct GlobalOptions: ParsableArguments {
   }
 
   /// Moves global options written before the subcommand (`promptgate -C repo diff a b`, as git
-  /// users type) to after it, where ArgumentParser looks for them.
+  /// users type) to the end, after every subcommand name, where ArgumentParser looks for them.
   static func movingLeadingOptions(_ arguments: [String]) -> [String] {
     var leading: [String] = []
     var rest = arguments[...]
@@ -43,7 +43,7 @@ struct GlobalOptions: ParsableArguments {
         break
       }
     }
-    guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
-    return [subcommand] + leading + rest.dropFirst()
+    guard !leading.isEmpty, !rest.isEmpty, !rest.contains("--") else { return arguments }
+    return Array(rest) + leading
   }
 }

@@ -14,7 +14,7 @@ public struct ApprovalTally: Sendable, Hashable {
 
 /// Where the checkpoints gate learns of approvals. The ledger of signed approvals is one such
 /// source; until a repository has one, ``NoApprovalsRecorded`` says so.
-public protocol ApprovalSource: Sendable {
+public protocol ApprovalSource {
   /// The approvals for `checkpoint` on `release` in `environment`, judged by the trusted rules.
   func tally(
     for checkpoint: Runbook.Checkpoint, release: Commit, environment: String?, rules: Runbook

@@ -15,27 +15,10 @@ extension GateContext {
     var notes: [Diagnostic] = []
     var applied = 0
     for checkpoint in checkpoints {
-      let globs = checkpoint.paths.map(Glob.init)
-      let touched =
-        globs.isEmpty ? changedPaths : changedPaths.filter { path in globs.contains { $0.matches(path) } }
-      guard !touched.isEmpty else {
-        notes.append(
-          Diagnostic(.note, "\(checkpoint.name): not needed, the change touches none of its paths"))
+      let scope = checkpoint.scope(changedPaths: changedPaths, environment: environment)
+      guard case .applies(let touched) = scope else {
+        notes += checkpoint.note(for: scope, environment: environment).map { [Diagnostic(.note, $0)] } ?? []
         continue
-      }
-      if !checkpoint.environments.isEmpty {
-        guard let environment else {
-          notes.append(
-            Diagnostic(
-              .note,
-              "\(checkpoint.name): applies to \(checkpoint.environments.joined(separator: ", ")) only; "
-                + "check with --env to count it"))
-          continue
-        }
-        guard checkpoint.environments.contains(environment) else {
-          notes.append(Diagnostic(.note, "\(checkpoint.name): not needed in \(environment)"))
-          continue
-        }
       }
       applied += 1
       let tally = approvals.tally(for: checkpoint, release: release, environment: environment, rules: trusted)

@@ -5,6 +5,15 @@ import Git
 /// Trust comes from the base (SPEC §3): which gates run, their parameters, the checkpoints and
 /// the roles are the base's. The release's own runbook is only what the gates judge.
 public enum GateEngine {
+  /// The commit whose rules and keys judge `release`: the base when it has a runbook, else the
+  /// release itself (a first release trusts its own files, and the report says so).
+  public static func trustedCommit(release: Commit, base: Commit?, in repository: Repository)
+    throws(PromptgateError) -> Commit
+  {
+    guard let base, try Runbook.load(from: base, in: repository)?.runbook != nil else { return release }
+    return base
+  }
+
   public static func check(
     _ release: Commit, base: Commit?, environment: String? = nil, strict: Bool = false,
     approvals: any ApprovalSource = NoApprovalsRecorded(), in repository: Repository

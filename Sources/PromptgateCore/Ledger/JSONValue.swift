@@ -1,0 +1,253 @@
+/// A JSON value with one canonical serialization, so signed statements and ledger events hash
+/// and verify byte for byte: keys sorted by their UTF-8 bytes, no insignificant whitespace,
+/// integers only, strings escaped minimally (`"`, `\`, and control characters).
+public indirect enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  case integer(Int64)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  public subscript(key: String) -> JSONValue? {
+    if case .object(let members) = self { return members[key] }
+    return nil
+  }
+
+  public var string: String? {
+    if case .string(let value) = self { return value }
+    return nil
+  }
+
+  public var integer: Int64? {
+    if case .integer(let value) = self { return value }
+    return nil
+  }
+
+  public var array: [JSONValue]? {
+    if case .array(let value) = self { return value }
+    return nil
+  }
+
+  /// The canonical bytes.
+  public var canonical: [UInt8] {
+    var out: [UInt8] = []
+    write(into: &out)
+    return out
+  }
+
+  public var canonicalString: String { String(decoding: canonical, as: UTF8.self) }
+
+  private func write(into out: inout [UInt8]) {
+    switch self {
+    case .null: out += Array("null".utf8)
+    case .bool(let value): out += Array((value ? "true" : "false").utf8)
+    case .integer(let value): out += Array(String(value).utf8)
+    case .string(let value): Self.writeString(value, into: &out)
+    case .array(let items):
+      out.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        item.write(into: &out)
+      }
+      out.append(UInt8(ascii: "]"))
+    case .object(let members):
+      out.append(UInt8(ascii: "{"))
+      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      for (index, key) in keys.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        Self.writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        members[key]!.write(into: &out)
+      }
+      out.append(UInt8(ascii: "}"))
+    }
+  }
+
+  private static func writeString(_ value: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    for byte in value.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+      case 0x08: out += Array("\\b".utf8)
+      case 0x0C: out += Array("\\f".utf8)
+      case 0x0A: out += Array("\\n".utf8)
+      case 0x0D: out += Array("\\r".utf8)
+      case 0x09: out += Array("\\t".utf8)
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+      default: out.append(byte)
+      }
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}
+
+extension JSONValue {
+  /// Parses strict JSON: one value, no duplicate keys, integers only (events carry no
+  /// fractions), at most 64 levels deep.
+  public init(parsing bytes: [UInt8]) throws(JSONParseError) {
+    var parser = JSONParser(bytes: bytes)
+    parser.skipWhitespace()
+    self = try parser.value(depth: 0)
+    parser.skipWhitespace()
+    guard parser.index == bytes.count else { throw parser.error("unexpected text after the JSON value") }
+  }
+}
+
+/// Why a JSON text was refused, and at which byte.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+  public let message: String
+  public let offset: Int
+  public var description: String { "\(message) at byte \(offset)" }
+}
+
+private struct JSONParser {
+  let bytes: [UInt8]
+  var index = 0
+
+  init(bytes: [UInt8]) { self.bytes = bytes }
+
+  func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
+
+  mutating func skipWhitespace() {
+    while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+  }
+
+  mutating func expect(_ literal: String) throws(JSONParseError) {
+    for byte in literal.utf8 {
+      guard index < bytes.count, bytes[index] == byte else { throw error("expected \(literal)") }
+      index += 1
+    }
+  }
+
+  mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+    guard depth < 64 else { throw error("nested too deeply") }
+    guard index < bytes.count else { throw error("unexpected end") }
+    switch bytes[index] {
+    case UInt8(ascii: "n"):
+      try expect("null")
+      return .null
+    case UInt8(ascii: "t"):
+      try expect("true")
+      return .bool(true)
+    case UInt8(ascii: "f"):
+      try expect("false")
+      return .bool(false)
+    case UInt8(ascii: "\""):
+      return .string(try string())
+    case UInt8(ascii: "["):
+      index += 1
+      var items: [JSONValue] = []
+      skipWhitespace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        index += 1
+        return .array(items)
+      }
+      while true {
+        skipWhitespace()
+        items.append(try value(depth: depth + 1))
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end in an array") }
+        if bytes[index] == UInt8(ascii: "]") {
+          index += 1
+          return .array(items)
+        }
+        try expect(",")
+      }
+    case UInt8(ascii: "{"):
+      index += 1
+      var members: [String: JSONValue] = [:]
+      skipWhitespace()
+      if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+        index += 1
+        return .object(members)
+      }
+      while true {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
+        let key = try string()
+        guard members[key] == nil else { throw error("duplicate key \"\(key)\"") }
+        skipWhitespace()
+        try expect(":")
+        skipWhitespace()
+        members[key] = try value(depth: depth + 1)
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end in an object") }
+        if bytes[index] == UInt8(ascii: "}") {
+          index += 1
+          return .object(members)
+        }
+        try expect(",")
+      }
+    default:
+      return .integer(try integer())
+    }
+  }
+
+  mutating func integer() throws(JSONParseError) -> Int64 {
+    let start = index
+    if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+    if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+      throw error("only whole numbers are allowed")
+    }
+    guard let value = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+      index = start
+      throw error("expected a value")
+    }
+    return value
+  }
+
+  mutating func string() throws(JSONParseError) -> String {
+    index += 1
+    var out: [UInt8] = []
+    while index < bytes.count {
+      let byte = bytes[index]
+      index += 1
+      switch byte {
+      case UInt8(ascii: "\""):
+        guard let text = String(validating: out, as: UTF8.self) else { throw error("a string is not UTF-8") }
+        return text
+      case UInt8(ascii: "\\"):
+        guard index < bytes.count else { throw error("unexpected end in a string") }
+        let escape = bytes[index]
+        index += 1
+        switch escape {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+          var scalar = try hex4()
+          if (0xD800..<0xDC00).contains(scalar) {
+            try expect("\\u")
+            let low = try hex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw error("a lone surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+          }
+          guard let unicode = Unicode.Scalar(scalar) else { throw error("an invalid \\u escape") }
+          out += Array(String(Character(unicode)).utf8)
+        default: throw error("an invalid escape")
+        }
+      case 0..<0x20:
+        throw error("a control character in a string")
+      default:
+        out.append(byte)
+      }
+    }
+    throw error("unexpected end in a string")
+  }
+
+  mutating func hex4() throws(JSONParseError) -> UInt32 {
+    guard index + 4 <= bytes.count,
+      let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+    else { throw error("an invalid \\u escape") }
+    index += 4
+    return value
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Git
+
+/// The tamper-evident ledger `refs/promptgate/ledger` (SPEC §3): a chain of commits, one event
+/// each, `event.json` (and `event.sig` for signed events) in its tree.
+///
+/// Appending is a compare-and-swap of the ledger ref on the head the event was built on; that
+/// update is the commit point of every write. Reading first checks the ledger still descends
+/// from the head promptgate last saw in this clone, so a rewritten ledger is refused.
+public final class Ledger {
+  public static let reference = "refs/promptgate/ledger"
+  public static let eventFile = "event.json"
+  public static let signatureFile = "event.sig"
+
+  public let repository: Repository
+  let state: LedgerState
+
+  public init(_ repository: Repository) {
+    self.repository = repository
+    self.state = LedgerState(
+      folder: URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("promptgate").path)
+  }
+
+  /// One event as stored: its commit, the event, and its signature when signed.
+  public struct Record: Sendable, Hashable {
+    public let commit: ObjectID
+    public let parent: ObjectID?
+    public let event: LedgerEvent
+    /// The armored SSHSIG of a signed event.
+    public let signature: String?
+  }
+
+  /// The ledger's head, after checking it still descends from the head last seen here.
+  public func head() throws(PromptgateError) -> ObjectID? {
+    let current: ObjectID?
+    do {
+      current = try repository.referenceTarget(Self.reference)
+    } catch {
+      throw RepositoryAccess.readFailure(error, reading: Self.reference)
+    }
+    try state.checkContinuity(current, in: repository)
+    return current
+  }
+
+  /// Reads the event stored in ledger commit `commit`.
+  public func record(_ commit: ObjectID) throws(PromptgateError) -> Record {
+    do {
+      let object = try repository.commit(commit)
+      guard let eventEntry = try repository.entry(at: Self.eventFile, inTree: object.tree) else {
+        throw PromptgateError(.blocked, "ledger commit \(commit.short()) holds no \(Self.eventFile)")
+      }
+      let bytes = try repository.blob(eventEntry.id)
+      let event: LedgerEvent
+      do {
+        event = try LedgerEvent(json: try JSONValue(parsing: bytes))
+      } catch let error as LedgerFormatError {
+        throw PromptgateError(.blocked, "ledger commit \(commit.short()): \(error.message)")
+      } catch {
+        throw PromptgateError(
+          .blocked, "ledger commit \(commit.short()): \(Self.eventFile) is not valid JSON (\(error))")
+      }
+      let signature = try repository.entry(at: Self.signatureFile, inTree: object.tree).map {
+        entry throws(GitError) in
+        String(decoding: try repository.blob(entry.id), as: UTF8.self)
+      }
+      return Record(commit: commit, parent: object.parents.first, event: event, signature: signature)
+    } catch let error as PromptgateError {
+      throw error
+    } catch let error as GitError {
+      throw RepositoryAccess.readFailure(error, reading: "ledger commit \(commit.short())")
+    } catch {
+      throw PromptgateError(.blocked, "ledger commit \(commit.short()): \(error)")
+    }
+  }
+
+  /// Every record from the first event to the head, oldest first: a full walk, for audits.
+  public func records(upTo head: ObjectID? = nil) throws(PromptgateError) -> [Record] {
+    var start = head
+    if start == nil { start = try self.head() }
+    guard let start else { return [] }
+    var records: [Record] = []
+    var next: ObjectID? = start
+    while let commit = next {
+      let record = try record(commit)
+      records.append(record)
+      next = record.parent
+    }
+    return records.reversed()
+  }
+
+  /// A drafted event: everything but its sequence, which the ledger assigns.
+  public typealias Draft = (_ sequence: Int) throws(PromptgateError) -> (
+    event: LedgerEvent, signature: String?
+  )
+
+  /// Appends the event `draft` builds for the next sequence number, with a compare-and-swap of
+  /// the ledger ref. If another writer moved the ledger first, an independent event (approval,
+  /// rejection) is rebuilt on the new head and retried; any other fails with a conflict (exit 3)
+  /// having written nothing.
+  @discardableResult
+  public func append(independent: Bool, _ draft: Draft) throws(PromptgateError) -> Record {
+    var attempts = 0
+    while true {
+      attempts += 1
+      let parent = try head()
+      let sequence =
+        try parent.map { commit throws(PromptgateError) in try record(commit).event.sequence } ?? 0
+      let (event, signature) = try draft(sequence + 1)
+      let commit = try write(event, signature: signature, parent: parent)
+      do {
+        try repository.updateReference(Self.reference, to: commit, expecting: parent, message: event.summary)
+        try state.remember(head: commit, root: parent == nil ? commit : nil, in: repository)
+        return Record(commit: commit, parent: parent, event: event, signature: signature)
+      } catch let error as GitError where [.modified, .exists, .locked].contains(error.code) {
+        guard independent, attempts < 100 else {
+          throw PromptgateError(
+            .conflict,
+            "another writer moved \(Self.reference) first; nothing was written, so it is safe to run again")
+        }
+        // Another writer got there first: back off a little, rebuild on its head, try again.
+        usleep(UInt32.random(in: 1_000...20_000))
+      } catch let error as GitError {
+        throw RepositoryAccess.readFailure(error, reading: Self.reference)
+      } catch let error as PromptgateError {
+        throw error
+      } catch {
+        throw PromptgateError(.input, "cannot append to the ledger: \(error)")
+      }
+    }
+  }
+
+  /// Writes the event's blobs, tree and commit; moves no reference.
+  private func write(_ event: LedgerEvent, signature: String?, parent: ObjectID?) throws(PromptgateError)
+    -> ObjectID
+  {
+    do {
+      var entries = [
+        TreeEntry(name: Self.eventFile, id: try repository.writeBlob(event.json.canonical), mode: .blob)
+      ]
+      if let signature {
+        entries.append(
+          TreeEntry(
+            name: Self.signatureFile, id: try repository.writeBlob(Array(signature.utf8)), mode: .blob))
+      }
+      let tree = try repository.writeTree(entries)
+      let who = Self.identity(of: event.actor, at: Self.seconds(event.time))
+      return try repository.writeCommit(
+        tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
+        message: event.summary + "\n")
+    } catch {
+      throw RepositoryAccess.readFailure(error, reading: "the new ledger event (could not write it)")
+    }
+  }
+
+  /// The git identity of an actor: `Name <email>` as written, or a bare principal as both.
+  static func identity(of actor: String, at time: Int64) -> Signature {
+    if let open = actor.lastIndex(of: "<"), actor.hasSuffix(">") {
+      let name = String(actor[..<open]).trimmingWhitespace
+      let email = String(actor[actor.index(after: open)..<actor.index(before: actor.endIndex)])
+      return Signature(name: name.isEmpty ? email : name, email: email, time: time)
+    }
+    return Signature(name: actor, email: actor, time: time)
+  }
+
+  static func seconds(_ time: String) -> Int64 {
+    (try? Date(time, strategy: .iso8601)).map { Int64($0.timeIntervalSince1970) } ?? 0
+  }
+
+  /// Now, as events record time.
+  public static func timestamp(_ date: Date = Date()) -> String {
+    date.formatted(.iso8601)
+  }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Git
+
+/// What `promptgate audit verify` found.
+public struct AuditReport: Sendable, Codable {
+  public struct Problem: Sendable, Codable, Hashable {
+    /// The event's sequence number as it should be (its position), when the problem is one event's.
+    public let sequence: Int?
+    public let commit: String?
+    public let message: String
+  }
+
+  public let head: String?
+  public let root: String?
+  public let events: Int
+  public let signedEvents: Int
+  public let problems: [Problem]
+  public var verified: Bool { problems.isEmpty }
+
+  enum CodingKeys: String, CodingKey {
+    case head, root, events, signedEvents = "signed_events", problems, verified
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(head, forKey: .head)
+    try container.encode(root, forKey: .root)
+    try container.encode(events, forKey: .events)
+    try container.encode(signedEvents, forKey: .signedEvents)
+    try container.encode(problems, forKey: .problems)
+    try container.encode(verified, forKey: .verified)
+  }
+
+  public init(head: String?, root: String?, events: Int, signedEvents: Int, problems: [Problem]) {
+    self.head = head
+    self.root = root
+    self.events = events
+    self.signedEvents = signedEvents
+    self.problems = problems
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    head = try container.decodeIfPresent(String.self, forKey: .head)
+    root = try container.decodeIfPresent(String.self, forKey: .root)
+    events = try container.decode(Int.self, forKey: .events)
+    signedEvents = try container.decode(Int.self, forKey: .signedEvents)
+    problems = try container.decode([Problem].self, forKey: .problems)
+  }
+}
+
+/// Checks the whole ledger: the chain, every event's form and number, every signature, and
+/// that it still holds what this clone (or `--expect`) saw. Names the event when one is
+/// edited, removed, reordered, renumbered or inserted without a valid signature.
+public enum LedgerAudit {
+  public static func verify(_ ledger: Ledger, expect: ObjectID? = nil) throws(PromptgateError) -> AuditReport
+  {
+    let repository = ledger.repository
+    var problems: [AuditReport.Problem] = []
+    let current: ObjectID?
+    do {
+      current = try repository.referenceTarget(Ledger.reference)
+    } catch {
+      throw RepositoryAccess.readFailure(error, reading: Ledger.reference)
+    }
+    if let remembered = ledger.state.load() {
+      problems += continuityProblems(current: current, remembered: remembered, in: repository)
+    }
+    if let expect {
+      if let current, repository.isDescendant(current, of: expect) {
+      } else {
+        problems.append(
+          AuditReport.Problem(
+            sequence: nil, commit: expect.hex,
+            message:
+              "the ledger no longer contains \(expect.short()) (--expect): it was rewritten or replaced"))
+      }
+    }
+    guard let current else {
+      return AuditReport(head: nil, root: nil, events: 0, signedEvents: 0, problems: problems)
+    }
+
+    // Walk first parents back to the root, then check oldest first.
+    var chain: [Commit] = []
+    var next: ObjectID? = current
+    do {
+      while let id = next {
+        let commit = try repository.commit(id)
+        chain.append(commit)
+        if commit.parents.count > 1 {
+          problems.append(
+            AuditReport.Problem(
+              sequence: nil, commit: id.hex, message: "ledger commit \(id.short()) is a merge"))
+        }
+        next = commit.parents.first
+      }
+    } catch {
+      problems.append(
+        AuditReport.Problem(
+          sequence: nil, commit: next?.hex,
+          message:
+            "ledger commit \(next?.short() ?? "?") is missing (\(error.message)); fetch refs/promptgate/*"))
+    }
+    chain.reverse()
+    var signed = 0
+    var trustCache: [ObjectID: TrustedSigners] = [:]
+    for (offset, commit) in chain.enumerated() {
+      let position = offset + 1
+      func problem(_ message: String) {
+        problems.append(
+          AuditReport.Problem(
+            sequence: position, commit: commit.id.hex,
+            message: "event #\(position) (\(commit.id.short())): \(message)"))
+      }
+      let files: [TreeEntry]
+      do {
+        files = try repository.entries(ofTree: commit.tree)
+      } catch {
+        problem("its tree cannot be read (\(error.message))")
+        continue
+      }
+      let names = Set(files.map(\.name))
+      guard names == [Ledger.eventFile] || names == [Ledger.eventFile, Ledger.signatureFile] else {
+        problem("its tree holds \(names.sorted().joined(separator: ", ")), not just event.json and event.sig")
+        continue
+      }
+      let record: Ledger.Record
+      let bytes: [UInt8]
+      do {
+        record = try ledger.record(commit.id)
+        bytes = try repository.blob(files.first { $0.name == Ledger.eventFile }!.id)
+      } catch let error as PromptgateError {
+        problem(error.message)
+        continue
+      } catch {
+        problem("\(error)")
+        continue
+      }
+      if record.event.json.canonical != bytes {
+        problem("event.json is not in canonical form: it was edited by hand")
+      }
+      if record.event.sequence != position {
+        problem(
+          "it says #\(record.event.sequence) but is number \(position) in the chain: an event was removed, "
+            + "reordered, renumbered or inserted")
+      }
+      if commit.message != record.event.summary + "\n" {
+        problem("its commit message does not match its event")
+      }
+      if record.event.kind.isIndependent || record.event.kind == .override || record.signature != nil {
+        signed += 1
+        if let reason = signatureProblem(record, repository: repository, cache: &trustCache) {
+          problem(reason)
+        }
+      }
+    }
+    let report = AuditReport(
+      head: current.hex, root: chain.first?.id.hex, events: chain.count, signedEvents: signed,
+      problems: problems)
+    if report.verified {
+      try ledger.state.remember(head: current, root: chain.first?.id, in: repository)
+    }
+    return report
+  }
+
+  /// A signed event whose signature is missing, invalid, does not match the event, or is by a
+  /// key the release's base does not list.
+  private static func signatureProblem(
+    _ record: Ledger.Record, repository: Repository, cache: inout [ObjectID: TrustedSigners]
+  ) -> String? {
+    guard let armored = record.signature else {
+      return "a \(record.event.kind.rawValue) event must be signed"
+    }
+    guard let signature = try? SSHSignature(armored: armored) else {
+      return "event.sig is not an SSH signature"
+    }
+    guard let statementJSON = record.event.details["statement"],
+      let statement = try? ApprovalStatement(json: statementJSON)
+    else { return "it carries no readable signed statement" }
+    guard signature.verify(statement.signedBytes, namespace: ApprovalStatement.namespace) else {
+      return "its signature does not verify: the statement was changed after signing, or forged"
+    }
+    guard record.event.actor == statement.principal, record.event.release == statement.release,
+      record.event.environment == statement.environment
+    else { return "the event does not match the statement it carries" }
+    // The signer must be listed by the release's base (its first parent), as when it was counted.
+    guard let id = ObjectID(hex: statement.release.commit), let release = try? repository.commit(id) else {
+      return nil
+    }
+    let trustedID = release.parents.first ?? release.id
+    if cache[trustedID] == nil, let trustedCommit = try? repository.commit(trustedID) {
+      cache[trustedID] = try? TrustedSigners.load(from: trustedCommit, in: repository)
+    }
+    guard let trusted = cache[trustedID] else { return nil }
+    let signedAt = (try? Date(statement.signedAt, strategy: .iso8601)) ?? .distantFuture
+    return trusted.signers.refusal(
+      principal: statement.principal, key: signature.publicKey, namespace: ApprovalStatement.namespace,
+      at: signedAt)
+  }
+
+  /// The ledger moved in a way that drops what this clone saw: name the first changed event.
+  private static func continuityProblems(
+    current: ObjectID?, remembered: LedgerState.Remembered, in repository: Repository
+  ) -> [AuditReport.Problem] {
+    guard let current else {
+      return [
+        AuditReport.Problem(
+          sequence: nil, commit: remembered.head.hex,
+          message: "\(Ledger.reference) is gone; this clone last saw it at \(remembered.head.short())")
+      ]
+    }
+    if repository.isDescendant(current, of: remembered.head) { return [] }
+    var message =
+      "\(Ledger.reference) is now \(current.short()) and no longer descends from \(remembered.head.short()), "
+      + "the head this clone last saw (first event \(remembered.root.short()))"
+    if repository.contains(remembered.head) {
+      // Count the events both share: the first one after them is where history was changed.
+      let shared =
+        repository.mergeBase(current, remembered.head).map { chainLength(to: $0, in: repository) } ?? 0
+      message += "; events from #\(shared + 1) on were edited, removed, reordered or replaced"
+    }
+    return [AuditReport.Problem(sequence: nil, commit: remembered.head.hex, message: message)]
+  }
+
+  private static func chainLength(to head: ObjectID, in repository: Repository) -> Int {
+    var count = 0
+    var next: ObjectID? = head
+    while let id = next, let commit = try? repository.commit(id) {
+      count += 1
+      next = commit.parents.first
+    }
+    return count
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Git
+
+/// Where in the ledger the approvals and rejections of each release content are, cached in
+/// `.git/promptgate/ledger-index.json` so counting a checkpoint's approvals never walks the
+/// whole ledger. Brought up to date by reading only the events added since it was written;
+/// rebuilt from the ledger when missing, unreadable, or not an ancestor of the head.
+struct LedgerIndex {
+  static let version: Int64 = 1
+
+  var head: ObjectID?
+  var count: Int
+  /// Release tree id → ledger commits of its approvals and rejections, oldest first.
+  var decisions: [String: [ObjectID]]
+
+  static func file(in folder: String) -> String { folder + "/ledger-index.json" }
+
+  static func load(from folder: String) -> LedgerIndex? {
+    guard let data = FileManager.default.contents(atPath: file(in: folder)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+      let count = json["count"]?.integer, case .object(let trees)? = json["decisions"]
+    else { return nil }
+    var decisions: [String: [ObjectID]] = [:]
+    for (tree, commits) in trees {
+      decisions[tree] = commits.array?.compactMap { $0.string.flatMap(ObjectID.init(hex:)) } ?? []
+    }
+    return LedgerIndex(
+      head: json["head"]?.string.flatMap(ObjectID.init(hex:)), count: Int(count), decisions: decisions)
+  }
+
+  func save(to folder: String) {
+    let json = JSONValue.object([
+      "version": .integer(Self.version), "head": head.map { .string($0.hex) } ?? .null,
+      "count": .integer(Int64(count)),
+      "decisions": .object(decisions.mapValues { .array($0.map { .string($0.hex) }) }),
+    ])
+    // The index is a cache: failing to write it costs time on the next run, nothing else.
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try? LedgerState.atomicWrite(json.canonical, to: Self.file(in: folder))
+  }
+
+  mutating func add(_ record: Ledger.Record) {
+    count += 1
+    head = record.commit
+    if record.event.kind.isIndependent, let tree = record.event.release?.tree {
+      decisions[tree, default: []].append(record.commit)
+    }
+  }
+}
+
+extension Ledger {
+  /// The approval and rejection records about release content `tree`, oldest first.
+  public func decisions(forTree tree: String) throws(PromptgateError) -> [Record] {
+    let index = try currentIndex()
+    var records: [Record] = []
+    for commit in index.decisions[tree] ?? [] {
+      records.append(try record(commit))
+    }
+    return records
+  }
+
+  /// How many events the ledger holds, from the index.
+  public func count() throws(PromptgateError) -> Int {
+    try currentIndex().count
+  }
+
+  /// The index, brought up to the ledger's head by reading only what was added since.
+  func currentIndex() throws(PromptgateError) -> LedgerIndex {
+    let current = try head()
+    var index = LedgerIndex.load(from: state.folder) ?? LedgerIndex(head: nil, count: 0, decisions: [:])
+    guard index.head != current else { return index }
+    if let indexed = index.head, let current, !repository.isDescendant(current, of: indexed) {
+      index = LedgerIndex(head: nil, count: 0, decisions: [:])
+    }
+    // Walk back from the head to what the index already holds, then add oldest first.
+    var fresh: [Record] = []
+    var next = current
+    while let commit = next, commit != index.head {
+      let record = try record(commit)
+      fresh.append(record)
+      next = record.parent
+    }
+    for record in fresh.reversed() {
+      index.add(record)
+    }
+    index.save(to: state.folder)
+    return index
+  }
+}

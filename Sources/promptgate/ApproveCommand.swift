@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import PromptgateCore
+
+extension Promptgate {
+  /// `promptgate approve`: signs a decision on one checkpoint of a release and records it.
+  struct Approve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Sign an approval (or rejection) of a release's checkpoint and record it in the ledger.",
+      discussion: """
+        The statement (SPEC §4) is signed with your SSH key in the namespace promptgate-approval. \
+        Unencrypted ed25519 and ecdsa-sha2-nistp256 key files are read directly; for an encrypted \
+        key, ssh-agent or a hardware key use --signer ssh-keygen. Your principal is looked up in \
+        .promptgate/allowed_signers unless you give --principal.
+        """
+    )
+
+    enum Signer: String, ExpressibleByArgument, CaseIterable {
+      case file
+      case sshKeygen = "ssh-keygen"
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The release to approve: any revision git understands.")
+    var release: String
+
+    @Option(help: "The environment the approval is for (staging, production...).")
+    var env: String
+
+    @Option(help: "The checkpoint of the runbook you sign for.")
+    var checkpoint: String
+
+    @Option(
+      help: ArgumentHelp("Your SSH private key (or its .pub with --signer ssh-keygen).", valueName: "file"))
+    var key: String
+
+    @Option(
+      help:
+        "How to sign: file (read the key) or ssh-keygen (ssh-keygen -Y sign: agent, passphrase, hardware).")
+    var signer: Signer = .file
+
+    @Flag(help: "Record a rejection instead: it cancels your earlier approval.")
+    var reject = false
+
+    @Option(help: "A comment recorded with your decision.")
+    var comment: String = ""
+
+    @Option(help: "The principal to sign as, when your key is listed for several.")
+    var principal: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "When the approval expires: a date (2026-12-10 or 2026-12-10T10:00:00Z) or a duration (7d, 12h).",
+        valueName: "when"))
+    var expires: String?
+
+    func run() throws {
+      let repository = try global.openRepository()
+      let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      let runbook = try Runbook.load(from: releaseCommit, in: repository)?.runbook
+      let checkpoints = runbook?.governance?.checkpoints ?? []
+      guard let definition = checkpoints.first(where: { $0.name == checkpoint }) else {
+        let names = checkpoints.map(\.name)
+        let hint =
+          names.isEmpty
+          ? "the release's runbook declares none" : "it declares \(names.joined(separator: ", "))"
+        throw PromptgateError.input(
+          "no checkpoint `\(checkpoint)` in \(Runbook.path) of \(releaseCommit.id.short()): \(hint)")
+      }
+      let signing = try SigningKey(path: key, signer: signer)
+      let trusted = try TrustedSigners.load(from: releaseCommit, in: repository)
+      let who = try principal ?? signing.principal(in: trusted.signers, keyPath: key)
+      let now = Date()
+      let signedAt = Ledger.timestamp(now)
+      let expiresAt = try Expiry.parse(
+        expires, from: now, defaultDays: runbook?.governance?.approvalTTLDays ?? 14)
+      let statement = ApprovalStatement(
+        checkpoint: checkpoint, comment: comment, decision: reject ? .reject : .approve, environment: env,
+        expiresAt: Ledger.timestamp(expiresAt), principal: who,
+        release: LedgerEvent.Release(commit: releaseCommit.id.hex, tree: releaseCommit.tree.hex),
+        repository: try RepositoryIdentity.root(of: releaseCommit, in: repository), role: definition.role,
+        signedAt: signedAt)
+      let signature = try signing.sign(statement.signedBytes)
+      let ledger = Ledger(repository)
+      let record = try ledger.append(independent: true) { sequence in
+        let event = LedgerEvent(
+          kind: reject ? .rejection : .approval, sequence: sequence, time: signedAt, actor: who,
+          environment: env,
+          release: statement.release, repository: statement.repository, details: ["statement": statement.json]
+        )
+        return (event, signature.armored)
+      }
+      if !global.quiet {
+        print("recorded \(record.event.summary)")
+        print("ledger \(Ledger.reference) is now \(record.commit.short())")
+      }
+    }
+  }
+}
+
+/// The key `approve` signs with: a key file read by promptgate, or ssh-keygen doing the signing.
+struct SigningKey {
+  let publicKey: SSHPublicKey
+  private let privateKey: SSHPrivateKey?
+  private let path: String
+
+  init(path: String, signer: Promptgate.Approve.Signer) throws {
+    self.path = path
+    switch signer {
+    case .file:
+      do {
+        let key = try SSHPrivateKey.load(path: path)
+        privateKey = key
+        publicKey = key.publicKey
+      } catch {
+        throw PromptgateError.input(error.message)
+      }
+    case .sshKeygen:
+      let publicPath = path.hasSuffix(".pub") ? path : path + ".pub"
+      guard let text = try? String(contentsOfFile: publicPath, encoding: .utf8) else {
+        throw PromptgateError.input(
+          "cannot read the public key \(publicPath); ssh-keygen signing needs it beside the key")
+      }
+      do {
+        publicKey = try SSHPublicKey(openSSH: text)
+      } catch {
+        throw PromptgateError.input("\(publicPath): \(error.message)")
+      }
+      privateKey = nil
+    }
+  }
+
+  func sign(_ message: [UInt8]) throws -> SSHSignature {
+    do {
+      if let privateKey {
+        return try SSHSignature.sign(message, namespace: ApprovalStatement.namespace, with: privateKey)
+      }
+      return try SSHKeygenSigner.sign(message, namespace: ApprovalStatement.namespace, keyPath: path)
+    } catch {
+      throw PromptgateError.input(error.message)
+    }
+  }
+
+  /// The one principal allowed_signers lists for this key.
+  func principal(in signers: AllowedSigners, keyPath: String) throws -> String {
+    let names = Set(
+      signers.entries.filter { $0.key == publicKey }.flatMap(\.principals).filter {
+        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
+      })
+    switch names.count {
+    case 1: return names.first!
+    case 0:
+      throw PromptgateError.input(
+        "the key \(keyPath) (\(publicKey.fingerprint)) is not listed in \(TrustedSigners.allowedSignersPath); "
+          + "add it there, or name yourself with --principal")
+    default:
+      throw PromptgateError.input(
+        "the key \(keyPath) is listed for \(names.sorted().joined(separator: ", ")); choose one with --principal"
+      )
+    }
+  }
+}
+
+/// `--expires`: a date, a date and time, or a duration from now.
+enum Expiry {
+  static func parse(_ text: String?, from now: Date, defaultDays: Int) throws -> Date {
+    guard let text else { return now.addingTimeInterval(Double(defaultDays) * 86_400) }
+    if let unit = text.last, let amount = Double(text.dropLast()), amount > 0 {
+      switch unit {
+      case "d": return now.addingTimeInterval(amount * 86_400)
+      case "h": return now.addingTimeInterval(amount * 3_600)
+      case "m": return now.addingTimeInterval(amount * 60)
+      default: break
+      }
+    }
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date(text + "T23:59:59Z", strategy: .iso8601) { return date }
+    throw PromptgateError.input(
+      "--expires \(text) is neither a date (2026-12-10, 2026-12-10T10:00:00Z) nor a duration (7d, 12h, 30m)")
+  }
+}

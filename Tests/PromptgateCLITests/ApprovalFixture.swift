@@ -1,0 +1,148 @@
+import Foundation
+import PromptgateCore
+import TestSupport
+
+/// Reviewers with real SSH keys (made by ssh-keygen) and a gated repository whose base lists
+/// them: alice (prompt-owner, ed25519), carol (compliance-reviewer, ecdsa), sam
+/// (service-manager, ed25519), dave (listed, holds no role) and mallory (listed nowhere).
+final class ApprovalFixture: @unchecked Sendable {
+  let repository: GatedRepository
+  let keys: String
+  /// The base (first release) and a release that changes a prompt, committed by dev.
+  let base: String
+  var head: String
+
+  var path: String { repository.path }
+
+  static let runbook = GatedRepository.runbook
+    .replacingOccurrences(
+      of: ", paths: [\"prompts/**\"], environments: [production] }", with: ", paths: [\"prompts/**\"] }"
+    )
+    .replacingOccurrences(
+      of: "paths: [\"policies/**\", \"runbook.yaml\", \".promptgate/**\"], environments: [production] }",
+      with: "paths: [\"policies/**\", \"runbook.yaml\", \".promptgate/**\"] }\n"
+        + "    - { name: service-signoff, role: service-manager, approvals: 1, environments: [production] }")
+
+  init() throws {
+    repository = try GatedRepository()
+    let keys = try makeTemporaryFolder(prefix: "promptgate-keys")
+    self.keys = keys
+    for (name, type) in [
+      ("alice", "ed25519"), ("carol", "ecdsa"), ("sam", "ed25519"), ("dave", "ed25519"),
+      ("mallory", "ed25519"),
+    ] {
+      let result = try run(
+        "/usr/bin/ssh-keygen",
+        ["-q", "-t", type, "-N", "", "-C", "\(name)@example.com", "-f", "\(keys)/\(name)"])
+      guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+    try repository.scratch.write("runbook.yaml", Self.runbook)
+    try repository.scratch.write(
+      ".promptgate/allowed_signers",
+      try ["alice", "carol", "sam", "dave"].map { try Self.signerLine($0, keys: keys) }.joined())
+    base = try repository.commit("first release with reviewers")
+    try repository.bumpPrompt()
+    head = try repository.scratch.commit("billing: kinder", author: "Dev Eloper <dev@example.com>")
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(atPath: keys)
+  }
+
+  /// An allowed_signers line for `name`'s key.
+  func signerLine(_ name: String, principals: String? = nil) throws -> String {
+    try Self.signerLine(name, principals: principals, keys: keys)
+  }
+
+  static func signerLine(_ name: String, principals: String? = nil, keys: String) throws -> String {
+    let publicKey = try String(contentsOfFile: "\(keys)/\(name).pub", encoding: .utf8)
+      .split(separator: " ").prefix(2).joined(separator: " ")
+    return "\(principals ?? "\(name)@example.com") namespaces=\"promptgate-approval\" \(publicKey)\n"
+  }
+
+  func key(_ name: String) -> String { "\(keys)/\(name)" }
+
+  @discardableResult
+  func approve(
+    _ name: String, _ checkpoint: String, env: String = "production", release: String? = nil,
+    _ extra: [String] = []
+  ) throws -> ProcessResult {
+    try CLI.run(
+      ["-C", path, "approve", release ?? head, "--env", env, "--checkpoint", checkpoint, "--key", key(name)]
+        + extra)
+  }
+
+  func approvals(env: String = "production", release: String? = nil) throws -> ProcessResult {
+    try CLI.run(["-C", path, "approvals", release ?? head, "--env", env, "--base", base, "--no-color"])
+  }
+
+  /// The verdicts of `approvals --format json` for one checkpoint.
+  func verdicts(_ checkpoint: String, env: String = "production", release: String? = nil) throws -> [[String:
+    Any]]
+  {
+    let result = try CLI.run(
+      ["-C", path, "approvals", release ?? head, "--env", env, "--base", base, "--format", "json"])
+    guard let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+      let checkpoints = report["checkpoints"] as? [[String: Any]],
+      let entry = checkpoints.first(where: { $0["name"] as? String == checkpoint })
+    else { throw CLIFailure(result: result) }
+    return entry["verdicts"] as? [[String: Any]] ?? []
+  }
+
+  /// Signs `statement` with ssh-keygen itself (the interop path) in `namespace`.
+  func sshKeygenSign(
+    _ statement: ApprovalStatement, as name: String, namespace: String = "promptgate-approval"
+  )
+    throws -> String
+  {
+    let result = try run(
+      "/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-n", namespace, "-f", key(name)],
+      input: statement.json.canonicalString)
+    guard result.status == 0 else { throw CLIFailure(result: result) }
+    return result.stdout
+  }
+
+  /// A statement as `approve` would write it for `name` on the head.
+  func statement(
+    by name: String, checkpoint: String, role: String, env: String = "production",
+    expires: String = "2099-01-01T00:00:00Z",
+    comment: String = ""
+  ) throws -> ApprovalStatement {
+    let tree = try repository.scratch.git("rev-parse", "\(head)^{tree}")
+    return ApprovalStatement(
+      checkpoint: checkpoint, comment: comment, decision: .approve, environment: env, expiresAt: expires,
+      principal: "\(name)@example.com", release: LedgerEvent.Release(commit: head, tree: tree),
+      repository: try repository.scratch.git("rev-list", "--max-parents=0", "HEAD"), role: role,
+      signedAt: Ledger.timestamp())
+  }
+
+  /// Appends a hand-made event to the ledger with git's plumbing, as an attacker with write
+  /// access to the repository could: `event` as written, `signature` as given.
+  @discardableResult
+  func forge(statement: ApprovalStatement, signature: String, eventRelease: LedgerEvent.Release? = nil) throws
+    -> String
+  {
+    let scratch = repository.scratch
+    let parent = try? scratch.git("rev-parse", "--verify", "-q", "refs/promptgate/ledger")
+    let sequence = try parent.map { Int(try scratch.git("rev-list", "--count", $0))! } ?? 0
+    let event = LedgerEvent(
+      kind: .approval, sequence: sequence + 1, time: statement.signedAt, actor: statement.principal,
+      environment: statement.environment, release: eventRelease ?? statement.release,
+      repository: statement.repository,
+      details: ["statement": statement.json])
+    let eventBlob = try run(
+      "/usr/bin/git", ["-C", path, "hash-object", "-w", "--stdin"], input: event.json.canonicalString
+    )
+    .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let sigBlob = try run("/usr/bin/git", ["-C", path, "hash-object", "-w", "--stdin"], input: signature)
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let tree = try run(
+      "/usr/bin/git", ["-C", path, "mktree"],
+      input: "100644 blob \(eventBlob)\tevent.json\n100644 blob \(sigBlob)\tevent.sig\n"
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let commit = try scratch.git(
+      ["commit-tree", tree, "-m", event.summary] + (parent.map { ["-p", $0] } ?? []))
+    try scratch.git(["update-ref", "refs/promptgate/ledger", commit] + (parent.map { [$0] } ?? []))
+    return commit
+  }
+}
