@@ -29,7 +29,7 @@ public enum StructuredDocument {
         message: "is \(text.utf8.count / 1024) KiB; promptgate reads documents up to "
           + "\(limits.maxBytes / 1024) KiB", location: nil)
     }
-    let result = onLargeStack { () -> Result<StructuredValue?, DocumentError> in
+    let parse = { () -> Result<StructuredValue?, DocumentError> in
       do {
         guard let node = try Yams.compose(yaml: text, .basic) else { return .success(nil) }
         var budget = limits.maxNodes
@@ -42,6 +42,8 @@ public enum StructuredDocument {
         return .failure(DocumentError(message: "cannot be parsed: \(error)", location: nil))
       }
     }
+    // A thread costs about a millisecond; only a document that may nest deeply needs one.
+    let result = mayNestDeeply(text) ? onLargeStack(parse) : parse()
     return try result.get()
   }
 
@@ -132,6 +134,30 @@ extension SourceLocation {
   init(_ mark: Mark?) {
     self.init(line: mark?.line ?? 1, column: mark?.column ?? 1)
   }
+}
+
+/// True unless a quick scan proves `text` nests less than 64 levels: flow brackets open plus
+/// indentation and `- ` markers at a line's start, over-counted (quotes are not skipped), so
+/// a false "no" cannot happen.
+private func mayNestDeeply(_ text: String) -> Bool {
+  var flow = 0
+  var atLineStart = true
+  var lineDepth = 0
+  for byte in text.utf8 {
+    switch byte {
+    case UInt8(ascii: "\n"):
+      atLineStart = true
+      lineDepth = 0
+      continue
+    case UInt8(ascii: "["), UInt8(ascii: "{"): flow += 1
+    case UInt8(ascii: "]"), UInt8(ascii: "}"): flow = max(0, flow - 1)
+    case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "\t"):
+      if atLineStart { lineDepth += 1 }
+    default: atLineStart = false
+    }
+    if flow + lineDepth >= 64 { return true }
+  }
+  return false
 }
 
 /// Runs `body` on a thread with a 512 MiB stack and waits for it: libyaml and Yams recurse per

@@ -242,7 +242,7 @@ import Testing
   @Test func survivesHostileLines() throws {
     let keys = try Keys()
     let line =
-      "\"a@x,b@y\" namespaces=\"p-*,\\\"q\\\"\",valid-after=\"20260101Z\",cert-authority \(keys.c) c\r\n"
+      "\"a@x,b@y\" namespaces=\"p-*,\\\"q\\\"\",valid-after=\"20260101Z\",cert-authority \(keys.c) c"
     let scalars = Array(line.unicodeScalars)
     for length in 0...scalars.count {
       var prefix = ""

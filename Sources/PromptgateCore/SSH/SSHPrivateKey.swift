@@ -71,7 +71,12 @@ public struct SSHPrivateKey: Sendable {
     guard try reader.readUInt32() == 1 else {
       throw SSHKeyError("\(source) holds several keys; give a file with one key")
     }
-    let declared = try SSHPublicKey(blob: try reader.readString())
+    let declared: SSHPublicKey
+    do {
+      declared = try SSHPublicKey(blob: try reader.readString())
+    } catch {
+      throw SSHKeyError("\(source) holds a key promptgate cannot use: \(error.message)")
+    }
     var section = SSHWireReader(try reader.readString(), subject: source)
     try reader.expectEnd()
     guard try section.readUInt32() == section.readUInt32() else {
