@@ -64,7 +64,12 @@ extension Repository {
     let newTree = try new.map { id throws(GitError) in try lookupTree(id) }
     defer { git_tree_free(newTree) }
 
-    let diff = try makeDiff(oldTree, newTree, onlyPaths: nil)
+    // libgit2's tree diff reads every subtree of both trees, so its cost grows with the
+    // repository. Find the changed paths first, skipping identical subtrees by id, and let
+    // libgit2 diff exactly those.
+    let paths = try changedPaths(old, new)
+    guard !paths.isEmpty else { return [] }
+    let diff = try makeDiff(oldTree, newTree, onlyPaths: paths)
     defer { git_diff_free(diff) }
     let plain = Self.changes(in: diff)
     guard let renames, plain.contains(where: { $0.status == .added || $0.status == .deleted }) else {
@@ -84,6 +89,35 @@ extension Repository {
     return (kept + Self.changes(in: narrowed)).sorted {
       $0.newPath.utf8.lexicographicallyPrecedes($1.newPath.utf8)
     }
+  }
+
+  /// Every path whose entry differs between two trees (nil: empty), in no particular order.
+  /// Identical subtrees are skipped by id, so the cost follows the change, not the trees.
+  func changedPaths(_ old: ObjectID?, _ new: ObjectID?) throws(GitError) -> [String] {
+    var paths: [String] = []
+    func walk(_ old: ObjectID?, _ new: ObjectID?, prefix: String) throws(GitError) {
+      if old == new { return }
+      let oldEntries = try old.map { id throws(GitError) in try entries(ofTree: id) } ?? []
+      let newEntries = try new.map { id throws(GitError) in try entries(ofTree: id) } ?? []
+      let oldByName = Dictionary(oldEntries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+      var seen = Set<String>()
+      for entry in newEntries {
+        seen.insert(entry.name)
+        try compare(oldByName[entry.name], entry, path: prefix + entry.name)
+      }
+      for entry in oldEntries where !seen.contains(entry.name) {
+        try compare(entry, nil, path: prefix + entry.name)
+      }
+    }
+    func compare(_ old: TreeEntry?, _ new: TreeEntry?, path: String) throws(GitError) {
+      if let old, let new, old.id == new.id, old.mode == new.mode { return }
+      let oldTree = old?.mode == .tree ? old?.id : nil
+      let newTree = new?.mode == .tree ? new?.id : nil
+      if oldTree != nil || newTree != nil { try walk(oldTree, newTree, prefix: path + "/") }
+      if (old != nil && old?.mode != .tree) || (new != nil && new?.mode != .tree) { paths.append(path) }
+    }
+    try walk(old, new, prefix: "")
+    return paths
   }
 
   /// A tree-to-tree diff with type changes, restricted to exactly `onlyPaths` when given.

@@ -9,29 +9,47 @@ public struct FrontMatter: Sendable, Equatable {
   public let body: String
 
   public init(splitting text: String) {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-    if let first = lines.first, first.hasPrefix("\u{FEFF}") {
-      lines[lines.startIndex] = first.dropFirst()
-    }
-    guard let first = lines.first, Self.isMarker(first, closing: false) else {
+    // Scans UTF-8 bytes line by line: prompts are read on every diff and check.
+    let bytes = Array(text.utf8)
+    var start = 0
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+    let firstEnd = Self.lineEnd(bytes, from: start)
+    guard Self.isMarker(bytes[start..<firstEnd], closing: false) else {
       yaml = nil
       body = text
       return
     }
-    let rest = lines.dropFirst()
-    guard let closing = rest.firstIndex(where: { Self.isMarker($0, closing: true) }) else {
-      yaml = nil
-      body = text
-      return
+    var lineStart = min(firstEnd + 1, bytes.count)
+    let yamlStart = lineStart
+    while lineStart < bytes.count {
+      let end = Self.lineEnd(bytes, from: lineStart)
+      if Self.isMarker(bytes[lineStart..<end], closing: true) {
+        // The YAML ends before the newline that precedes the closing marker.
+        let yamlEnd = max(yamlStart, lineStart - 1)
+        yaml = String(decoding: bytes[yamlStart..<yamlEnd], as: UTF8.self)
+        body = String(decoding: bytes[min(end + 1, bytes.count)...], as: UTF8.self)
+        return
+      }
+      lineStart = end + 1
     }
-    yaml = rest[..<closing].joined(separator: "\n")
-    body = rest[(closing + 1)...].joined(separator: "\n")
+    yaml = nil
+    body = text
   }
 
-  private static func isMarker(_ line: Substring, closing: Bool) -> Bool {
-    let trimmed = line.drop { $0 == " " }.reversed().drop { $0 == " " || $0 == "\r" }
-    let marker = String(trimmed.reversed())
-    return marker == "---" || (closing && marker == "...")
+  private static func lineEnd(_ bytes: [UInt8], from start: Int) -> Int {
+    var index = start
+    while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
+    return index
+  }
+
+  /// `---` (or `...` when closing), with spaces around and a carriage return allowed.
+  private static func isMarker(_ line: ArraySlice<UInt8>, closing: Bool) -> Bool {
+    var trimmed = line
+    while let last = trimmed.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\r") {
+      trimmed = trimmed.dropLast()
+    }
+    while let first = trimmed.first, first == UInt8(ascii: " ") { trimmed = trimmed.dropFirst() }
+    return trimmed.elementsEqual("---".utf8) || (closing && trimmed.elementsEqual("...".utf8))
   }
 }
 

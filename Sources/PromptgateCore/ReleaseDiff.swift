@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// What changed between two releases: every file, classified, with its semantic changes.
@@ -91,15 +92,7 @@ extension ReleaseDiff {
       throw RepositoryAccess.readFailure(
         error, reading: "the trees of the release \(head.id.short()) and its base")
     }
-    var files: [FileChange] = []
-    files.reserveCapacity(treeChanges.count)
-    for change in treeChanges {
-      do {
-        files.append(try FileChange(change, classifier: classifier, repository: repository))
-      } catch {
-        throw RepositoryAccess.readFailure(error, reading: "'\(change.newPath)'")
-      }
-    }
+    let files = try FileChange.all(treeChanges, classifier: classifier, repository: repository)
     // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
     return ReleaseDiff(
       base: Point(
@@ -109,6 +102,43 @@ extension ReleaseDiff {
 }
 
 extension FileChange {
+  /// Reads every changed file: blobs, line counts, semantic changes. A large change is split
+  /// between two threads, each with its own libgit2 handle (handles are never shared).
+  static func all(_ changes: [TreeChange], classifier: PathClassifier, repository: Repository)
+    throws(PromptgateError) -> [FileChange]
+  {
+    let workers = changes.count >= 64 ? 2 : 1
+    let results = ParallelResults(count: changes.count)
+    let gitDirectory = repository.gitDirectory
+    let chunk = (changes.count + workers - 1) / workers
+    let work: @Sendable (Int, Repository) -> Void = { worker, handle in
+      for index in (worker * chunk)..<min(changes.count, (worker + 1) * chunk) {
+        let change = changes[index]
+        let result = Result { () throws(GitError) in
+          try FileChange(change, classifier: classifier, repository: handle)
+        }
+        results.store(
+          result.mapError { RepositoryAccess.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
+      }
+    }
+    if workers == 1 {
+      work(0, repository)
+    } else {
+      let second = Thread {
+        switch Result(catching: { () throws(GitError) in try Repository.open(at: gitDirectory) }) {
+        case .success(let handle): work(1, handle)
+        case .failure(let error):
+          results.failAll(from: chunk, with: RepositoryAccess.readFailure(error, reading: gitDirectory))
+        }
+        results.finished.signal()
+      }
+      second.start()
+      work(0, repository)
+      results.finished.wait()
+    }
+    return try results.collect()
+  }
+
   init(_ change: TreeChange, classifier: PathClassifier, repository: Repository) throws(GitError) {
     let status: Status =
       switch change.status {
@@ -182,5 +212,40 @@ extension FileChange {
     guard let content else { return false }
     if content.prefix(8000).contains(0) { return true }
     return String(validating: content, as: UTF8.self) == nil
+  }
+}
+
+/// Slots for results computed on two threads; each slot is written by exactly one thread, and
+/// the semaphore orders those writes before `collect`.
+private final class ParallelResults: @unchecked Sendable {
+  private let slots: UnsafeMutableBufferPointer<Result<FileChange, PromptgateError>?>
+  let finished = DispatchSemaphore(value: 0)
+
+  init(count: Int) {
+    slots = .allocate(capacity: count)
+    slots.initialize(repeating: nil)
+  }
+
+  deinit {
+    slots.deinitialize()
+    slots.deallocate()
+  }
+
+  func store(_ result: Result<FileChange, PromptgateError>, at index: Int) {
+    slots[index] = result
+  }
+
+  func failAll(from start: Int, with error: PromptgateError) {
+    for index in start..<slots.count { store(.failure(error), at: index) }
+  }
+
+  func collect() throws(PromptgateError) -> [FileChange] {
+    var files: [FileChange] = []
+    files.reserveCapacity(slots.count)
+    for slot in slots {
+      guard let slot else { continue }
+      files.append(try slot.get())
+    }
+    return files
   }
 }

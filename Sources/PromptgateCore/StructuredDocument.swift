@@ -31,7 +31,8 @@ public enum StructuredDocument {
     }
     let parse = { () -> Result<StructuredValue?, DocumentError> in
       do {
-        guard let node = try Yams.compose(yaml: text, .basic) else { return .success(nil) }
+        // Explicit UTF-8: Yams' default encoding reads the whole process environment per parse.
+        guard let node = try Yams.compose(yaml: text, .basic, .default, .utf8) else { return .success(nil) }
         var budget = limits.maxNodes
         return .success(try convert(node, depth: 0, limits: limits, budget: &budget))
       } catch let error as DocumentError {
