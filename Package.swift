@@ -42,7 +42,8 @@ let package = Package(
     .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
     .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"]),
     .testTarget(
-      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"], exclude: ["Golden"]),
+      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
+      exclude: ["Golden"]),
   ],
   swiftLanguageModes: [.v6]
 )
