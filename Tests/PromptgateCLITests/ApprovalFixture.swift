@@ -28,8 +28,8 @@ final class ApprovalFixture: @unchecked Sendable {
     let keys = try makeTemporaryFolder(prefix: "promptgate-keys")
     self.keys = keys
     for (name, type) in [
-      ("alice", "ed25519"), ("carol", "ecdsa"), ("sam", "ed25519"), ("dave", "ed25519"),
-      ("mallory", "ed25519"),
+      ("alice", "ed25519"), ("alice-laptop", "ecdsa"), ("carol", "ecdsa"), ("sam", "ed25519"),
+      ("dave", "ed25519"), ("mallory", "ed25519"),
     ] {
       let result = try run(
         "/usr/bin/ssh-keygen",

@@ -149,7 +149,8 @@ import Testing
     let fixture = try ApprovalFixture()
     let scratch = fixture.repository.scratch
     // The head lists mallory's key and makes mallory and dave prompt owners.
-    try fixture.repository.edit(".promptgate/allowed_signers") { $0 + (try! fixture.signerLine("mallory")) }
+    let malloryLine = try fixture.signerLine("mallory")
+    try fixture.repository.edit(".promptgate/allowed_signers") { $0 + malloryLine }
     try fixture.repository.edit("runbook.yaml") {
       $0.replacingOccurrences(
         of: "prompt-owner: [alice@example.com]",
@@ -242,6 +243,33 @@ import Testing
         "--format", "json",
       ])
     #expect(revoked.stdout.contains("is revoked in .promptgate/revoked_keys"), "\(revoked.stdout)")
+  }
+
+  @Test func onePrincipalWithTwoKeysCountsOnce() throws {
+    let fixture = try ApprovalFixture()
+    let scratch = fixture.repository.scratch
+    let laptopLine = try fixture.signerLine("alice-laptop", principals: "alice@example.com")
+    try fixture.repository.edit(".promptgate/allowed_signers") { $0 + laptopLine }
+    let base = try scratch.commit("alice's second key", author: "Dev Eloper <dev@example.com>")
+    try fixture.repository.edit("prompts/billing.prompty") {
+      $0.replacingOccurrences(of: "version: 1.1.0", with: "version: 1.2.0") + "Be exact.\n"
+    }
+    fixture.head = try scratch.commit("change", author: "Dev Eloper <dev@example.com>")
+    #expect(try fixture.approve("alice", "prompt-review").status == 0)
+    #expect(try fixture.approve("alice-laptop", "prompt-review").status == 0)
+    let result = try CLI.run(
+      [
+        "-C", fixture.path, "approvals", fixture.head, "--env", "production", "--base", base, "--format",
+        "json",
+      ])
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let review = try #require(
+      (report["checkpoints"] as? [[String: Any]])?.first { $0["name"] as? String == "prompt-review" })
+    #expect(review["valid"] as? Int == 1, "\(result.stdout)")
+    let verdicts = try #require(review["verdicts"] as? [[String: Any]])
+    #expect(verdicts.map { $0["counts"] as? Bool } == [false, true])
+    #expect((verdicts[0]["reason"] as? String)?.hasPrefix("superseded by the later decision #2") == true)
   }
 
   @Test func anotherRepositorysApprovalDoesNotCount() throws {
