@@ -36,6 +36,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "promptgate-bench",
+      dependencies: ["PromptgateCore"],
       path: "Benchmarks"
     ),
     .target(name: "TestSupport", path: "Tests/TestSupport"),

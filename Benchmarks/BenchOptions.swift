@@ -1,0 +1,84 @@
+import Foundation
+
+/// The command line of promptgate-bench. Hand-parsed: the target depends on Foundation only.
+struct BenchOptions {
+  var promptgate: String?
+  var repos: String?
+  /// Timed runs of each small case; the cases over all of history get half as many.
+  var runs = 10
+  var regenerate = false
+  var help = false
+  /// Internal: generate the named repository and exit (see ``RepositoryGenerator/generateInChild()``).
+  var generateOnly: String?
+
+  static let usage = """
+    usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
+
+    Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
+    of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
+
+      --promptgate <path>  the binary to time (default: <package>/.build/release/promptgate)
+      --repos <folder>     where the generated repositories live (default: <package>/bench-repos)
+      --runs <n>           timed runs of each small case (default: 10)
+      --regenerate         rebuild the repositories even if they are there
+    """
+
+  static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
+    var options = BenchOptions()
+    var rest = arguments[...]
+    while let argument = rest.popFirst() {
+      switch argument {
+      case "--promptgate": options.promptgate = try value(of: argument, from: &rest)
+      case "--repos": options.repos = try value(of: argument, from: &rest)
+      case "--runs":
+        let text = try value(of: argument, from: &rest)
+        guard let runs = Int(text), runs >= 1 else {
+          throw .usage("--runs wants a whole number ≥ 1, not \(text)")
+        }
+        options.runs = runs
+      case "--regenerate": options.regenerate = true
+      case RepositoryGenerator.childFlag: options.generateOnly = try value(of: argument, from: &rest)
+      case "-h", "--help": options.help = true
+      default: throw .usage("unknown argument \(argument)")
+      }
+    }
+    return options
+  }
+
+  private static func value(of option: String, from rest: inout ArraySlice<String>) throws(BenchError)
+    -> String
+  {
+    guard let value = rest.popFirst() else { throw .usage("\(option) needs a value") }
+    return value
+  }
+}
+
+/// Finds the package the benchmark belongs to, so that `make bench` and a bare
+/// `.build/release/promptgate-bench` both find `.build/release/promptgate` and `bench-repos/`.
+enum PackageRoot {
+  /// The first folder holding Package.swift and Benchmarks/, above the executable (symlinks
+  /// resolved: `.build/release` is one) or else above the current folder.
+  static func find() -> URL? {
+    var starts: [URL] = []
+    if let executable = Bundle.main.executableURL {
+      starts.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
+    }
+    starts.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    for start in starts {
+      var folder = start.standardizedFileURL
+      while folder.path != "/" {
+        if isPackage(folder) { return folder }
+        folder = folder.deletingLastPathComponent()
+      }
+    }
+    return nil
+  }
+
+  private static func isPackage(_ folder: URL) -> Bool {
+    var isFolder: ObjCBool = false
+    let files = FileManager.default
+    return files.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+      && files.fileExists(atPath: folder.appendingPathComponent("Benchmarks").path, isDirectory: &isFolder)
+      && isFolder.boolValue
+  }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The two verdicts SPEC §8 asks for, under the table: a cost near git's, and a cost that grows
+/// with the change, not with the repository.
+enum Verdicts {
+  /// Within this factor of `git diff --name-status -M` counts as "about what git costs".
+  static let acceptableRatio = 1.5
+
+  static func lines(for results: [CaseResult]) -> [String] {
+    var lines: [String] = []
+    let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.benchmark.name, $0) })
+    for (files, label) in [("1 file", "1-file"), ("100 files", "100-file")] {
+      guard let small = byName["\(files), 2k repo"], let large = byName["\(files), 20k repo"] else {
+        continue
+      }
+      let promptgate = large.promptgate.medianMilliseconds / small.promptgate.medianMilliseconds
+      let git = large.git.medianMilliseconds / small.git.medianMilliseconds
+      let extra = large.promptgate.medianMilliseconds - small.promptgate.medianMilliseconds
+      // 1.00× would be a cost independent of the repository's size, as SPEC §8 asks.
+      lines.append(
+        "\(label) diff, 20k repo vs 2k repo: "
+          + String(format: "promptgate %.2f× (%+.1f ms), git %.2f×", promptgate, extra, git))
+    }
+    let diffs = results.filter(\.benchmark.countsFiles)
+    let slow = diffs.filter { $0.ratio > acceptableRatio }
+    if slow.isEmpty {
+      lines.append(String(format: "promptgate is within %.1f× git on every diff.", acceptableRatio))
+    } else {
+      let names = slow.map { "\($0.benchmark.name) (" + String(format: "%.2f×", $0.ratio) + ")" }
+      lines.append(
+        String(format: "promptgate is slower than %.1f× git on: ", acceptableRatio)
+          + names.joined(separator: ", "))
+    }
+    let floor = results.map { max($0.promptgate.rssFloorBytes, $0.git.rssFloorBytes) }.max() ?? 0
+    if floor > 0 {
+      lines.append(
+        String(
+          format:
+            "RSS: peak of each program over its runs; \"≤\" marks one at this benchmark's own %.1f MiB, ",
+          Double(floor) / 1_048_576)
+          + "which Linux charges to every child it spawns, so the real peak is lower.")
+    }
+    return lines
+  }
+}
