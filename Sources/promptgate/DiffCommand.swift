@@ -36,7 +36,7 @@ extension Promptgate {
         diff.warnings.forEach(Output.warning)
       }
       switch format {
-      case .json: print(try Output.json(diff))
+      case .json: print(diff.json.pretty, terminator: "")
       case .text:
         print(DiffTextFormatter(style: global.style).format(diff, base: base, head: head), terminator: "")
       case .markdown: print(DiffMarkdownFormatter().format(diff, base: base, head: head), terminator: "")

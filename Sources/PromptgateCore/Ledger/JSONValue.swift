@@ -251,3 +251,45 @@ private struct JSONParser {
     return value
   }
 }
+
+extension JSONValue {
+  /// The same keys and values as `canonical`, indented by two spaces a level for people to read.
+  public var pretty: String {
+    var out: [UInt8] = []
+    writePretty(into: &out, indent: 0)
+    out.append(UInt8(ascii: "\n"))
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private func writePretty(into out: inout [UInt8], indent: Int) {
+    func newline(_ level: Int) {
+      out.append(UInt8(ascii: "\n"))
+      out += repeatElement(UInt8(ascii: " "), count: level * 2)
+    }
+    switch self {
+    case .array(let items) where !items.isEmpty:
+      out.append(UInt8(ascii: "["))
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
+        item.writePretty(into: &out, indent: indent + 1)
+      }
+      newline(indent)
+      out.append(UInt8(ascii: "]"))
+    case .object(let members) where !members.isEmpty:
+      out.append(UInt8(ascii: "{"))
+      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      for (index, key) in keys.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        newline(indent + 1)
+        out += JSONValue.string(key).canonical
+        out += Array(": ".utf8)
+        members[key]!.writePretty(into: &out, indent: indent + 1)
+      }
+      newline(indent)
+      out.append(UInt8(ascii: "}"))
+    default:
+      out += canonical
+    }
+  }
+}

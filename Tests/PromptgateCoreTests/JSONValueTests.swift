@@ -1,0 +1,33 @@
+import Foundation
+import PromptgateCore
+import Testing
+
+@Suite struct JSONValueTests {
+  @Test func canonicalFormSortsKeysAndEscapesMinimally() throws {
+    let value = JSONValue.object([
+      "b": .array([.integer(-3), .bool(true), .null]), "a": .string("tab\there \"quoted\" \\ é ✓\u{1}"),
+      "c": .object([:]),
+    ])
+    #expect(value.canonicalString == #"{"a":"tab\there \"quoted\" \\ é ✓\u0001","b":[-3,true,null],"c":{}}"#)
+    #expect(try JSONValue(parsing: value.canonical) == value)
+    #expect(try JSONValue(parsing: Array(value.pretty.utf8)) == value)
+  }
+
+  @Test func parsingIsStrict() {
+    for text in [#"{"a":1,"a":2}"#, "[1,]", "1.5", #"{"a":1} x"#, "\"\u{1}\"", #""\ud800""#, "nul"] {
+      #expect(throws: JSONParseError.self, "\(text)") { try JSONValue(parsing: Array(text.utf8)) }
+    }
+    let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+    #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(deep.utf8)) }
+  }
+
+  @Test func agreesWithFoundationOnWhatItWrites() throws {
+    let value = JSONValue.object([
+      "name": .string("π and \n newline"), "list": .array([.integer(1), .integer(2)]),
+    ])
+    let foundation = try JSONSerialization.jsonObject(with: Data(value.canonical)) as? [String: Any]
+    #expect(foundation?["name"] as? String == "π and \n newline")
+    #expect(foundation?["list"] as? [Int] == [1, 2])
+    #expect(try JSONValue(parsing: Array(#"{"u":"\u00e9\ud83d\ude00"}"#.utf8))["u"]?.string == "é😀")
+  }
+}
