@@ -2,7 +2,7 @@ import Foundation
 import Git
 
 /// What changed between two releases: every file, classified, with its semantic changes.
-public struct ReleaseDiff: Sendable, Codable {
+public struct ReleaseDiff: Sendable {
   /// A commit and the tree that is its content.
   public struct Point: Sendable, Codable, Hashable {
     public let commit: String
@@ -17,8 +17,8 @@ public struct ReleaseDiff: Sendable, Codable {
 }
 
 /// One changed file between two releases.
-public struct FileChange: Sendable, Codable, Hashable {
-  public enum Status: String, Sendable, Codable {
+public struct FileChange: Sendable, Hashable {
+  public enum Status: String, Sendable {
     case added, modified, deleted, renamed, typechange
   }
 
@@ -42,30 +42,6 @@ public struct FileChange: Sendable, Codable, Hashable {
   public let newID: String?
   public let changes: [SemanticChange]
   public let notes: [String]
-
-  enum CodingKeys: String, CodingKey {
-    case path, oldPath = "old_path", status, kind, additions, deletions, binary
-    case oldMode = "old_mode", newMode = "new_mode", similarity, oldID = "old_id", newID = "new_id", changes,
-      notes
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(path, forKey: .path)
-    try container.encode(oldPath, forKey: .oldPath)
-    try container.encode(status, forKey: .status)
-    try container.encode(kind, forKey: .kind)
-    try container.encode(additions, forKey: .additions)
-    try container.encode(deletions, forKey: .deletions)
-    try container.encode(binary, forKey: .binary)
-    try container.encode(oldMode, forKey: .oldMode)
-    try container.encode(newMode, forKey: .newMode)
-    try container.encode(similarity, forKey: .similarity)
-    try container.encode(oldID, forKey: .oldID)
-    try container.encode(newID, forKey: .newID)
-    try container.encode(changes, forKey: .changes)
-    try container.encode(notes, forKey: .notes)
-  }
 }
 
 extension ReleaseDiff {

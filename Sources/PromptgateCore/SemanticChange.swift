@@ -1,7 +1,7 @@
 /// One meaningful change inside a prompt or policy file: a front-matter field, a template
 /// variable, or a policy key.
-public struct SemanticChange: Sendable, Hashable, Codable {
-  public enum Kind: String, Sendable, Codable {
+public struct SemanticChange: Sendable, Hashable {
+  public enum Kind: String, Sendable {
     /// A prompt's front-matter field (`model.parameters.temperature`, `version`, `inputs.x`).
     case field
     /// A template variable (`{{ customer_name }}`) the prompt body uses.
@@ -10,7 +10,7 @@ public struct SemanticChange: Sendable, Hashable, Codable {
     case key
   }
 
-  public enum Change: String, Sendable, Codable {
+  public enum Change: String, Sendable {
     case added, removed, changed
   }
 
@@ -30,18 +30,5 @@ public struct SemanticChange: Sendable, Hashable, Codable {
     self.path = path
     self.old = old
     self.new = new
-  }
-
-  enum CodingKeys: String, CodingKey {
-    case kind, change, path, old, new
-  }
-
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: CodingKeys.self)
-    try container.encode(kind, forKey: .kind)
-    try container.encode(change, forKey: .change)
-    try container.encode(path, forKey: .path)
-    try container.encode(old, forKey: .old)
-    try container.encode(new, forKey: .new)
   }
 }
