@@ -39,11 +39,13 @@ struct LedgerIndex {
     try? LedgerState.atomicWrite(json.canonical, to: Self.file(in: folder))
   }
 
-  mutating func add(_ record: Ledger.Record) {
+  /// Counts the event at `commit`; `decisionTree` is the release content an approval or
+  /// rejection is about, nil for other events.
+  mutating func add(commit: ObjectID, decisionTree: String?) {
     count += 1
-    head = record.commit
-    if record.event.kind.isIndependent, let tree = record.event.release?.tree {
-      decisions[tree, default: []].append(record.commit)
+    head = commit
+    if let decisionTree {
+      decisions[decisionTree, default: []].append(commit)
     }
   }
 }
@@ -72,16 +74,18 @@ extension Ledger {
     if let indexed = index.head, let current, !repository.isDescendant(current, of: indexed) {
       index = LedgerIndex(head: nil, count: 0, decisions: [:])
     }
-    // Walk back from the head to what the index already holds, then add oldest first.
-    var fresh: [Record] = []
+    // Walk back from the head to what the index already holds, keeping only what the index
+    // needs of each event (not the events: a fresh clone indexes tens of thousands), then add
+    // oldest first.
+    var fresh: [(commit: ObjectID, decisionTree: String?)] = []
     var next = current
     while let commit = next, commit != index.head {
       let record = try record(commit)
-      fresh.append(record)
+      fresh.append((commit, record.event.kind.isIndependent ? record.event.release?.tree : nil))
       next = record.parent
     }
-    for record in fresh.reversed() {
-      index.add(record)
+    for (commit, tree) in fresh.reversed() {
+      index.add(commit: commit, decisionTree: tree)
     }
     index.save(to: state.folder)
     return index
