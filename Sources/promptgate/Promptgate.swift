@@ -14,7 +14,10 @@ struct Promptgate: ParsableCommand {
       Exit codes: 0 success, 1 blocked, 2 usage or input error, 3 conflict (safe to retry).
       """,
     version: "0.1.0",
-    subcommands: [Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Audit.self]
+    subcommands: [
+      Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Release.self, Status.self, History.self,
+      Audit.self,
+    ]
   )
 
   static func main() {

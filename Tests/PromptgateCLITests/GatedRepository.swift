@@ -83,7 +83,7 @@ struct GatedRepository {
     try scratch.write("fallbacks/static.md", "We will get back to you shortly.\n")
     try scratch.write(".promptgate/gates/policy-owner.yaml", Self.ownerGate)
     try scratch.write(".promptgate/allowed_signers", "# reviewers\n")
-    base = try scratch.commit("first release")
+    base = try scratch.commit("first release", author: Self.developer)
   }
 
   /// Rewrites a file of the release: `edit` gets the current text and returns the new one.
@@ -100,8 +100,12 @@ struct GatedRepository {
     }
   }
 
+  /// Who writes the fixture's commits: not one of the reviewers, so separation of duties lets
+  /// them all approve unless a test says otherwise.
+  static let developer = "Dev Eloper <dev@example.com>"
+
   func commit(_ message: String = "change") throws -> String {
-    try scratch.commit(message)
+    try scratch.commit(message, author: Self.developer)
   }
 
   /// Runs `promptgate check <head> --base <base>` with extra arguments.

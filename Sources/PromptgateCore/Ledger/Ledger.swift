@@ -97,12 +97,24 @@ public final class Ledger {
   /// the ledger ref. If another writer moved the ledger first, an independent event (approval,
   /// rejection) is rebuilt on the new head and retried; any other fails with a conflict (exit 3)
   /// having written nothing.
+  ///
+  /// A dependent event (a release, a rollback) was decided on the ledger as it stood: pass that
+  /// head as `decidedOn`, and the append fails with a conflict if the ledger has moved since.
   @discardableResult
-  public func append(independent: Bool, _ draft: Draft) throws(PromptgateError) -> Record {
+  public func append(
+    independent: Bool, decidedOn: ObjectID?? = nil, _ draft: Draft
+  ) throws(PromptgateError) -> Record {
     var attempts = 0
     while true {
       attempts += 1
-      let parent = try head()
+      let current = try head()
+      if let decidedOn, decidedOn != current {
+        throw PromptgateError(
+          .conflict,
+          "another writer moved \(Self.reference) while this command decided; nothing was written, so it is "
+            + "safe to run again")
+      }
+      let parent = current
       let sequence =
         try parent.map { commit throws(PromptgateError) in try record(commit).event.sequence } ?? 0
       let (event, signature) = try draft(sequence + 1)

@@ -183,19 +183,27 @@ public enum LedgerAudit {
     guard record.event.actor == statement.principal, record.event.release == statement.release,
       record.event.environment == statement.environment
     else { return "the event does not match the statement it carries" }
-    // The signer must be listed by the release's base (its first parent), as when it was counted.
+    // The signer must be listed for the principal by the release's base (its first parent) or,
+    // for a first release, by the release itself: counting judges by the base it is given; the
+    // audit checks nobody slipped in a signature no trusted file vouches for.
     guard let id = ObjectID(hex: statement.release.commit), let release = try? repository.commit(id) else {
       return nil
     }
-    let trustedID = release.parents.first ?? release.id
-    if cache[trustedID] == nil, let trustedCommit = try? repository.commit(trustedID) {
-      cache[trustedID] = try? TrustedSigners.load(from: trustedCommit, in: repository)
-    }
-    guard let trusted = cache[trustedID] else { return nil }
     let signedAt = (try? Date(statement.signedAt, strategy: .iso8601)) ?? .distantFuture
-    return trusted.signers.refusal(
-      principal: statement.principal, key: signature.publicKey, namespace: ApprovalStatement.namespace,
-      at: signedAt)
+    var refusals: [String] = []
+    for trustedID in [release.parents.first, release.id].compactMap({ $0 }) {
+      if cache[trustedID] == nil, let trustedCommit = try? repository.commit(trustedID) {
+        cache[trustedID] = try? TrustedSigners.load(from: trustedCommit, in: repository)
+      }
+      guard let trusted = cache[trustedID] else { continue }
+      guard
+        let refusal = trusted.signers.refusal(
+          principal: statement.principal, key: signature.publicKey, namespace: ApprovalStatement.namespace,
+          at: signedAt)
+      else { return nil }
+      refusals.append(refusal)
+    }
+    return refusals.first
   }
 
   /// The ledger moved in a way that drops what this clone saw: name the first changed event.

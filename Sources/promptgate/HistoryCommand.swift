@@ -1,0 +1,52 @@
+import ArgumentParser
+import PromptgateCore
+
+extension Promptgate {
+  /// `promptgate history --env <env>`: releases, blocked attempts, overrides and rollbacks.
+  struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List an environment's releases, blocked attempts, overrides and rollbacks, newest first.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The environment.")
+    var env: String
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() throws {
+      let repository = try global.openRepository()
+      let state = try EnvironmentState(env, ledger: Ledger(repository))
+      let records = state.records.reversed()
+      switch format {
+      case .json:
+        print(
+          JSONValue.array(
+            records.map { .object(["commit": .string($0.commit.hex), "event": $0.event.json]) }
+          ).pretty,
+          terminator: "")
+      case .text:
+        if records.isEmpty { print("nothing recorded for \(env) yet") }
+        for record in records {
+          let event = record.event
+          var line =
+            "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
+          line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
+          if let failed = event.details["failed"]?.array?.compactMap(\.string), !failed.isEmpty {
+            line += "  failed: \(failed.joined(separator: ", "))"
+          }
+          if let reason = event.details["reason"]?.string { line += "  reason: \(reason)" }
+          if let bad = state.badReason(event.release?.commit ?? ""), event.kind == .release {
+            line += "  (\(bad))"
+          }
+          print(line)
+        }
+      }
+    }
+  }
+}
