@@ -76,6 +76,92 @@ import Testing
     try scratch.git("fsck", "--strict", "--no-dangling")
   }
 
+  /// base, then head, in staging: the usual state before a rollback.
+  private func twoReleases() throws -> ApprovalFixture {
+    let fixture = try ApprovalFixture()
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
+    #expect(
+      try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
+    #expect(try promptgate(fixture, ["release", fixture.base, "--env", "staging"]).status == 0)
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
+    #expect(try promptgate(fixture, ["release", fixture.head, "--env", "staging"]).status == 0)
+    return fixture
+  }
+
+  @Test func rollbackGoesBackToTheLastGoodReleaseAndTheNextReleaseAnswersIt() throws {
+    let fixture = try twoReleases()
+    let scratch = fixture.repository.scratch
+    let mainBefore = try scratch.git("rev-parse", "main")
+    let rollback = try promptgate(
+      fixture,
+      [
+        "rollback", "--env", "staging", "--reason", "error rate 9%", "--incident", "INC-7", "--revert-branch",
+        "main",
+      ])
+    #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
+    #expect(
+      rollback.stdout.contains("skipped \(fixture.head.prefix(7)): it is the release being rolled back"))
+    #expect(rollback.stdout.contains("rolled back: staging now runs \(fixture.base.prefix(7))"))
+    #expect(environmentRef(fixture, "staging") == fixture.base)
+    // --revert-branch added a commit with the good content; history is not rewritten.
+    #expect(try scratch.git("rev-parse", "main^") == mainBefore)
+    #expect(
+      try scratch.git("rev-parse", "main^{tree}") == (try scratch.git("rev-parse", "\(fixture.base)^{tree}")))
+
+    // The rolled-back release cannot come back; status and history say why.
+    let again = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
+    #expect(again.status == 1)
+    #expect(again.stderr.contains("was rolled back from by #"))
+    let status = try promptgate(fixture, ["status", "--env", "staging"])
+    #expect(
+      status.stdout.contains("deployed   \(fixture.base.prefix(7)) (by a rollback)")
+        || status.stdout.contains("deployed   \(fixture.base.prefix(7))"))
+    #expect(status.stdout.contains("bad        \(fixture.head.prefix(7)): rolled back from by #"))
+    let history = try promptgate(fixture, ["history", "--env", "staging"])
+    #expect(
+      history.stdout.split(separator: "\n").first?.contains("rollback   \(fixture.base.prefix(7))") == true)
+    #expect(history.stdout.contains("reason: error rate 9%"))
+
+    // The next release must name the incident.
+    try fixture.repository.edit("prompts/billing.prompty") {
+      $0.replacingOccurrences(of: "version: 1.1.0", with: "version: 1.2.0") + "Be careful.\n"
+    }
+    fixture.head = try scratch.commit("fix", author: GatedRepository.developer)
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
+    let unanswered = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
+    #expect(unanswered.status == 1)
+    #expect(unanswered.stdout.contains("staging was rolled back by #"))
+    #expect(unanswered.stdout.contains("for INC-7; this release must name it in `improvement.incidents`"))
+    try fixture.repository.edit("runbook.yaml") {
+      $0.replacingOccurrences(of: "incidents: []", with: "incidents: [INC-7]")
+    }
+    fixture.head = try scratch.commit("answer INC-7", author: GatedRepository.developer)
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
+    #expect(try fixture.approve("carol", "compliance-review", env: "staging").status == 0)
+    let answered = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
+    #expect(answered.status == 0, "\(answered.stdout)")
+    #expect(try promptgate(fixture, ["audit", "verify"]).status == 0)
+  }
+
+  @Test func nothingToRollBackToWritesNothing() throws {
+    let fixture = try twoReleases()
+    let marked = try promptgate(
+      fixture, ["mark-bad", fixture.base, "--env", "staging", "--reason", "leaks PII"])
+    #expect(marked.status == 0)
+    #expect(marked.stdout.contains("mark-bad: "))
+    let before = try fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger")
+    let rollback = try promptgate(fixture, ["rollback", "--env", "staging", "--reason", "down"])
+    #expect(rollback.status == 1)
+    #expect(
+      rollback.stderr.contains("staging has no good release before \(fixture.head.prefix(7)) to roll back to")
+    )
+    #expect(try fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger") == before)
+    #expect(environmentRef(fixture, "staging") == fixture.head)
+    let empty = try promptgate(fixture, ["rollback", "--env", "production", "--reason", "x"])
+    #expect(empty.status == 1)
+    #expect(empty.stderr.contains("nothing is deployed in production"))
+  }
+
   @Test func aMirrorLeftBehindIsRepaired() throws {
     let fixture = try ApprovalFixture()
     #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)

@@ -21,6 +21,11 @@ public struct EnvironmentState: Sendable {
   public let deployments: [Deployment]
   /// The ledger records the state was derived from, oldest first.
   public let records: [Ledger.Record]
+  /// Release commit → why it is bad here (rolled back from, marked bad), deployed or not.
+  public let quarantine: [String: String]
+  /// The last event that moved the environment, when it was a rollback: the next release must
+  /// answer it (SPEC §5, incident follow-up).
+  public let pendingRollback: LedgerEvent?
 
   /// Valid environment names: what is also a safe single git ref component.
   public static func validate(_ name: String) throws(PromptgateError) {
@@ -44,7 +49,10 @@ public struct EnvironmentState: Sendable {
     let records = try ledger.environmentRecords(name)
     var deployed: LedgerEvent.Release?
     var deployments: [Deployment] = []
+    var quarantine: [String: String] = [:]
+    var pendingRollback: LedgerEvent?
     func markBad(_ commit: String, _ reason: String) {
+      if quarantine[commit] == nil { quarantine[commit] = reason }
       for index in deployments.indices
       where deployments[index].release.commit == commit && deployments[index].bad == nil {
         deployments[index].bad = reason
@@ -56,6 +64,7 @@ public struct EnvironmentState: Sendable {
       case .release, .override:
         guard let release = event.release else { continue }
         deployed = release
+        pendingRollback = nil
         deployments.append(
           Deployment(
             release: release, sequence: event.sequence, time: event.time, actor: event.actor,
@@ -65,6 +74,7 @@ public struct EnvironmentState: Sendable {
           markBad(from, "rolled back from by #\(event.sequence)")
         }
         deployed = event.release
+        pendingRollback = event
       case .markBad:
         if let commit = event.release?.commit { markBad(commit, "marked bad by #\(event.sequence)") }
       case .blocked, .approval, .rejection:
@@ -74,6 +84,8 @@ public struct EnvironmentState: Sendable {
     self.deployed = deployed
     self.deployments = deployments
     self.records = records
+    self.quarantine = quarantine
+    self.pendingRollback = pendingRollback
   }
 
   /// The newest release recorded here that went in through its gates or an override and was
@@ -84,7 +96,7 @@ public struct EnvironmentState: Sendable {
 
   /// Why `commit` may not be released here again, if it is bad.
   public func badReason(_ commit: String) -> String? {
-    deployments.first { $0.release.commit == commit && $0.bad != nil }?.bad
+    quarantine[commit]
   }
 
   /// The ref that mirrors the deployed release for deploy tooling (SPEC §3).

@@ -54,7 +54,9 @@ public enum ReleaseAction {
     let approvals = try LedgerApprovals(
       ledger: ledger, release: commit, base: base, trustedCommit: trusted, now: now)
     let report = try GateEngine.check(
-      commit, base: base, environment: environment, approvals: approvals, in: repository)
+      commit, base: base, environment: environment, approvals: approvals,
+      pendingRollback: state.pendingRollback,
+      in: repository)
     if dryRun {
       return Result(
         outcome: report.passed ? .wouldRelease : .wouldBlock, report: report, record: nil, mirror: nil)

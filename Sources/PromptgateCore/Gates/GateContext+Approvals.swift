@@ -86,7 +86,34 @@ extension GateContext {
   }
 
   func incidentOutcome() -> GateOutcome {
-    .notApplicable("no rollback is recorded for this repository, so no incident needs an answer")
+    guard let environment else {
+      return .notApplicable("rollbacks are per environment; check with --env to see if one needs an answer")
+    }
+    guard let rollback = pendingRollback else {
+      return .notApplicable(
+        "the last move of \(environment) was not a rollback, so no incident needs an answer")
+    }
+    guard let runbook else { return missingRunbook }
+    let named = runbook.incidents
+    if let incident = rollback.details["incident"]?.string {
+      return named.contains(incident)
+        ? .pass([Diagnostic(.note, "answers \(incident), the incident of rollback #\(rollback.sequence)")])
+        : .fail([
+          problem(
+            "\(environment) was rolled back by #\(rollback.sequence) for \(incident); this release must name it in "
+              + "`improvement.incidents`", at: "improvement.incidents")
+        ])
+    }
+    return named.isEmpty
+      ? .fail([
+        problem(
+          "\(environment) was rolled back by #\(rollback.sequence) (\(rollback.details["reason"]?.string ?? "no reason")); "
+            + "this release must name the incident it answers in `improvement.incidents`",
+          at: "improvement.incidents")
+      ])
+      : .pass([
+        Diagnostic(.note, "answers \(named.joined(separator: ", ")) after rollback #\(rollback.sequence)")
+      ])
   }
 
   private func location(ofCheckpoint name: String) -> SourceLocation? {

@@ -15,6 +15,8 @@ struct GateContext {
   /// Every file that changed from the base (all files, as added, when there is no base).
   let files: [FileChange]
   let approvals: any ApprovalSource
+  /// The rollback the environment's last move was, if it was one.
+  let pendingRollback: LedgerEvent?
 
   var runbook: Runbook? { judged?.runbook }
 

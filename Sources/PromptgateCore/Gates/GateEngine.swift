@@ -16,7 +16,8 @@ public enum GateEngine {
 
   public static func check(
     _ release: Commit, base: Commit?, environment: String? = nil, strict: Bool = false,
-    approvals: any ApprovalSource = NoApprovalsRecorded(), in repository: Repository
+    approvals: any ApprovalSource = NoApprovalsRecorded(), pendingRollback: LedgerEvent? = nil,
+    in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
     let judged = try Runbook.load(from: release, in: repository)
     let baseRunbook = try base.flatMap { commit throws(PromptgateError) in
@@ -48,7 +49,8 @@ public enum GateEngine {
       base, release, in: repository, classifier: trusted?.paths ?? PathClassifier())
     let context = GateContext(
       repository: repository, release: release, base: base, environment: environment, judged: judged,
-      baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, approvals: approvals)
+      baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, approvals: approvals,
+      pendingRollback: pendingRollback)
 
     var results: [GateResult] = []
     if !pack.diagnostics.isEmpty {

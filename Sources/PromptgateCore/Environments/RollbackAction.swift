@@ -1,0 +1,129 @@
+import Foundation
+import Git
+
+/// `promptgate rollback`: move an environment back to its last good release (or to a named
+/// good one), recording a `rollback` event that marks the current release bad. Nothing to roll
+/// back to: exit 1, nothing written. History is never rewritten.
+public enum RollbackAction {
+  public struct Result: Sendable {
+    public let record: Ledger.Record
+    public let target: EnvironmentState.Deployment
+    /// Newer releases passed over, each with why.
+    public let skipped: [(commit: String, reason: String)]
+    public let mirror: EnvironmentMirror.Outcome
+    /// The forward commit on `--revert-branch`, when one was asked for.
+    public let revertCommit: ObjectID?
+  }
+
+  public static func rollback(
+    environment: String, reason: String, to requested: Commit?, incident: String?, revertBranch: String?,
+    in repository: Repository, now: Date = Date()
+  ) throws(PromptgateError) -> Result {
+    let ledger = Ledger(repository)
+    let decidedOn = try ledger.head()
+    let state = try EnvironmentState(environment, ledger: ledger)
+    guard let current = state.deployed else {
+      throw PromptgateError(
+        .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
+    }
+    var skipped: [(commit: String, reason: String)] = []
+    let target: EnvironmentState.Deployment
+    if let requested {
+      guard let deployment = state.deployments.last(where: { $0.release.commit == requested.id.hex }) else {
+        throw PromptgateError(
+          .blocked,
+          "\(requested.id.short()) was never released to \(environment); roll back to a release it had")
+      }
+      if let bad = deployment.bad {
+        throw PromptgateError(
+          .blocked, "\(requested.id.short()) was \(bad); it is not a good release to go back to")
+      }
+      guard deployment.release != current else {
+        throw PromptgateError(.blocked, "\(requested.id.short()) is what \(environment) runs already")
+      }
+      target = deployment
+    } else {
+      var found: EnvironmentState.Deployment?
+      for deployment in state.deployments.reversed() {
+        if deployment.release == current {
+          skipped.append((deployment.release.commit, "it is the release being rolled back"))
+        } else if let bad = deployment.bad {
+          skipped.append((deployment.release.commit, bad))
+        } else {
+          found = deployment
+          break
+        }
+      }
+      guard let found else {
+        throw PromptgateError(
+          .blocked,
+          "\(environment) has no good release before \(current.commit.prefix(7)) to roll back to; nothing was "
+            + "written")
+      }
+      target = found
+    }
+    guard let targetID = ObjectID(hex: target.release.commit),
+      let targetCommit = try? repository.commit(targetID)
+    else {
+      throw PromptgateError.input(
+        "the release to roll back to, \(target.release.commit.prefix(7)), is not in this clone; fetch it")
+    }
+    var details: [String: JSONValue] = [
+      "from": .object(["commit": .string(current.commit), "tree": .string(current.tree)]),
+      "reason": .string(reason),
+      "skipped": .array(
+        skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) }),
+    ]
+    if let incident { details["incident"] = .string(incident) }
+    let actor = ReleaseAction.actor(in: repository)
+    let repositoryID = try RepositoryIdentity.root(of: targetCommit, in: repository)
+    let record = try ledger.append(independent: false, decidedOn: .some(decidedOn)) { sequence in
+      (
+        LedgerEvent(
+          kind: .rollback, sequence: sequence, time: Ledger.timestamp(now), actor: actor,
+          environment: environment,
+          release: target.release, repository: repositoryID, details: details),
+        nil
+      )
+    }
+    let mirror = try EnvironmentMirror.bringInLine(
+      try EnvironmentState(environment, ledger: ledger), in: repository,
+      message: "promptgate: rollback to \(targetID.short()) (ledger #\(record.event.sequence))")
+    let revert = try revertBranch.map { branch throws(PromptgateError) in
+      try forwardCommit(
+        on: branch, tree: targetCommit.tree,
+        message: "Roll back to \(targetID.short()): \(reason)\n\n"
+          + "promptgate rollback #\(record.event.sequence) in \(environment) moved it off \(current.commit.prefix(7)).\n",
+        actor: actor, now: now, in: repository)
+    }
+    return Result(record: record, target: target, skipped: skipped, mirror: mirror, revertCommit: revert)
+  }
+
+  /// Adds a commit on `branch` whose tree is the good release's, with a compare-and-swap on the
+  /// branch, so development continues from good content without rewriting history.
+  static func forwardCommit(
+    on branch: String, tree: ObjectID, message: String, actor: String, now: Date, in repository: Repository
+  ) throws(PromptgateError) -> ObjectID {
+    let reference = branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+    do {
+      guard let head = try repository.referenceTarget(reference) else {
+        throw PromptgateError.input("there is no branch \(branch) to add the rollback commit to")
+      }
+      let who = Ledger.identity(of: actor, at: Int64(now.timeIntervalSince1970))
+      let commit = try repository.writeCommit(
+        tree: tree, parents: [head], author: who, committer: who, message: message)
+      try repository.updateReference(
+        reference, to: commit, expecting: head, message: "promptgate: \(message)")
+      return commit
+    } catch let error as PromptgateError {
+      throw error
+    } catch let error as GitError where error.code == .modified || error.code == .locked {
+      throw PromptgateError(
+        .conflict,
+        "the rollback is recorded, but \(branch) moved while promptgate added its commit; add it by hand: "
+          + "git checkout \(branch) && git read-tree -u --reset \(tree.hex) && git commit")
+    } catch {
+      throw PromptgateError.input("cannot add the rollback commit to \(branch): \(error)")
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Git
+import PromptgateCore
+
+extension Promptgate {
+  /// `promptgate rollback --env <env> --reason <text>`: back to the last good release, at once.
+  struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "Move an environment back to its last good release (or --to a good one) and mark the current bad.",
+      discussion: """
+        One compare-and-swap of the ledger records the rollback; the environment ref follows. It \
+        says which newer releases it skipped and why. Nothing to roll back to: exit 1, nothing \
+        written. --revert-branch adds a commit on that branch whose tree is the good release's, so \
+        development continues from good content; history is never rewritten.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The environment to roll back.")
+    var env: String
+
+    @Option(help: "Why: recorded in the ledger and shown in history and reports.")
+    var reason: String
+
+    @Option(help: ArgumentHelp("A good release of this environment to go back to.", valueName: "rev"))
+    var to: String?
+
+    @Option(help: "The incident this rollback answers (the next release must name one).")
+    var incident: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "Also add a commit on this branch with the good release's content.", valueName: "branch"))
+    var revertBranch: String?
+
+    func validate() throws {
+      if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw ValidationError("--reason must say why: it is the record a service manager reads")
+      }
+    }
+
+    func run() throws {
+      let repository = try global.openRepository()
+      let target = try to.map { revision throws(PromptgateError) in
+        try RepositoryAccess.commit(revision, in: repository)
+      }
+      let result = try RollbackAction.rollback(
+        environment: env, reason: reason, to: target, incident: incident, revertBranch: revertBranch,
+        in: repository)
+      let style = global.style
+      for (commit, why) in result.skipped {
+        print("skipped \(commit.prefix(7)): \(why)")
+      }
+      print(
+        style.green("rolled back") + ": \(env) now runs \(result.target.release.commit.prefix(7)) "
+          + "(released as #\(result.target.sequence)); recorded \(result.record.event.summary)")
+      if let revert = result.revertCommit, let branch = revertBranch {
+        print(
+          "added \(revert.short()) on \(branch) with the content of \(result.target.release.commit.prefix(7))"
+        )
+      }
+      if result.mirror == .locked {
+        Output.warning(
+          "refs/promptgate/environments/\(env) is locked; the next promptgate command brings it in line")
+      }
+    }
+  }
+
+  /// `promptgate mark-bad <rev> --env <env> --reason <text>`: never choose this release again.
+  struct MarkBad: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "mark-bad",
+      abstract:
+        "Quarantine a release: rollback never chooses it, and it cannot be released again without an override."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The release to quarantine.")
+    var release: String
+
+    @Option(help: "The environment.")
+    var env: String
+
+    @Option(help: "Why it is bad.")
+    var reason: String
+
+    func run() throws {
+      let repository = try global.openRepository()
+      let commit = try RepositoryAccess.commit(release, in: repository)
+      let record = try MarkBadAction.markBad(commit, environment: env, reason: reason, in: repository)
+      print(record.map { "recorded \($0.event.summary)" } ?? "\(commit.id.short()) is already bad in \(env)")
+    }
+  }
+}
