@@ -46,9 +46,13 @@ extension Promptgate {
       let approvals = try LedgerApprovals(
         ledger: Ledger(repository), release: releaseCommit, base: baseCommit,
         trustedCommit: GateEngine.trustedCommit(release: releaseCommit, base: baseCommit, in: repository))
+      // After a rollback in this environment, the next release must name its incident.
+      let pendingRollback = try env.flatMap { name throws(PromptgateError) in
+        try EnvironmentState(name, ledger: Ledger(repository)).pendingRollback
+      }
       let report = try GateEngine.check(
         releaseCommit, base: baseCommit, environment: env, strict: strict, approvals: approvals,
-        in: repository)
+        pendingRollback: pendingRollback, in: repository)
       let names = CheckNames(release: release, base: base)
       switch format {
       case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")
