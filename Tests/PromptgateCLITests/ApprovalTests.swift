@@ -322,7 +322,7 @@ import Testing
   @Test func eightApprovalsAtOnceAllLand() throws {
     let fixture = try ApprovalFixture()
     let group = DispatchGroup()
-    let results = ResultsBox()
+    let results = LockedList<Int32>()
     for index in 0..<8 {
       group.enter()
       DispatchQueue.global().async {
@@ -341,11 +341,4 @@ import Testing
     #expect(audit.status == 0, "\(audit.stdout)")
     #expect(audit.stdout.contains("verified: 8 events, 8 signed"))
   }
-}
-
-private final class ResultsBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [Int32] = []
-  var values: [Int32] { lock.withLock { stored } }
-  func append(_ value: Int32) { lock.withLock { stored.append(value) } }
 }

@@ -191,7 +191,7 @@ import Testing
     }
     #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
     #expect(try fixture.approve("carol", "compliance-review", env: "staging").status == 0)
-    let statuses = StatusBox()
+    let statuses = LockedList<Int32>()
     let group = DispatchGroup()
     for release in [fixture.base, fixture.head] {
       group.enter()
@@ -212,11 +212,4 @@ import Testing
     #expect(ledgerSays.stdout.contains("deployed   \(deployed.prefix(7))"))
     #expect(try CLI.run(["-C", fixture.path, "audit", "verify"]).status == 0)
   }
-}
-
-private final class StatusBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [Int32] = []
-  var values: [Int32] { lock.withLock { stored } }
-  func append(_ value: Int32) { lock.withLock { stored.append(value) } }
 }
