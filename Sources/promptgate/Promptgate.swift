@@ -16,7 +16,7 @@ struct Promptgate: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Release.self, Status.self, History.self,
-      Rollback.self, MarkBad.self,
+      Rollback.self, MarkBad.self, Export.self,
       Audit.self,
     ]
   )

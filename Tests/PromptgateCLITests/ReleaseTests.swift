@@ -143,6 +143,35 @@ import Testing
     #expect(try promptgate(fixture, ["audit", "verify"]).status == 0)
   }
 
+  @Test func exportWritesTheDeployedReleaseWithALockAndTheFallback() throws {
+    let fixture = try twoReleases()
+    let out = try makeTemporaryFolder(prefix: "promptgate-export") + "/out"
+    let result = try promptgate(fixture, ["export", "--env", "staging", "--out", out])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("exported \(fixture.head.prefix(7)) (staging): "))
+    let lock = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/release.json")))
+        as? [String: Any])
+    #expect((lock["release"] as? [String: String])?["commit"] == fixture.head)
+    let files = try #require(lock["files"] as? [[String: Any]])
+    let tracked = try fixture.repository.scratch.git("ls-tree", "-r", "--name-only", fixture.head).split(
+      separator: "\n")
+    #expect(files.map { $0["path"] as? String ?? "" } == tracked.map(String.init))
+    for file in files {
+      let path = try #require(file["path"] as? String)
+      let digest = try run("/usr/bin/sha256sum", [out + "/" + path]).stdout.prefix(64)
+      #expect(file["sha256"] as? String == String(digest), "\(path)")
+    }
+    // The runbook's fallback is a static response: it is bundled.
+    #expect(FileManager.default.fileExists(atPath: out + "/fallback/static-response"))
+    let again = try promptgate(fixture, ["export", "--env", "staging", "--out", out])
+    #expect(again.status == 2)
+    #expect(again.stderr.contains("--replace"))
+    let nothing = try promptgate(fixture, ["export", "--env", "production", "--out", out + "-2"])
+    #expect(nothing.status == 1)
+    #expect(nothing.stderr.contains("nothing is deployed in production yet"))
+  }
+
   @Test func nothingToRollBackToWritesNothing() throws {
     let fixture = try twoReleases()
     let marked = try promptgate(
