@@ -1,8 +1,8 @@
 /// One problem found in a file, with the place it is and what to do about it.
 ///
 /// Gates report diagnostics rather than throwing: a release with ten problems hears of all ten.
-public struct Diagnostic: Sendable, Hashable, Codable {
-  public enum Severity: String, Sendable, Codable {
+public struct Diagnostic: Sendable, Hashable, Encodable {
+  public enum Severity: String, Sendable, Encodable {
     case error, warning, note
   }
 
@@ -31,19 +31,6 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 
   enum CodingKeys: String, CodingKey {
     case severity, message, file, line, column
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    severity = try container.decode(Severity.self, forKey: .severity)
-    message = try container.decode(String.self, forKey: .message)
-    file = try container.decodeIfPresent(String.self, forKey: .file)
-    if let line = try container.decodeIfPresent(Int.self, forKey: .line) {
-      location = SourceLocation(
-        line: line, column: try container.decodeIfPresent(Int.self, forKey: .column) ?? 1)
-    } else {
-      location = nil
-    }
   }
 
   public func encode(to encoder: any Encoder) throws {

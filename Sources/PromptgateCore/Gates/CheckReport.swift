@@ -1,6 +1,6 @@
 /// The verdict of one gate on one release.
-public struct GateResult: Sendable, Codable, Hashable {
-  public enum Status: String, Sendable, Codable {
+public struct GateResult: Sendable, Encodable, Hashable {
+  public enum Status: String, Sendable, Encodable {
     case pass, fail
     case notApplicable = "not-applicable"
   }
@@ -17,7 +17,7 @@ public struct GateResult: Sendable, Codable, Hashable {
 }
 
 /// Everything `promptgate check` found about a release.
-public struct CheckReport: Sendable, Codable {
+public struct CheckReport: Sendable, Encodable {
   public let release: ReleaseDiff.Point
   /// What the release is compared with and whose rules judge it; nil for a first release.
   public let base: ReleaseDiff.Point?
@@ -57,17 +57,6 @@ public struct CheckReport: Sendable, Codable {
     self.strict = strict
     self.gates = gates
     self.notes = notes
-  }
-
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    release = try container.decode(ReleaseDiff.Point.self, forKey: .release)
-    base = try container.decodeIfPresent(ReleaseDiff.Point.self, forKey: .base)
-    rulesFrom = try container.decode(String.self, forKey: .rulesFrom)
-    environment = try container.decodeIfPresent(String.self, forKey: .environment)
-    strict = try container.decode(Bool.self, forKey: .strict)
-    gates = try container.decode([GateResult].self, forKey: .gates)
-    notes = try container.decode([String].self, forKey: .notes)
   }
 
   public func encode(to encoder: any Encoder) throws {

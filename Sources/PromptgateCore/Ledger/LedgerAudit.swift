@@ -2,8 +2,8 @@ import Foundation
 import Git
 
 /// What `promptgate audit verify` found.
-public struct AuditReport: Sendable, Codable {
-  public struct Problem: Sendable, Codable, Hashable {
+public struct AuditReport: Sendable, Encodable {
+  public struct Problem: Sendable, Encodable, Hashable {
     /// The event's sequence number as it should be (its position), when the problem is one event's.
     public let sequence: Int?
     public let commit: String?
@@ -39,14 +39,6 @@ public struct AuditReport: Sendable, Codable {
     self.problems = problems
   }
 
-  public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: CodingKeys.self)
-    head = try container.decodeIfPresent(String.self, forKey: .head)
-    root = try container.decodeIfPresent(String.self, forKey: .root)
-    events = try container.decode(Int.self, forKey: .events)
-    signedEvents = try container.decode(Int.self, forKey: .signedEvents)
-    problems = try container.decode([Problem].self, forKey: .problems)
-  }
 }
 
 /// Checks the whole ledger: the chain, every event's form and number, every signature, and
