@@ -1,6 +1,6 @@
 /// "Did you mean" for a misspelt key: the closest known word within a couple of edits.
-enum Suggestion {
-  static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+public enum Suggestion {
+  public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
     let limit = max(1, min(3, word.count / 3))
     var best: (String, Int)?
     for candidate in candidates {

@@ -64,7 +64,9 @@ extension Promptgate {
         let names = checkpoints.map(\.name)
         let hint =
           names.isEmpty
-          ? "the release's runbook declares none" : "it declares \(names.joined(separator: ", "))"
+          ? "the release's runbook declares none"
+          : (Suggestion.closest(to: checkpoint, among: names).map { "did you mean `\($0)`? " } ?? "")
+            + "it declares \(names.joined(separator: ", "))"
         throw PromptgateError.input(
           "no checkpoint `\(checkpoint)` in \(Runbook.path) of \(releaseCommit.id.short()): \(hint)")
       }

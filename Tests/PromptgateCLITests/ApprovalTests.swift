@@ -302,6 +302,7 @@ import Testing
     let unknown = try fixture.approve("alice", "promt-review")
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("no checkpoint `promt-review`"))
+    #expect(unknown.stderr.contains("did you mean `prompt-review`?"))
     let unlisted = try fixture.approve("mallory", "prompt-review")
     #expect(unlisted.status == 2)
     #expect(unlisted.stderr.contains("is not listed in .promptgate/allowed_signers"))
