@@ -65,6 +65,9 @@ public struct EnvironmentState: Sendable {
         guard let release = event.release else { continue }
         deployed = release
         pendingRollback = nil
+        // A signed override of a bad release is a deliberate decision: it is good again until
+        // rolled back from or marked bad anew.
+        if event.kind == .override { quarantine[release.commit] = nil }
         deployments.append(
           Deployment(
             release: release, sequence: event.sequence, time: event.time, actor: event.actor,
@@ -92,6 +95,17 @@ public struct EnvironmentState: Sendable {
   /// neither rolled back from nor marked bad.
   public var lastGood: Deployment? {
     deployments.last { $0.bad == nil }
+  }
+
+  /// The deployed release's commit, which a clone without it cannot judge against.
+  public func deployedCommit(in repository: Repository) throws(PromptgateError) -> Commit? {
+    guard let release = deployed else { return nil }
+    guard let id = ObjectID(hex: release.commit), let commit = try? repository.commit(id) else {
+      throw PromptgateError.input(
+        "the release deployed in \(name), \(release.commit.prefix(7)), is not in this clone; fetch it "
+          + "(git fetch origin \(release.commit))")
+    }
+    return commit
   }
 
   /// Why `commit` may not be released here again, if it is bad.
