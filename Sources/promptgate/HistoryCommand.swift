@@ -40,7 +40,9 @@ extension Promptgate {
           if let failed = event.details["failed"]?.array?.compactMap(\.string), !failed.isEmpty {
             line += "  failed: \(failed.joined(separator: ", "))"
           }
-          if let reason = event.details["reason"]?.string { line += "  reason: \(reason)" }
+          if let reason = event.details["reason"]?.string ?? event.details["statement"]?["reason"]?.string {
+            line += "  reason: \(reason)"
+          }
           if let bad = state.badReason(event.release?.commit ?? ""), event.kind == .release {
             line += "  (\(bad))"
           }

@@ -86,6 +86,7 @@ import Testing
     // The override counts as a deployment: status and history show it; the ledger verifies.
     let history = try promptgate(fixture, ["history", "--env", "staging"])
     #expect(history.stdout.split(separator: "\n").first?.contains("override") == true, "\(history.stdout)")
+    #expect(history.stdout.contains("reason: outage: hotfix now"))
     let audit = try promptgate(fixture, ["audit", "verify"])
     #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
     try scratch.git("fsck", "--strict", "--no-dangling")
