@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Git
 import PromptgateCore
 
 extension Promptgate {
@@ -83,7 +84,7 @@ extension Promptgate {
         print(
           style.yellow("overridden")
             + ": \(result.record?.event.summary ?? commit.id.short()); recorded as a compliance exception")
-        warnIfLocked(result)
+        warnIfLocked(result, in: repository)
       case .wouldBlock:
         print("dry run: \(commit.id.short()) would be blocked in \(env); nothing was written")
         throw ExitCode(1)
@@ -94,7 +95,7 @@ extension Promptgate {
         throw ExitCode(1)
       case .released:
         print(style.green("released") + ": \(result.record?.event.summary ?? commit.id.short())")
-        warnIfLocked(result)
+        warnIfLocked(result, in: repository)
       }
     }
 
@@ -107,11 +108,8 @@ extension Promptgate {
       }
     }
 
-    private func warnIfLocked(_ result: ReleaseAction.Result) {
-      guard result.mirror == .locked else { return }
-      Output.warning(
-        "refs/promptgate/environments/\(env) is locked by another process; the next promptgate command "
-          + "will bring it in line with the ledger")
+    private func warnIfLocked(_ result: ReleaseAction.Result, in repository: Repository) {
+      if result.mirror == .locked { Output.mirrorLocked(env, in: repository) }
     }
   }
 }

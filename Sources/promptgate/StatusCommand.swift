@@ -152,7 +152,9 @@ struct EnvironmentStatus: Encodable {
       switch mirror {
       case .inLine: "in line"
       case .moved: "was behind the ledger; brought in line"
-      case .locked: "locked by another process"
+      case .locked:
+        "is locked: \(RepositoryAccess.lockFile(of: state.reference, in: repository)) exists; if no promptgate or "
+          + "git command is running, a crash left it: delete it"
       }
     guard let head else {
       self.head = nil
