@@ -218,3 +218,53 @@ import Testing
     #expect(Self.git(folder, "rev-parse", "refs/promptgate/environments/staging") == stage.v3)
   }
 }
+
+/// Issue 5's bad input: each a one-line error with the fix, exit 2 (usage) or 1 (refused).
+@Suite struct EnvironmentBadInputTests {
+  @Test func eachBadInputGetsOneLine() throws {
+    let stage = try RaceAndCrashTests.Stage()
+    let path = stage.fixture.path
+    let ledgerBefore = try stage.fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger")
+    func promptgate(_ arguments: [String]) throws -> ProcessResult {
+      try CLI.run(["-C", path, "--no-color"] + arguments)
+    }
+    let cases: [([String], Int32, String)] = [
+      (["rollback", "--env", "prod", "--reason", "x"], 1, "nothing is deployed in prod"),
+      (["history", "--env", "prod"], 0, "nothing recorded for prod yet"),
+      (["export", "--env", "prod", "--out", path + "/../out"], 1, "nothing is deployed in prod yet"),
+      (["rollback", "--env", "staging"], 2, "--reason"),
+      (["rollback", "--env", "staging", "--reason", ""], 2, "--reason"),
+      (
+        ["rollback", "--env", "staging", "--reason", "x", "--to", stage.v3], 1,
+        "was never released to staging"
+      ),
+      (["rollback", "--env", "staging", "--reason", "x", "--to", "nope"], 2, "nope"),
+      (["mark-bad", stage.fixture.head, "--env", "staging"], 2, "--reason"),
+    ]
+    for (arguments, status, message) in cases {
+      let result = try promptgate(arguments)
+      #expect(result.status == status, "\(arguments): \(result.stdout)\(result.stderr)")
+      let said = status == 0 ? result.stdout : result.stderr
+      #expect(said.contains(message), "\(arguments): \(said)")
+      if status != 0 {
+        #expect(result.stderr.split(separator: "\n").count <= 2, "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"), "\(arguments)")
+      }
+    }
+    // --to a release that is bad there.
+    #expect(
+      try promptgate(["mark-bad", stage.fixture.base, "--env", "staging", "--reason", "leaks"]).status == 0)
+    let bad = try promptgate(["rollback", "--env", "staging", "--reason", "x", "--to", stage.fixture.base])
+    #expect(bad.status == 1)
+    #expect(bad.stderr.contains("marked bad by #"), "\(bad.stderr)")
+    // An export folder that is not empty.
+    let out = try makeTemporaryFolder(prefix: "promptgate-out")
+    try "mine\n".write(toFile: out + "/notes.txt", atomically: true, encoding: .utf8)
+    let full = try promptgate(["export", "--env", "staging", "--out", out])
+    #expect(full.status == 2)
+    #expect(full.stderr.contains(out), "\(full.stderr)")
+    #expect(try String(contentsOfFile: out + "/notes.txt", encoding: .utf8) == "mine\n")
+    #expect(
+      try stage.fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger^") == ledgerBefore)
+  }
+}
