@@ -8,11 +8,14 @@ struct BenchOptions {
   var runs = 10
   var regenerate = false
   var help = false
+  /// `ledger`: only the ledger and environment cases, which need no generated prompt repository.
+  var only: String?
   /// Internal: generate the named repository and exit (see ``RepositoryGenerator/generateInChild()``).
   var generateOnly: String?
 
   static let usage = """
     usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
+                            [--only ledger]
 
     Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
     of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
@@ -21,6 +24,8 @@ struct BenchOptions {
       --repos <folder>     where the generated repositories live (default: <package>/bench-repos)
       --runs <n>           timed runs of each small case (default: 10)
       --regenerate         rebuild the repositories even if they are there
+      --only ledger        time only the ledger and environment commands (approvals, check, status,
+                           rollback, audit verify)
     """
 
   static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
@@ -37,6 +42,10 @@ struct BenchOptions {
         }
         options.runs = runs
       case "--regenerate": options.regenerate = true
+      case "--only":
+        let part = try value(of: argument, from: &rest)
+        guard part == "ledger" else { throw .usage("--only wants ledger, not \(part)") }
+        options.only = part
       case RepositoryGenerator.childFlag: options.generateOnly = try value(of: argument, from: &rest)
       case "-h", "--help": options.help = true
       default: throw .usage("unknown argument \(argument)")

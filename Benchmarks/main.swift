@@ -59,6 +59,31 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
       "load average (1 min): \(load)\(Double(load).map { $0 > 0.5 ? "; figures will be noisy" : "" } ?? "")")
   }
 
+  let runs = options.runs
+  if options.only == nil {
+    try timeDiffAndCheck(
+      options: options, repos: repos, promptgate: promptgate, git: git, environment: environment,
+      scratch: scratch)
+  }
+
+  print("")
+  print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
+  let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
+  do {
+    print(LedgerBenchmark.render(try ledger.run(runs: runs)))
+    print("timing: environments (status and rollback on 1,000 and 20,000 events)")
+    print(LedgerBenchmark.render(try ledger.environmentRows(runs: runs)))
+  } catch {
+    throw .unexpectedOutput("the ledger benchmark failed: \(error)")
+  }
+  print("total bench time: \(format(clock.now - started))")
+}
+
+/// The diff and check cases: promptgate beside git on the generated prompt repositories.
+func timeDiffAndCheck(
+  options: BenchOptions, repos: URL, promptgate: String, git: String, environment: [String: String],
+  scratch: URL
+) throws(BenchError) {
   var tags: [String: [String: String]] = [:]
   var repositories: [String: URL] = [:]
   for shape in [RepositoryShape.small, .large] {
@@ -114,16 +139,6 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
     "ms: median wall time, process start-up included; CPU ms: median user + system time. "
       + "git --numstat: a like-for-like reference that, as promptgate, reads every changed file.")
   print(Verdicts.lines(for: results).joined(separator: "\n"))
-
-  print("")
-  print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
-  let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
-  do {
-    print(LedgerBenchmark.render(try ledger.run(runs: runs)))
-  } catch {
-    throw .unexpectedOutput("the ledger benchmark failed: \(error)")
-  }
-  print("total bench time: \(format(clock.now - started))")
 }
 
 /// The child side of ``RepositoryGenerator/generateInChild()``.
