@@ -21,8 +21,9 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let state = try EnvironmentState(env, ledger: Ledger(repository))
-      let records = state.records.reversed()
+      let ledger = Ledger(repository)
+      let state = try EnvironmentState(env, ledger: ledger)
+      let records = try ledger.environmentRecords(env).reversed()
       switch format {
       case .json:
         print(
