@@ -18,6 +18,18 @@ struct LedgerIndex {
 
   static func file(in folder: String) -> String { folder + "/ledger-index.json" }
 
+  /// The index this process last loaded or wrote, per repository: a command asks the index
+  /// several questions, and reading the file once is enough (its head is checked every time).
+  static let memory = Memory()
+
+  final class Memory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var indexes: [String: LedgerIndex] = [:]
+
+    func recall(_ folder: String) -> LedgerIndex? { lock.withLock { indexes[folder] } }
+    func keep(_ index: LedgerIndex, for folder: String) { lock.withLock { indexes[folder] = index } }
+  }
+
   static func load(from folder: String) -> LedgerIndex? {
     guard let data = FileManager.default.contents(atPath: file(in: folder)),
       let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
@@ -97,8 +109,13 @@ extension Ledger {
   /// The index, brought up to the ledger's head by reading only what was added since.
   func currentIndex() throws(PromptgateError) -> LedgerIndex {
     let current = try head()
-    var index = LedgerIndex.load(from: state.folder) ?? LedgerIndex(head: nil, count: 0, decisions: [:])
-    if index.head == current { return index }
+    var index =
+      LedgerIndex.memory.recall(state.folder) ?? LedgerIndex.load(from: state.folder)
+      ?? LedgerIndex(head: nil, count: 0, decisions: [:])
+    if index.head == current {
+      LedgerIndex.memory.keep(index, for: state.folder)
+      return index
+    }
     if let indexed = index.head, let current, !repository.isDescendant(current, of: indexed) {
       index = LedgerIndex(head: nil, count: 0, decisions: [:])
     }
@@ -121,6 +138,7 @@ extension Ledger {
       index.add(commit: commit, decisionTree: tree, environment: environment)
     }
     index.save(to: state.folder)
+    LedgerIndex.memory.keep(index, for: state.folder)
     return index
   }
 }
