@@ -3,14 +3,14 @@ import PromptgateCore
 /// How the report's formatters show figures: durations a person reads at a glance, rates as
 /// percentages, and ledger text (attacker-controlled) without control characters.
 enum ReportDisplay {
-  /// `45s`, `12m`, `1h 05m`, `2d 04h`; `–` for none.
+  /// `45s`, `12m`, `1h 05m`, `2d 04h`, to the nearest unit shown; `–` for none.
   static func duration(_ seconds: Int64?) -> String {
     guard let seconds else { return "–" }
     if seconds < 60 { return "\(seconds)s" }
-    let minutes = seconds / 60
+    let minutes = (seconds + 30) / 60
     if minutes < 60 { return "\(minutes)m" }
-    let hours = minutes / 60
-    if hours < 48 { return "\(hours)h \(two(minutes % 60))m" }
+    if minutes < 48 * 60 { return "\(minutes / 60)h \(two(minutes % 60))m" }
+    let hours = (minutes + 30) / 60
     return "\(hours / 24)d \(two(hours % 24))h"
   }
 

@@ -344,8 +344,9 @@ struct ReportHTMLFormatter {
     border-radius:8px;padding:10px 16px;min-width:300px;background:#fafafa}.card h3{margin:0 0 6px;font-size:17px}\
     dl{display:grid;grid-template-columns:auto auto;gap:2px 18px;margin:0}dt{color:#616161}dd{margin:0;\
     font-weight:bold;text-align:right}table{border-collapse:collapse;margin:6px 0 10px}th,td{border-bottom:1px \
-    solid #e0e0e0;padding:4px 10px;text-align:right;vertical-align:top}th{background:#f5f5f5;font-size:12px}\
-    th:first-child,td:first-child{text-align:left}table.list th,table.list td{text-align:left}td.text{text-align:left;max-width:420px;overflow-wrap:anywhere}\
+    solid #e0e0e0;padding:4px 10px;text-align:right;vertical-align:top;white-space:nowrap}th{background:#f5f5f5;font-size:12px}\
+    th:first-child,td:first-child{text-align:left}table.list th,table.list td{text-align:left}td.text{text-align:left;max-width:420px;overflow-wrap:anywhere;\
+    white-space:normal}\
     tr.total td{font-weight:bold;border-top:2px solid #bdbdbd}.charts{display:flex;flex-wrap:wrap;gap:20px}\
     figure{margin:0}figcaption{font-weight:bold;margin:6px 0}.grid{stroke:#eeeeee;stroke-width:1}\
     .lane{stroke:#bdbdbd;stroke-width:1}.axis{font-size:11px;fill:#616161}.label{font-size:13px;\
