@@ -8,11 +8,19 @@ struct BenchOptions {
   var runs = 10
   var regenerate = false
   var help = false
+  /// Only this group of cases: `diff`, `ledger` or `report`; nil for all.
+  var only: String?
+
+  static let groups = ["diff", "ledger", "report"]
+
+  /// Whether the cases of `group` run.
+  func runs(_ group: String) -> Bool { only == nil || only == group }
   /// Internal: generate the named repository and exit (see ``RepositoryGenerator/generateInChild()``).
   var generateOnly: String?
 
   static let usage = """
     usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
+                            [--only diff|ledger|report]
 
     Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
     of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
@@ -21,6 +29,7 @@ struct BenchOptions {
       --repos <folder>     where the generated repositories live (default: <package>/bench-repos)
       --runs <n>           timed runs of each small case (default: 10)
       --regenerate         rebuild the repositories even if they are there
+      --only <group>       only the diff cases, the ledger cases, or report on a 20,000-event ledger
     """
 
   static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
@@ -37,6 +46,12 @@ struct BenchOptions {
         }
         options.runs = runs
       case "--regenerate": options.regenerate = true
+      case "--only":
+        let group = try value(of: argument, from: &rest)
+        guard groups.contains(group) else {
+          throw .usage("--only wants \(groups.joined(separator: ", ")), not \(group)")
+        }
+        options.only = group
       case RepositoryGenerator.childFlag: options.generateOnly = try value(of: argument, from: &rest)
       case "-h", "--help": options.help = true
       default: throw .usage("unknown argument \(argument)")

@@ -59,6 +59,35 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
       "load average (1 min): \(load)\(Double(load).map { $0 > 0.5 ? "; figures will be noisy" : "" } ?? "")")
   }
 
+  if options.runs("diff") {
+    try diffCases(
+      options: options, promptgate: promptgate, git: git, repos: repos, environment: environment,
+      scratch: scratch)
+  }
+  if options.runs("ledger") {
+    print("")
+    print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
+    let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
+    do {
+      print(LedgerBenchmark.render(try ledger.run(runs: options.runs)))
+    } catch {
+      throw .unexpectedOutput("the ledger benchmark failed: \(error)")
+    }
+  }
+  if options.runs("report") {
+    print("")
+    print("timing: report on a ledger of \(ReportBenchmark.events) events over a year, two environments")
+    let report = ReportBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
+    print(LedgerBenchmark.render(try report.run(runs: options.runs)))
+  }
+  print("total bench time: \(format(clock.now - started))")
+}
+
+/// The diff cases: promptgate diff beside git diff on the two generated repositories.
+func diffCases(
+  options: BenchOptions, promptgate: String, git: String, repos: URL, environment: [String: String],
+  scratch: URL
+) throws(BenchError) {
   var tags: [String: [String: String]] = [:]
   var repositories: [String: URL] = [:]
   for shape in [RepositoryShape.small, .large] {
@@ -115,15 +144,6 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
       + "git --numstat: a like-for-like reference that, as promptgate, reads every changed file.")
   print(Verdicts.lines(for: results).joined(separator: "\n"))
 
-  print("")
-  print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
-  let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
-  do {
-    print(LedgerBenchmark.render(try ledger.run(runs: runs)))
-  } catch {
-    throw .unexpectedOutput("the ledger benchmark failed: \(error)")
-  }
-  print("total bench time: \(format(clock.now - started))")
 }
 
 /// The child side of ``RepositoryGenerator/generateInChild()``.
