@@ -28,10 +28,16 @@ public enum ReportPeriod: String, Sendable, Encodable, CaseIterable {
     self.bucket(containing: bucket.end)
   }
 
+  /// Four digits at least, as in RFC 3339.
+  private static func year(_ year: Int64) -> String {
+    let digits = String(year)
+    return year >= 0 && digits.count < 4 ? String(repeating: "0", count: 4 - digits.count) + digits : digits
+  }
+
   private func monthBucket(year: Int64, month: Int64) -> Bucket {
     let start = Timestamp.days(year: year, month: month, day: 1)
     let end = start + Timestamp.daysInMonth(year, month)
-    let label = "\(year)-\(month < 10 ? "0" : "")\(month)"
+    let label = "\(Self.year(year))-\(month < 10 ? "0" : "")\(month)"
     return Bucket(label: label, start: start * 86_400, end: end * 86_400)
   }
 
@@ -40,6 +46,7 @@ public enum ReportPeriod: String, Sendable, Encodable, CaseIterable {
     let isoYear = Timestamp.civil(thursday).year
     let week = (thursday - Timestamp.days(year: isoYear, month: 1, day: 1)) / 7 + 1
     return Bucket(
-      label: "\(isoYear)-W\(week < 10 ? "0" : "")\(week)", start: monday * 86_400, end: (monday + 7) * 86_400)
+      label: "\(Self.year(isoYear))-W\(week < 10 ? "0" : "")\(week)", start: monday * 86_400,
+      end: (monday + 7) * 86_400)
   }
 }
