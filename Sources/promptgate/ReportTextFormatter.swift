@@ -20,7 +20,7 @@ struct ReportTextFormatter {
       return out + ReportDisplay.emptyMessage(report) + "\n"
     }
     for environment in report.environments {
-      out += "\n" + style.bold(environment.name) + "\n"
+      out += "\n" + style.bold(ReportDisplay.printable(environment.name)) + "\n"
       guard !environment.timeline.isEmpty else {
         out += "  nothing recorded in this range\n"
         continue

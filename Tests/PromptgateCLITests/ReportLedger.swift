@@ -25,6 +25,8 @@ struct ReportLedger {
       commit: String(repeating: digit, count: 39) + "c", tree: String(repeating: digit, count: 39) + "t")
   }
 
+  /// A reason that would clear a terminal printed as is.
+  static let rollbackReason = "errors\u{1B}[2J"
   static let overrideReason = "<script>alert(1)</script> hotfix for \"billing\" | now"
 
   init() throws {
@@ -47,7 +49,7 @@ struct ReportLedger {
       (release, "2026-10-12T11:00:00Z", "production", "C2", [:]),
       (
         .rollback, "2026-10-12T11:30:00Z", "production", "C1",
-        ["from": Self.json("C2"), "reason": .string("errors")]
+        ["from": Self.json("C2"), "reason": .string(Self.rollbackReason)]
       ),
       (.override, "2026-10-20T08:00:00Z", "production", "C3", ["reason": .string(Self.overrideReason)]),
       (

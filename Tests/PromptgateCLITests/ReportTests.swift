@@ -159,6 +159,9 @@ import Testing
         == ["2026-10", "3", "1", "2", "1", "1", "33.3%", "30m", "30m", "2h", "00m"])
     #expect(text.stdout.contains("blocked by: checkpoints-approved ×2, no-secrets ×1"))
     #expect(text.stdout.contains("from incident start 2026-11-03T08:00:00Z"))
+    // Control characters from the ledger are shown, not acted on.
+    #expect(!text.stdout.contains("\u{1B}"))
+    #expect(text.stdout.contains("why: errors\\u{1b}[2J"))
 
     let markdown = try ledger.report(["--format", "markdown"])
     #expect(markdown.status == 0)
@@ -168,6 +171,7 @@ import Testing
     #expect(
       markdown.stdout.contains("&lt;script&gt;alert\\(1\\)&lt;/script&gt; hotfix for \"billing\" \\| now"))
     #expect(!markdown.stdout.contains("<script>"))
+    #expect(!markdown.stdout.contains("\u{1B}"))
 
     let html = try ledger.report(["--format", "html"])
     #expect(html.status == 0)
@@ -175,6 +179,7 @@ import Testing
     #expect(
       html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt; hotfix for &quot;billing&quot; | now"))
     #expect(!html.stdout.lowercased().contains("<script"))
+    #expect(!html.stdout.contains("\u{1B}"))
     #expect(html.stdout.contains("<td>Sam &lt;sam@example.com&gt;</td>"))
     // Self-contained: inline SVG, nothing fetched.
     #expect(html.stdout.contains("<svg class=\"timeline\""))
