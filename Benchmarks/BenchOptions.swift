@@ -29,7 +29,9 @@ struct BenchOptions {
       --repos <folder>     where the generated repositories live (default: <package>/bench-repos)
       --runs <n>           timed runs of each small case (default: 10)
       --regenerate         rebuild the repositories even if they are there
-      --only <group>       only the diff cases, the ledger cases, or report on a 20,000-event ledger
+      --only <group>       only the diff and check cases (diff), the ledger and environment
+                           commands (ledger: approvals, check, status, rollback, audit verify), or
+                           report on a 20,000-event ledger (report)
     """
 
   static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {

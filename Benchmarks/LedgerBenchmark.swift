@@ -46,6 +46,53 @@ struct LedgerBenchmark {
     return rows
   }
 
+  /// `status` and `rollback` of one environment on ledgers of 1,000 and 20,000 events: both
+  /// derive the environment from the index, so they should cost the same on both (SPEC §8).
+  func environmentRows(sizes: [Int] = [1_000, 20_000], runs: Int = 5) throws -> [Row] {
+    var rows: [Row] = []
+    for size in sizes {
+      let repository = folder.appendingPathComponent("ledger-\(size)")
+      _ = try makeRepository(repository, events: size)
+      let status = ["-C", repository.path, "status", "--env", "live"]
+      // The first status after a clone builds the index and verifies every event once.
+      try? FileManager.default.removeItem(at: repository.appendingPathComponent(".git/promptgate"))
+      rows.append(
+        try time("status, first run (index, full verification)", size, status, runs: 1, expectFailure: false))
+      rows.append(try time("status --env live", size, status, runs: runs, expectFailure: false))
+      rows.append(try timeRollback(repository, events: size, runs: runs))
+    }
+    return rows
+  }
+
+  /// Times `rollback --env live`, putting the ledger, the environment ref and the clone's memory
+  /// back as they were before each run, so every run rolls back the same release.
+  private func timeRollback(_ repository: URL, events: Int, runs: Int) throws -> Row {
+    let ledger = try gitOutput(["rev-parse", "refs/promptgate/ledger"], in: repository)
+    let live = try gitOutput(["rev-parse", "refs/promptgate/environments/live"], in: repository)
+    let memory = repository.appendingPathComponent(".git/promptgate")
+    let saved = repository.appendingPathComponent(".git/promptgate-saved")
+    try? FileManager.default.removeItem(at: saved)
+    try FileManager.default.copyItem(at: memory, to: saved)
+    defer { try? FileManager.default.removeItem(at: saved) }
+    var durations: [Double] = []
+    var peak = 0.0
+    for _ in 0..<runs {
+      let (status, milliseconds, rss) = try spawn(
+        promptgate, ["-C", repository.path, "rollback", "--env", "live", "--reason", "bench"])
+      guard status == 0 else { throw LedgerBenchmarkError("promptgate rollback exited \(status)") }
+      durations.append(milliseconds)
+      peak = max(peak, rss)
+      try gitRun(["update-ref", "refs/promptgate/ledger", ledger], in: repository)
+      try gitRun(["update-ref", "refs/promptgate/environments/live", live], in: repository)
+      try FileManager.default.removeItem(at: memory)
+      try FileManager.default.copyItem(at: saved, to: memory)
+    }
+    durations.sort()
+    return Row(
+      name: "rollback --env live", events: events, milliseconds: durations[durations.count / 2], peakMiB: peak
+    )
+  }
+
   /// Times `arguments` (median of `runs`) and reads the peak memory of the slowest run.
   private func time(_ name: String, _ events: Int, _ arguments: [String], runs: Int, expectFailure: Bool)
     throws -> Row
@@ -67,7 +114,8 @@ struct LedgerBenchmark {
   /// A gated repository (base, head) whose ledger holds `events` events: five signed approvals
   /// of the head, spread out, and releases of other content in between.
   private func makeRepository(_ repository: URL, events: Int) throws -> (String, String) {
-    let marker = repository.appendingPathComponent(".git/bench-ledger-ready")
+    // v2: the last two events release base, then head, into `live` (real commits to roll back).
+    let marker = repository.appendingPathComponent(".git/bench-ledger-ready-v2")
     if FileManager.default.fileExists(atPath: marker.path),
       let text = try? String(contentsOf: marker, encoding: .utf8)
     {
@@ -120,7 +168,15 @@ struct LedgerBenchmark {
     for sequence in 1...events {
       let recorded: LedgerEvent
       var sig: String?
-      if approvalsAt.contains(sequence) {
+      if sequence > events - 2 {
+        let commit = sequence == events ? head : base
+        let tree = try gitOutput(["rev-parse", "\(commit)^{tree}"], in: repository)
+        recorded = LedgerEvent(
+          kind: .release, sequence: sequence, time: "2026-11-02T00:00:00Z",
+          actor: "Bench Runner <bench@example.com>",
+          environment: "live", release: LedgerEvent.Release(commit: commit, tree: tree), repository: base,
+          details: ["gates": .array([])])
+      } else if approvalsAt.contains(sequence) {
         let original = try LedgerEvent(json: event)
         recorded = LedgerEvent(
           kind: original.kind, sequence: sequence, time: original.time, actor: original.actor,

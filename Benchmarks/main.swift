@@ -60,8 +60,8 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
   }
 
   if options.runs("diff") {
-    try diffCases(
-      options: options, promptgate: promptgate, git: git, repos: repos, environment: environment,
+    try timeDiffAndCheck(
+      options: options, repos: repos, promptgate: promptgate, git: git, environment: environment,
       scratch: scratch)
   }
   if options.runs("ledger") {
@@ -70,6 +70,8 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
     let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
     do {
       print(LedgerBenchmark.render(try ledger.run(runs: options.runs)))
+      print("timing: environments (status and rollback on 1,000 and 20,000 events)")
+      print(LedgerBenchmark.render(try ledger.environmentRows(runs: options.runs)))
     } catch {
       throw .unexpectedOutput("the ledger benchmark failed: \(error)")
     }
@@ -83,9 +85,9 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
   print("total bench time: \(format(clock.now - started))")
 }
 
-/// The diff cases: promptgate diff beside git diff on the two generated repositories.
-func diffCases(
-  options: BenchOptions, promptgate: String, git: String, repos: URL, environment: [String: String],
+/// The diff and check cases: promptgate beside git on the generated prompt repositories.
+func timeDiffAndCheck(
+  options: BenchOptions, repos: URL, promptgate: String, git: String, environment: [String: String],
   scratch: URL
 ) throws(BenchError) {
   var tags: [String: [String: String]] = [:]
@@ -143,7 +145,6 @@ func diffCases(
     "ms: median wall time, process start-up included; CPU ms: median user + system time. "
       + "git --numstat: a like-for-like reference that, as promptgate, reads every changed file.")
   print(Verdicts.lines(for: results).joined(separator: "\n"))
-
 }
 
 /// The child side of ``RepositoryGenerator/generateInChild()``.

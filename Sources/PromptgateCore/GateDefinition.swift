@@ -76,6 +76,25 @@ public enum GateKind: Sendable, Hashable {
     default: return nil
     }
   }
+
+  /// The `kind:` name a gate file gives.
+  public var name: String {
+    switch self {
+    case .runbookSchema: "runbook-schema"
+    case .requiredKeys: "required-keys"
+    case .slo: "slo"
+    case .fallback: "fallback"
+    case .rollbackPlan: "rollback-plan"
+    case .checkpoints: "checkpoints"
+    case .versionBump: "version-bump"
+    case .secrets: "secrets"
+    case .governanceChange: "governance-change"
+    case .incidentFollowUp: "incident-follow-up"
+    }
+  }
+
+  /// The kinds that count signed approvals: what `status` lists as open checkpoints.
+  public static let countingApprovals: Set<String> = ["checkpoints", "governance-change"]
 }
 
 extension GateDefinition {

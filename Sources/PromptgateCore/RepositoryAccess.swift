@@ -68,4 +68,12 @@ public enum RepositoryAccess {
   private static func trimmingSlash(_ path: String) -> String {
     path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
   }
+
+  /// The lock file git and libgit2 create beside a loose reference while they update it.
+  public static func lockFile(of reference: String, in repository: Repository) -> String {
+    let folder =
+      repository.commonDirectory.hasSuffix("/")
+      ? repository.commonDirectory : repository.commonDirectory + "/"
+    return folder + reference + ".lock"
+  }
 }

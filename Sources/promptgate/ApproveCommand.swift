@@ -15,11 +15,6 @@ extension Promptgate {
         """
     )
 
-    enum Signer: String, ExpressibleByArgument, CaseIterable {
-      case file
-      case sshKeygen = "ssh-keygen"
-    }
-
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The release to approve: any revision git understands.")
@@ -38,7 +33,7 @@ extension Promptgate {
     @Option(
       help:
         "How to sign: file (read the key) or ssh-keygen (ssh-keygen -Y sign: agent, passphrase, hardware).")
-    var signer: Signer = .file
+    var signer: SigningKey.Signer = .file
 
     @Flag(help: "Record a rejection instead: it cancels your earlier approval.")
     var reject = false
@@ -83,7 +78,7 @@ extension Promptgate {
         release: LedgerEvent.Release(commit: releaseCommit.id.hex, tree: releaseCommit.tree.hex),
         repository: try RepositoryIdentity.root(of: releaseCommit, in: repository), role: definition.role,
         signedAt: signedAt)
-      let signature = try signing.sign(statement.signedBytes)
+      let signature = try signing.sign(statement.signedBytes, namespace: ApprovalStatement.namespace)
       let ledger = Ledger(repository)
       let record = try ledger.append(independent: true) { sequence in
         let event = LedgerEvent(
@@ -97,69 +92,6 @@ extension Promptgate {
         print("recorded \(record.event.summary)")
         print("ledger \(Ledger.reference) is now \(record.commit.short())")
       }
-    }
-  }
-}
-
-/// The key `approve` signs with: a key file read by promptgate, or ssh-keygen doing the signing.
-struct SigningKey {
-  let publicKey: SSHPublicKey
-  private let privateKey: SSHPrivateKey?
-  private let path: String
-
-  init(path: String, signer: Promptgate.Approve.Signer) throws {
-    self.path = path
-    switch signer {
-    case .file:
-      do {
-        let key = try SSHPrivateKey.load(path: path)
-        privateKey = key
-        publicKey = key.publicKey
-      } catch {
-        throw PromptgateError.input(error.message)
-      }
-    case .sshKeygen:
-      let publicPath = path.hasSuffix(".pub") ? path : path + ".pub"
-      guard let text = try? String(contentsOfFile: publicPath, encoding: .utf8) else {
-        throw PromptgateError.input(
-          "cannot read the public key \(publicPath); ssh-keygen signing needs it beside the key")
-      }
-      do {
-        publicKey = try SSHPublicKey(openSSH: text)
-      } catch {
-        throw PromptgateError.input("\(publicPath): \(error.message)")
-      }
-      privateKey = nil
-    }
-  }
-
-  func sign(_ message: [UInt8]) throws -> SSHSignature {
-    do {
-      if let privateKey {
-        return try SSHSignature.sign(message, namespace: ApprovalStatement.namespace, with: privateKey)
-      }
-      return try SSHKeygenSigner.sign(message, namespace: ApprovalStatement.namespace, keyPath: path)
-    } catch {
-      throw PromptgateError.input(error.message)
-    }
-  }
-
-  /// The one principal allowed_signers lists for this key.
-  func principal(in signers: AllowedSigners, keyPath: String) throws -> String {
-    let names = Set(
-      signers.entries.filter { $0.key == publicKey }.flatMap(\.principals).filter {
-        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
-      })
-    switch names.count {
-    case 1: return names.first!
-    case 0:
-      throw PromptgateError.input(
-        "the key \(keyPath) (\(publicKey.fingerprint)) is not listed in \(TrustedSigners.allowedSignersPath); "
-          + "add it there, or name yourself with --principal")
-    default:
-      throw PromptgateError.input(
-        "the key \(keyPath) is listed for \(names.sorted().joined(separator: ", ")); choose one with --principal"
-      )
     }
   }
 }

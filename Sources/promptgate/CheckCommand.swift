@@ -9,8 +9,9 @@ extension Promptgate {
       abstract: "Run every gate on a release and say whether it may ship.",
       discussion: """
         The base's runbook, roles, checkpoints and gates judge the release (a change cannot \
-        approve itself); the release's own runbook is what they judge. Without --base the release \
-        is judged by its own rules, as a first release, and the output says so. Exit codes: 0 the \
+        approve itself); the release's own runbook is what they judge. With --env and no --base, the \
+        base is the release deployed there. With neither (or a first release) the release is judged \
+        by its own rules, and the output says so. Exit codes: 0 the \
         gates pass, 1 blocked, 2 usage or input error.
         """
     )
@@ -40,20 +41,23 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryAccess.commit(release, in: repository)
-      let baseCommit = try base.map { revision throws(PromptgateError) in
-        try RepositoryAccess.commit(revision, in: repository)
+      let state = try env.map { name throws(PromptgateError) in
+        try EnvironmentState(name, ledger: Ledger(repository))
       }
+      // The base is what the user names, else what the environment has deployed (SPEC §3).
+      let baseCommit =
+        try base.map { revision throws(PromptgateError) in
+          try RepositoryAccess.commit(revision, in: repository)
+        }
+        ?? state?.deployedCommit(in: repository)
       let approvals = try LedgerApprovals(
         ledger: Ledger(repository), release: releaseCommit, base: baseCommit,
         trustedCommit: GateEngine.trustedCommit(release: releaseCommit, base: baseCommit, in: repository))
-      // After a rollback in this environment, the next release must name its incident.
-      let pendingRollback = try env.flatMap { name throws(PromptgateError) in
-        try EnvironmentState(name, ledger: Ledger(repository)).pendingRollback
-      }
       let report = try GateEngine.check(
         releaseCommit, base: baseCommit, environment: env, strict: strict, approvals: approvals,
-        pendingRollback: pendingRollback, in: repository)
-      let names = CheckNames(release: release, base: base)
+        environmentState: state, in: repository)
+      let names = CheckNames(
+        release: release, base: base ?? baseCommit.map { "\($0.id.short()) (deployed in \(env ?? ""))" })
       switch format {
       case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")
       case .json: print(try Output.json(report))

@@ -21,8 +21,9 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let state = try EnvironmentState(env, ledger: Ledger(repository))
-      let records = state.records.reversed()
+      let ledger = Ledger(repository)
+      let state = try EnvironmentState(env, ledger: ledger)
+      let records = try ledger.environmentRecords(env).reversed()
       switch format {
       case .json:
         print(
@@ -40,7 +41,9 @@ extension Promptgate {
           if let failed = event.details["failed"]?.array?.compactMap(\.string), !failed.isEmpty {
             line += "  failed: \(failed.joined(separator: ", "))"
           }
-          if let reason = event.details["reason"]?.string { line += "  reason: \(reason)" }
+          if let reason = event.details["reason"]?.string ?? event.details["statement"]?["reason"]?.string {
+            line += "  reason: \(reason)"
+          }
           if let bad = state.badReason(event.release?.commit ?? ""), event.kind == .release {
             line += "  (\(bad))"
           }

@@ -1,4 +1,6 @@
 import Foundation
+import Git
+import PromptgateCore
 
 /// Where messages go: results to stdout, everything else to stderr (SPEC §6).
 enum Output {
@@ -8,6 +10,15 @@ enum Output {
 
   static func warning(_ message: String) {
     FileHandle.standardError.write(Data("promptgate: warning: \(message)\n".utf8))
+  }
+
+  /// The environment's mirror could not be moved because its ref is locked.
+  static func mirrorLocked(_ environment: String, in repository: Repository) {
+    let reference = "refs/promptgate/environments/\(environment)"
+    warning(
+      "\(reference) is locked (\(RepositoryAccess.lockFile(of: reference, in: repository))); the ledger is "
+        + "recorded and the next promptgate command brings the ref in line. If that file stays and no "
+        + "promptgate or git command is running, a crash left it: delete it")
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.

@@ -36,7 +36,18 @@ struct Promptgate: ParsableCommand {
         print(fullMessage(for: error))
         Foundation.exit(0)
       }
-      FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+      // One line, as for every other bad input: what is wrong, and where the help is.
+      var message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+      if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+      let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      let choices = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
+      message = ([lines.first ?? ""] + (choices.isEmpty ? [] : [choices.joined(separator: ", ")]))
+        .joined(separator: " ")
+      let names = configuration.subcommands.map { $0._commandName }
+      let help =
+        arguments.first.flatMap { names.contains($0) ? "promptgate \($0) --help" : nil }
+        ?? "promptgate --help"
+      Output.error("\(message) (see \(help))")
       Foundation.exit(2)
     }
   }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Git
 import PromptgateCore
 
 extension Promptgate {
@@ -11,6 +13,11 @@ extension Promptgate {
         point) and refs/promptgate/environments/<env> is moved to it. A release that fails its \
         gates is recorded as blocked and moves nothing (exit 1). Going back to an older release is \
         a rollback. Exit 3: another writer moved the ledger first; nothing was written.
+
+        Break-glass: --override --reason <why> --key <file> releases past failed gates (or a \
+        release marked bad) when the key belongs to a holder of one of the base runbook's \
+        governance.override_roles. The signed override is recorded and always counted as a \
+        compliance exception.
         """
     )
 
@@ -25,10 +32,43 @@ extension Promptgate {
     @Flag(help: "Show what would happen; write nothing.")
     var dryRun = false
 
+    @Flag(help: "Break-glass: release even though gates fail; needs --reason and --key of an override role.")
+    var override = false
+
+    @Option(help: "Why the gates are overridden (recorded and signed).")
+    var reason: String?
+
+    @Option(
+      help: ArgumentHelp(
+        "The SSH key that signs the override (its .pub with --signer ssh-keygen).", valueName: "file"))
+    var key: String?
+
+    @Option(
+      help: "How to sign the override: file (read the key) or ssh-keygen (agent, passphrase, hardware).")
+    var signer: SigningKey.Signer = .file
+
+    @Option(help: "The principal to sign the override as, when your key is listed for several.")
+    var principal: String?
+
+    func validate() throws {
+      if override {
+        guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+          throw ValidationError("--override needs --reason <why>: the reason is recorded and signed")
+        }
+        guard key != nil else {
+          throw ValidationError("--override needs --key <file>: the override is signed")
+        }
+      } else if reason != nil || key != nil || principal != nil {
+        throw ValidationError("--reason, --key and --principal go with --override")
+      }
+    }
+
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
-      let result = try ReleaseAction.release(commit, environment: env, dryRun: dryRun, in: repository)
+      let breakGlass = try override ? breakGlass() : nil
+      let result = try ReleaseAction.release(
+        commit, environment: env, dryRun: dryRun, override: breakGlass, in: repository)
       let style = global.style
       if let report = result.report, !global.quiet {
         print(CheckTextFormatter(style: style).format(report, names: CheckNames(release: release, base: nil)))
@@ -38,6 +78,13 @@ extension Promptgate {
         print("\(commit.id.short()) is already deployed in \(env); nothing to do")
       case .wouldRelease:
         print("dry run: \(commit.id.short()) would be released to \(env); nothing was written")
+      case .wouldOverride:
+        print("dry run: \(commit.id.short()) would be released to \(env) by override; nothing was written")
+      case .overridden:
+        print(
+          style.yellow("overridden")
+            + ": \(result.record?.event.summary ?? commit.id.short()); recorded as a compliance exception")
+        warnIfLocked(result, in: repository)
       case .wouldBlock:
         print("dry run: \(commit.id.short()) would be blocked in \(env); nothing was written")
         throw ExitCode(1)
@@ -48,12 +95,21 @@ extension Promptgate {
         throw ExitCode(1)
       case .released:
         print(style.green("released") + ": \(result.record?.event.summary ?? commit.id.short())")
-        if result.mirror == .locked {
-          Output.warning(
-            "refs/promptgate/environments/\(env) is locked by another process; the next promptgate command "
-              + "will bring it in line with the ledger")
-        }
+        warnIfLocked(result, in: repository)
       }
+    }
+
+    private func breakGlass() throws -> ReleaseAction.Override? {
+      guard let key, let reason else { return nil }
+      let signing = try SigningKey(path: key, signer: signer)
+      return ReleaseAction.Override(reason: reason, principal: principal, key: signing.publicKey) {
+        bytes throws(PromptgateError) in
+        try signing.sign(bytes, namespace: OverrideStatement.namespace)
+      }
+    }
+
+    private func warnIfLocked(_ result: ReleaseAction.Result, in repository: Repository) {
+      if result.mirror == .locked { Output.mirrorLocked(env, in: repository) }
     }
   }
 }

@@ -76,10 +76,7 @@ extension Promptgate {
           "added \(revert.short()) on \(branch) with the content of \(result.target.release.commit.prefix(7))"
         )
       }
-      if result.mirror == .locked {
-        Output.warning(
-          "refs/promptgate/environments/\(env) is locked; the next promptgate command brings it in line")
-      }
+      if result.mirror == .locked { Output.mirrorLocked(env, in: repository) }
     }
   }
 

@@ -1,61 +1,180 @@
 import ArgumentParser
+import Foundation
+import Git
 import PromptgateCore
 
 extension Promptgate {
-  /// `promptgate status [--env <env>]`: what is deployed where, and what is good.
+  /// `promptgate status [--env <env>]`: what is deployed where, what is good, what the branch
+  /// head still needs, and whether the ledger verifies.
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Show each environment's deployed release, its last good release, and the ledger's state.",
-      discussion: "Brings an environment ref that lags behind the ledger back in line."
+      abstract: "Show each environment's deployed and last good release, the checkpoints still open for the "
+        + "branch head, and whether the ledger verifies.",
+      discussion: """
+        The ledger is verified as audit verify does, but only the events added since the last \
+        verification this clone made (the first time, all of them). An environment ref that lags \
+        behind the ledger is brought back in line. Exit 1 when the ledger does not verify.
+        """
     )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json
+    }
 
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Only this environment.")
     var env: String?
 
+    @Option(help: ArgumentHelp("The release whose open checkpoints to show.", valueName: "rev"))
+    var release: String = "HEAD"
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
     func run() throws {
       let repository = try global.openRepository()
       let ledger = Ledger(repository)
-      let head = try ledger.head()
-      let style = global.style
-      let names = try env.map { [$0] } ?? ledger.environments()
-      let count = try ledger.count()
-      let summary =
-        head.map { "\(count) events, head \($0.short()), continuous with what this clone saw" }
-        ?? "no events yet"
-      print(style.bold("ledger") + " \(Ledger.reference): " + summary)
-      if names.isEmpty { print("no environment has a release yet; promptgate release <rev> --env <env>") }
-      for name in names {
-        let state = try EnvironmentState(name, ledger: ledger)
-        let mirror = try EnvironmentMirror.bringInLine(
-          state, in: repository, message: "promptgate: repair the mirror of \(name)")
-        print("")
-        print(style.bold(name))
-        if let deployed = state.deployments.last(where: { $0.release == state.deployed }) {
-          print(
-            "  deployed   \(deployed.release.commit.prefix(7)) (#\(deployed.sequence), \(deployed.time), \(deployed.actor))"
-          )
-        } else if let deployed = state.deployed {
-          print("  deployed   \(deployed.commit.prefix(7)) (by a rollback)")
-        } else {
-          print("  deployed   nothing yet")
-        }
-        if let good = state.lastGood {
-          print("  last good  \(good.release.commit.prefix(7)) (#\(good.sequence))")
-        } else {
-          print("  last good  none")
-        }
-        for deployment in state.deployments {
-          guard let reason = deployment.bad else { continue }
-          print(style.dim("  bad        \(deployment.release.commit.prefix(7)): \(reason)"))
-        }
-        switch mirror {
-        case .inLine: print("  mirror     \(state.reference) in line")
-        case .moved: print("  mirror     \(state.reference) was behind the ledger; brought in line")
-        case .locked: print("  mirror     \(state.reference) is locked by another process")
-        }
+      let audit = try LedgerAudit.verifyNewEvents(ledger)
+      // A repository without a branch yet (or a bare one without HEAD) has nothing to show.
+      let head = try? repository.resolveCommit(release)
+      if head == nil && release != "HEAD" {
+        _ = try RepositoryAccess.commit(release, in: repository)
+      }
+      var environments: [EnvironmentStatus] = []
+      for name in try env.map({ [$0] }) ?? ledger.environments() {
+        environments.append(try EnvironmentStatus(name, head: head, ledger: ledger, in: repository))
+      }
+      let status = StatusReport(
+        ledger: .init(
+          reference: Ledger.reference, head: audit.head, events: audit.events, verified: audit.verified,
+          problems: audit.problems.map(\.message)),
+        release: head.map { .init(revision: release, commit: $0.id.hex) },
+        environments: environments)
+      switch format {
+      case .json: print(try Output.json(status))
+      case .text: print(StatusTextFormatter(style: global.style).format(status), terminator: "")
+      }
+      if !audit.verified { throw ExitCode(1) }
+    }
+  }
+}
+
+/// What `status` found, as its JSON prints it.
+struct StatusReport: Encodable {
+  struct LedgerSummary: Encodable {
+    let reference: String
+    let head: String?
+    let events: Int
+    let verified: Bool
+    let problems: [String]
+  }
+
+  struct Revision: Encodable {
+    let revision: String
+    let commit: String
+  }
+
+  let ledger: LedgerSummary
+  let release: Revision?
+  let environments: [EnvironmentStatus]
+}
+
+/// One environment: deployed, last good, bad releases, the branch head's open checkpoints.
+struct EnvironmentStatus: Encodable {
+  struct Deployed: Encodable {
+    let commit: String
+    let sequence: Int?
+    let time: String?
+    let actor: String?
+    let byRollback: Bool
+
+    enum CodingKeys: String, CodingKey {
+      case commit, sequence, time, actor
+      case byRollback = "by_rollback"
+    }
+  }
+
+  struct Bad: Encodable {
+    let commit: String
+    let reason: String
+  }
+
+  /// The branch head judged against what is deployed.
+  struct Head: Encodable {
+    let commit: String
+    let deployed: Bool
+    let passes: Bool
+    let openCheckpoints: [String]
+    let otherFailures: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case commit, deployed, passes
+      case openCheckpoints = "open_checkpoints"
+      case otherFailures = "other_failures"
+    }
+  }
+
+  let name: String
+  let deployed: Deployed?
+  let lastGood: Deployed?
+  let bad: [Bad]
+  let head: Head?
+  let mirror: String
+
+  enum CodingKeys: String, CodingKey {
+    case name, deployed, bad, head, mirror
+    case lastGood = "last_good"
+  }
+
+  init(_ name: String, head: Commit?, ledger: Ledger, in repository: Repository) throws {
+    let state = try EnvironmentState(name, ledger: ledger)
+    let mirror = try EnvironmentMirror.bringInLine(
+      state, in: repository, message: "promptgate: repair the mirror of \(name)")
+    self.name = name
+    func summary(_ deployment: EnvironmentState.Deployment) -> Deployed {
+      Deployed(
+        commit: deployment.release.commit, sequence: deployment.sequence, time: deployment.time,
+        actor: deployment.actor, byRollback: false)
+    }
+    if let deployment = state.deployments.last(where: { $0.release == state.deployed }) {
+      deployed = summary(deployment)
+    } else {
+      deployed = state.deployed.map {
+        Deployed(commit: $0.commit, sequence: nil, time: nil, actor: nil, byRollback: true)
       }
     }
+    lastGood = state.lastGood.map(summary)
+    bad = state.deployments.compactMap { deployment in
+      deployment.bad.map { Bad(commit: deployment.release.commit, reason: $0) }
+    }
+    self.mirror =
+      switch mirror {
+      case .inLine: "in line"
+      case .moved: "was behind the ledger; brought in line"
+      case .locked:
+        "is locked: \(RepositoryAccess.lockFile(of: state.reference, in: repository)) exists; if no promptgate or "
+          + "git command is running, a crash left it: delete it"
+      }
+    guard let head else {
+      self.head = nil
+      return
+    }
+    if state.deployed?.commit == head.id.hex {
+      self.head = Head(
+        commit: head.id.hex, deployed: true, passes: true, openCheckpoints: [], otherFailures: [])
+      return
+    }
+    let base = try state.deployedCommit(in: repository)
+    let approvals = try LedgerApprovals(
+      ledger: ledger, release: head, base: base,
+      trustedCommit: GateEngine.trustedCommit(release: head, base: base, in: repository))
+    let report = try GateEngine.check(
+      head, base: base, environment: name, approvals: approvals, environmentState: state, in: repository)
+    self.head = Head(
+      commit: head.id.hex, deployed: false, passes: report.passed,
+      openCheckpoints: report.openCheckpoints.map(\.message),
+      otherFailures: report.blockingFailures.filter { !GateKind.countingApprovals.contains($0.kind) }.map(
+        \.id))
   }
 }

@@ -39,7 +39,11 @@ final class ApprovalFixture: @unchecked Sendable {
     try repository.scratch.write("runbook.yaml", Self.runbook)
     try repository.scratch.write(
       ".promptgate/allowed_signers",
-      try ["alice", "carol", "sam", "dave"].map { try Self.signerLine($0, keys: keys) }.joined())
+      try ["alice", "carol", "sam", "dave"].map { name in
+        // sam, the service manager, also signs break-glass overrides.
+        let namespaces = name == "sam" ? "promptgate-approval,promptgate-override" : "promptgate-approval"
+        return try Self.signerLine(name, keys: keys, namespaces: namespaces)
+      }.joined())
     base = try repository.commit("first release with reviewers")
     try repository.bumpPrompt()
     head = try repository.scratch.commit("billing: kinder", author: "Dev Eloper <dev@example.com>")
@@ -54,10 +58,12 @@ final class ApprovalFixture: @unchecked Sendable {
     try Self.signerLine(name, principals: principals, keys: keys)
   }
 
-  static func signerLine(_ name: String, principals: String? = nil, keys: String) throws -> String {
+  static func signerLine(
+    _ name: String, principals: String? = nil, keys: String, namespaces: String = "promptgate-approval"
+  ) throws -> String {
     let publicKey = try String(contentsOfFile: "\(keys)/\(name).pub", encoding: .utf8)
       .split(separator: " ").prefix(2).joined(separator: " ")
-    return "\(principals ?? "\(name)@example.com") namespaces=\"promptgate-approval\" \(publicKey)\n"
+    return "\(principals ?? "\(name)@example.com") namespaces=\"\(namespaces)\" \(publicKey)\n"
   }
 
   func key(_ name: String) -> String { "\(keys)/\(name)" }

@@ -178,6 +178,26 @@ import Testing
     #expect(result.stdout.contains("event.sig is not an SSH signature"))
   }
 
+  @Test func statusVerifiesTheEventsAddedSinceItLastDidAndSaysWhenTheyFail() throws {
+    let fixture = try ledger()
+    let status = try CLI.run(["-C", fixture.path, "status", "--no-color"])
+    #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+    #expect(status.stdout.contains("5 events, head "))
+    #expect(status.stdout.contains(", verified"))
+    // Someone appends a forged approval on top: only that event is new, and it is caught.
+    var events = try events(fixture)
+    var forged = events[0]
+    forged.signature = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
+    events.append(forged)
+    try rewrite(fixture, renumbered(events))
+    let caught = try CLI.run(["-C", fixture.path, "status", "--no-color"])
+    #expect(caught.status == 1)
+    #expect(caught.stdout.contains("6 events, head "))
+    #expect(caught.stdout.contains("NOT verified (run promptgate audit verify)"))
+    #expect(caught.stdout.contains("event #6 ("), "\(caught.stdout)")
+    #expect(caught.stdout.contains("event.sig is not an SSH signature"))
+  }
+
   @Test func aDeletedAndRecreatedLedgerIsRefused() throws {
     let fixture = try ledger()
     let seen = try fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger")

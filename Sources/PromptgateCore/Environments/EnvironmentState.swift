@@ -19,8 +19,6 @@ public struct EnvironmentState: Sendable {
   public let deployed: LedgerEvent.Release?
   /// Oldest first.
   public let deployments: [Deployment]
-  /// The ledger records the state was derived from, oldest first.
-  public let records: [Ledger.Record]
   /// Release commit → why it is bad here (rolled back from, marked bad), deployed or not.
   public let quarantine: [String: String]
   /// The last event that moved the environment, when it was a rollback: the next release must
@@ -42,56 +40,42 @@ public struct EnvironmentState: Sendable {
     }
   }
 
-  /// Replays the environment's events from the ledger.
+  /// Derives the environment from its events in the ledger: from the fold this clone cached
+  /// the last time (`.git/promptgate/environments/<name>.json`), adding only the events
+  /// recorded since, so the cost does not grow with the environment's history.
   public init(_ name: String, ledger: Ledger) throws(PromptgateError) {
     try Self.validate(name)
     self.name = name
-    let records = try ledger.environmentRecords(name)
-    var deployed: LedgerEvent.Release?
-    var deployments: [Deployment] = []
-    var quarantine: [String: String] = [:]
-    var pendingRollback: LedgerEvent?
-    func markBad(_ commit: String, _ reason: String) {
-      if quarantine[commit] == nil { quarantine[commit] = reason }
-      for index in deployments.indices
-      where deployments[index].release.commit == commit && deployments[index].bad == nil {
-        deployments[index].bad = reason
-      }
+    let commits = try ledger.environmentCommits(name)
+    var fold = EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
+    let known = fold.count
+    for commit in commits[known...] {
+      fold.add(try ledger.record(commit))
     }
-    for record in records {
-      let event = record.event
-      switch event.kind {
-      case .release, .override:
-        guard let release = event.release else { continue }
-        deployed = release
-        pendingRollback = nil
-        deployments.append(
-          Deployment(
-            release: release, sequence: event.sequence, time: event.time, actor: event.actor,
-            override: event.kind == .override, bad: nil))
-      case .rollback:
-        if let from = event.details["from"]?["commit"]?.string {
-          markBad(from, "rolled back from by #\(event.sequence)")
-        }
-        deployed = event.release
-        pendingRollback = event
-      case .markBad:
-        if let commit = event.release?.commit { markBad(commit, "marked bad by #\(event.sequence)") }
-      case .blocked, .approval, .rejection:
-        continue
-      }
+    if fold.count != known { fold.save(name, ledger: ledger) }
+    deployed = fold.deployed
+    deployments = fold.deployments
+    quarantine = fold.quarantine
+    pendingRollback = try fold.pendingRollback.map { commit throws(PromptgateError) in
+      try ledger.record(commit).event
     }
-    self.deployed = deployed
-    self.deployments = deployments
-    self.records = records
-    self.quarantine = quarantine
-    self.pendingRollback = pendingRollback
   }
 
   /// The newest release recorded here that went in through its gates or an override and was
   /// neither rolled back from nor marked bad.
   public var lastGood: Deployment? {
     deployments.last { $0.bad == nil }
+  }
+
+  /// The deployed release's commit, which a clone without it cannot judge against.
+  public func deployedCommit(in repository: Repository) throws(PromptgateError) -> Commit? {
+    guard let release = deployed else { return nil }
+    guard let id = ObjectID(hex: release.commit), let commit = try? repository.commit(id) else {
+      throw PromptgateError.input(
+        "the release deployed in \(name), \(release.commit.prefix(7)), is not in this clone; fetch it "
+          + "(git fetch origin \(release.commit))")
+    }
+    return commit
   }
 
   /// Why `commit` may not be released here again, if it is bad.

@@ -6,6 +6,8 @@ public struct GateResult: Sendable, Encodable, Hashable {
   }
 
   public let id: String
+  /// The gate's kind (`checkpoints`, `fallback`...); `gate-files` for the pack's own check.
+  public let kind: String
   public let layer: GateDefinition.Layer
   public let severity: GateDefinition.Severity
   public let summary: String
@@ -40,6 +42,12 @@ public struct CheckReport: Sendable, Encodable {
   }
 
   public var passed: Bool { blockingFailures.isEmpty }
+
+  /// What approvals the release still lacks: the problems of failing gates that count them.
+  public var openCheckpoints: [Diagnostic] {
+    gates.filter { $0.status == .fail && GateKind.countingApprovals.contains($0.kind) }
+      .flatMap { $0.diagnostics.filter { $0.severity != .note } }
+  }
 
   enum CodingKeys: String, CodingKey {
     case release, base, rulesFrom = "rules_from", environment, strict, gates, notes, passed

@@ -40,15 +40,36 @@ extension GateContext {
       }
       return .pass()
     case .previousRelease:
-      guard let base else {
+      return previousReleaseOutcome()
+    }
+  }
+
+  /// A previous-release fallback needs something good to fall back to: in an environment, its
+  /// last good release other than this one (SPEC §3); judged against a bare base, that base.
+  private func previousReleaseOutcome() -> GateOutcome {
+    let at = "reliability.fallback.strategy"
+    if let state = environmentState {
+      guard let good = state.deployments.last(where: { $0.bad == nil && $0.release.commit != release.id.hex })
+      else {
         return .fail([
           problem(
-            "a previous-release fallback needs an earlier release, and this one has none; use static-response "
-              + "or human-handoff for a first release", at: "reliability.fallback.strategy")
+            "a previous-release fallback needs a good earlier release in \(state.name), and it has none; use "
+              + "static-response or human-handoff until one is released there", at: at)
         ])
       }
-      return .pass([Diagnostic(.note, "falls back to \(base.id.short())")])
+      return .pass([
+        Diagnostic(
+          .note, "falls back to \(good.release.commit.prefix(7)), the last good release in \(state.name)")
+      ])
     }
+    guard let base else {
+      return .fail([
+        problem(
+          "a previous-release fallback needs an earlier release, and this one has none; use static-response "
+            + "or human-handoff for a first release", at: at)
+      ])
+    }
+    return .pass([Diagnostic(.note, "falls back to \(base.id.short())")])
   }
 
   func rollbackOutcome() -> GateOutcome {

@@ -15,8 +15,11 @@ struct GateContext {
   /// Every file that changed from the base (all files, as added, when there is no base).
   let files: [FileChange]
   let approvals: any ApprovalSource
+  /// What the environment has had, when the release is judged for one (`--env`, `release`).
+  let environmentState: EnvironmentState?
+
   /// The rollback the environment's last move was, if it was one.
-  let pendingRollback: LedgerEvent?
+  var pendingRollback: LedgerEvent? { environmentState?.pendingRollback }
 
   var runbook: Runbook? { judged?.runbook }
 

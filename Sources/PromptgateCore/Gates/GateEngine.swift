@@ -16,7 +16,7 @@ public enum GateEngine {
 
   public static func check(
     _ release: Commit, base: Commit?, environment: String? = nil, strict: Bool = false,
-    approvals: any ApprovalSource = NoApprovalsRecorded(), pendingRollback: LedgerEvent? = nil,
+    approvals: any ApprovalSource = NoApprovalsRecorded(), environmentState: EnvironmentState? = nil,
     in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
     let judged = try Runbook.load(from: release, in: repository)
@@ -50,13 +50,13 @@ public enum GateEngine {
     let context = GateContext(
       repository: repository, release: release, base: base, environment: environment, judged: judged,
       baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, approvals: approvals,
-      pendingRollback: pendingRollback)
+      environmentState: environmentState)
 
     var results: [GateResult] = []
     if !pack.diagnostics.isEmpty {
       results.append(
         GateResult(
-          id: "gate-files", layer: .governance, severity: .error,
+          id: "gate-files", kind: "gate-files", layer: .governance, severity: .error,
           summary: "Every gate file of the pack and of .promptgate/gates parses",
           source: GatePack.repositoryFolder,
           status: .fail, diagnostics: pack.diagnostics))
@@ -65,7 +65,8 @@ public enum GateEngine {
       let outcome = context.evaluate(gate.kind)
       results.append(
         GateResult(
-          id: gate.id, layer: gate.layer, severity: gate.severity, summary: gate.summary, source: gate.source,
+          id: gate.id, kind: gate.kind.name, layer: gate.layer, severity: gate.severity,
+          summary: gate.summary, source: gate.source,
           status: outcome.status,
           diagnostics: outcome.diagnostics.map { $0.withSeverity(gate.severity, outcome.status) }))
     }

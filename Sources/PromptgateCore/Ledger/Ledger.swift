@@ -119,11 +119,23 @@ public final class Ledger {
         try parent.map { commit throws(PromptgateError) in try record(commit).event.sequence } ?? 0
       let (event, signature) = try draft(sequence + 1)
       let commit = try write(event, signature: signature, parent: parent)
+      TestHold.beforeCommitPoint()
       do {
         try repository.updateReference(Self.reference, to: commit, expecting: parent, message: event.summary)
+        TestHold.afterCommitPoint()
         try state.remember(head: commit, root: parent == nil ? commit : nil, in: repository)
         return Record(commit: commit, parent: parent, event: event, signature: signature)
-      } catch let error as GitError where [.modified, .exists, .locked].contains(error.code) {
+      } catch let error as GitError where error.code == .locked {
+        // A live writer holds the lock for milliseconds; one that stays is a crash's leftover.
+        guard attempts < 100 else {
+          throw PromptgateError(
+            .conflict,
+            "\(Self.reference) is locked: \(RepositoryAccess.lockFile(of: Self.reference, in: repository)) "
+              + "exists. If no other promptgate or git command is running, a crash left it behind: delete "
+              + "that file and run again. Nothing was written")
+        }
+        usleep(20_000)
+      } catch let error as GitError where [.modified, .exists].contains(error.code) {
         guard independent, attempts < 100 else {
           throw PromptgateError(
             .conflict,

@@ -47,6 +47,18 @@ public struct AuditReport: Sendable, Encodable {
 public enum LedgerAudit {
   public static func verify(_ ledger: Ledger, expect: ObjectID? = nil) throws(PromptgateError) -> AuditReport
   {
+    try verify(ledger, expect: expect, after: nil)
+  }
+
+  /// Verifies only the events after the last head a verification passed on (the whole ledger the
+  /// first time), so `status` can say the ledger verifies at a cost that does not grow with it.
+  public static func verifyNewEvents(_ ledger: Ledger) throws(PromptgateError) -> AuditReport {
+    try verify(ledger, expect: nil, after: VerifiedHead.load(ledger))
+  }
+
+  private static func verify(_ ledger: Ledger, expect: ObjectID?, after verified: VerifiedHead?)
+    throws(PromptgateError) -> AuditReport
+  {
     let repository = ledger.repository
     var problems: [AuditReport.Problem] = []
     let current: ObjectID?
@@ -72,11 +84,12 @@ public enum LedgerAudit {
       return AuditReport(head: nil, root: nil, events: 0, signedEvents: 0, problems: problems)
     }
 
-    // Walk first parents back to the root, then check oldest first.
+    // Walk first parents back to the root (or to the last verified head), then check oldest first.
+    let start = verified.flatMap { repository.isDescendant(current, of: $0.head) ? $0 : nil }
     var chain: [Commit] = []
     var next: ObjectID? = current
     do {
-      while let id = next {
+      while let id = next, id != start?.head {
         let commit = try repository.commit(id)
         chain.append(commit)
         if commit.parents.count > 1 {
@@ -96,8 +109,9 @@ public enum LedgerAudit {
     chain.reverse()
     var signed = 0
     var trustCache: [ObjectID: TrustedSigners] = [:]
+    let skipped = start?.events ?? 0
     for (offset, commit) in chain.enumerated() {
-      let position = offset + 1
+      let position = skipped + offset + 1
       func problem(_ message: String) {
         problems.append(
           AuditReport.Problem(
@@ -147,10 +161,11 @@ public enum LedgerAudit {
       }
     }
     let report = AuditReport(
-      head: current.hex, root: chain.first?.id.hex, events: chain.count, signedEvents: signed,
-      problems: problems)
+      head: current.hex, root: start == nil ? chain.first?.id.hex : nil, events: skipped + chain.count,
+      signedEvents: signed, problems: problems)
     if report.verified {
-      try ledger.state.remember(head: current, root: chain.first?.id, in: repository)
+      try ledger.state.remember(head: current, root: start == nil ? chain.first?.id : nil, in: repository)
+      VerifiedHead(head: current, events: report.events).save(ledger)
     }
     return report
   }
@@ -166,10 +181,10 @@ public enum LedgerAudit {
     guard let signature = try? SSHSignature(armored: armored) else {
       return "event.sig is not an SSH signature"
     }
-    guard let statementJSON = record.event.details["statement"],
-      let statement = try? ApprovalStatement(json: statementJSON)
-    else { return "it carries no readable signed statement" }
-    guard signature.verify(statement.signedBytes, namespace: ApprovalStatement.namespace) else {
+    guard let statement = SignedStatement(record.event) else {
+      return "it carries no readable signed statement"
+    }
+    guard signature.verify(statement.signedBytes, namespace: statement.namespace) else {
       return "its signature does not verify: the statement was changed after signing, or forged"
     }
     guard record.event.actor == statement.principal, record.event.release == statement.release,
@@ -190,7 +205,7 @@ public enum LedgerAudit {
       guard let trusted = cache[trustedID] else { continue }
       guard
         let refusal = trusted.signers.refusal(
-          principal: statement.principal, key: signature.publicKey, namespace: ApprovalStatement.namespace,
+          principal: statement.principal, key: signature.publicKey, namespace: statement.namespace,
           at: signedAt)
       else { return nil }
       refusals.append(refusal)
@@ -230,5 +245,58 @@ public enum LedgerAudit {
       next = commit.parents.first
     }
     return count
+  }
+}
+
+/// The parts of a signed event's statement the audit checks, whichever kind it is: an approval's
+/// or rejection's, or an override's.
+private struct SignedStatement {
+  let principal: String
+  let release: LedgerEvent.Release
+  let environment: String
+  let signedAt: String
+  let signedBytes: [UInt8]
+  let namespace: String
+
+  init?(_ event: LedgerEvent) {
+    guard let json = event.details["statement"] else { return nil }
+    if event.kind == .override {
+      guard let statement = try? OverrideStatement(json: json) else { return nil }
+      (principal, release, environment) = (statement.principal, statement.release, statement.environment)
+      (signedAt, signedBytes, namespace) = (
+        statement.signedAt, statement.signedBytes, OverrideStatement.namespace
+      )
+    } else {
+      guard let statement = try? ApprovalStatement(json: json) else { return nil }
+      (principal, release, environment) = (statement.principal, statement.release, statement.environment)
+      (signedAt, signedBytes, namespace) = (
+        statement.signedAt, statement.signedBytes, ApprovalStatement.namespace
+      )
+    }
+  }
+}
+
+/// The last ledger head a verification passed on, and how many events it held, kept in
+/// `.git/promptgate/verified.json`. Only a cache: a missing or unreadable one means verifying
+/// everything again, and a head the ledger no longer descends from is ignored.
+struct VerifiedHead {
+  let head: ObjectID
+  let events: Int
+
+  static func file(_ ledger: Ledger) -> String { ledger.state.folder + "/verified.json" }
+
+  static func load(_ ledger: Ledger) -> VerifiedHead? {
+    guard let data = FileManager.default.contents(atPath: file(ledger)),
+      let json = try? JSONValue(parsing: Array(data)),
+      let head = json["head"]?.string.flatMap(ObjectID.init(hex:)),
+      let events = json["events"]?.integer, events > 0
+    else { return nil }
+    return VerifiedHead(head: head, events: Int(events))
+  }
+
+  func save(_ ledger: Ledger) {
+    let json = JSONValue.object(["head": .string(head.hex), "events": .integer(Int64(events))])
+    try? FileManager.default.createDirectory(atPath: ledger.state.folder, withIntermediateDirectories: true)
+    try? LedgerState.atomicWrite(json.canonical, to: Self.file(ledger))
   }
 }

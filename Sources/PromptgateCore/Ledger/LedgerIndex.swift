@@ -79,6 +79,11 @@ extension Ledger {
     return records
   }
 
+  /// The ledger commits of an environment's events, oldest first, without reading them.
+  public func environmentCommits(_ environment: String) throws(PromptgateError) -> [ObjectID] {
+    try currentIndex().environments[environment] ?? []
+  }
+
   /// The environments the ledger has recorded anything for, sorted.
   public func environments() throws(PromptgateError) -> [String] {
     try currentIndex().environments.keys.sorted()

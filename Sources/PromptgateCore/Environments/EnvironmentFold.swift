@@ -1,0 +1,120 @@
+import Foundation
+import Git
+
+/// An environment's events folded into what it holds (SPEC §3): the deployed release, every
+/// deployment with why it went bad, the quarantine, and a rollback still waiting for an answer.
+/// Cached per clone, with the number of events folded and the last one's commit: a cache is
+/// used only if the environment's event list still has that commit at that place, which holds
+/// exactly when the ledger grew on top of what was folded.
+struct EnvironmentFold {
+  var count = 0
+  var through: ObjectID?
+  var deployed: LedgerEvent.Release?
+  var deployments: [EnvironmentState.Deployment] = []
+  var quarantine: [String: String] = [:]
+  /// The commit of the rollback that was the environment's last move, if it was one.
+  var pendingRollback: ObjectID?
+
+  mutating func add(_ record: Ledger.Record) {
+    count += 1
+    through = record.commit
+    let event = record.event
+    switch event.kind {
+    case .release, .override:
+      guard let release = event.release else { return }
+      deployed = release
+      pendingRollback = nil
+      // A signed override of a bad release is a deliberate decision: it is good again until
+      // rolled back from or marked bad anew.
+      if event.kind == .override { quarantine[release.commit] = nil }
+      deployments.append(
+        EnvironmentState.Deployment(
+          release: release, sequence: event.sequence, time: event.time, actor: event.actor,
+          override: event.kind == .override, bad: nil))
+    case .rollback:
+      if let from = event.details["from"]?["commit"]?.string {
+        markBad(from, "rolled back from by #\(event.sequence)")
+      }
+      deployed = event.release
+      pendingRollback = record.commit
+    case .markBad:
+      if let commit = event.release?.commit { markBad(commit, "marked bad by #\(event.sequence)") }
+    case .blocked, .approval, .rejection:
+      return
+    }
+  }
+
+  private mutating func markBad(_ commit: String, _ reason: String) {
+    if quarantine[commit] == nil { quarantine[commit] = reason }
+    for index in deployments.indices
+    where deployments[index].release.commit == commit && deployments[index].bad == nil {
+      deployments[index].bad = reason
+    }
+  }
+
+  // MARK: - The cache
+
+  private static let version: Int64 = 1
+
+  private static func file(_ name: String, ledger: Ledger) -> String {
+    ledger.state.folder + "/environments/\(name).json"
+  }
+
+  /// The cached fold, if it was made from a prefix of `commits`.
+  static func load(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
+    guard let data = FileManager.default.contents(atPath: file(name, ledger: ledger)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+      let count = json["count"]?.integer.map(Int.init), count > 0, count <= commits.count,
+      let through = json["through"]?.string.flatMap(ObjectID.init(hex:)), commits[count - 1] == through,
+      case .array(let deploymentValues)? = json["deployments"],
+      case .object(let quarantine)? = json["quarantine"]
+    else { return nil }
+    var fold = EnvironmentFold(count: count, through: through)
+    fold.deployed = json["deployed"].flatMap(release)
+    fold.pendingRollback = json["pending_rollback"]?.string.flatMap(ObjectID.init(hex:))
+    for value in deploymentValues {
+      guard let release = release(value), let sequence = value["sequence"]?.integer,
+        let time = value["time"]?.string, let actor = value["actor"]?.string,
+        case .bool(let override)? = value["override"]
+      else { return nil }
+      fold.deployments.append(
+        EnvironmentState.Deployment(
+          release: release, sequence: Int(sequence), time: time, actor: actor, override: override,
+          bad: value["bad"]?.string))
+    }
+    for (commit, reason) in quarantine {
+      guard let reason = reason.string else { return nil }
+      fold.quarantine[commit] = reason
+    }
+    return fold
+  }
+
+  private static func release(_ value: JSONValue) -> LedgerEvent.Release? {
+    guard let commit = value["commit"]?.string, let tree = value["tree"]?.string else { return nil }
+    return LedgerEvent.Release(commit: commit, tree: tree)
+  }
+
+  /// Writes the fold for the next command; a cache, so a failure only costs time later.
+  func save(_ name: String, ledger: Ledger) {
+    guard let through else { return }
+    let json = JSONValue.object([
+      "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),
+      "deployed": deployed?.json ?? .null,
+      "deployments": .array(
+        deployments.map { deployment in
+          .object([
+            "commit": .string(deployment.release.commit), "tree": .string(deployment.release.tree),
+            "sequence": .integer(Int64(deployment.sequence)), "time": .string(deployment.time),
+            "actor": .string(deployment.actor), "override": .bool(deployment.override),
+            "bad": deployment.bad.map(JSONValue.string) ?? .null,
+          ])
+        }),
+      "quarantine": .object(quarantine.mapValues(JSONValue.string)),
+      "pending_rollback": pendingRollback.map { .string($0.hex) } ?? .null,
+    ])
+    let path = Self.file(name, ledger: ledger)
+    try? FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try? LedgerState.atomicWrite(json.canonical, to: path)
+  }
+}

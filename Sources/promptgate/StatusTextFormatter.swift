@@ -1,0 +1,67 @@
+/// `status` as text: the ledger's state, then one block per environment.
+struct StatusTextFormatter {
+  let style: Style
+
+  func format(_ status: StatusReport) -> String {
+    var lines: [String] = []
+    let ledger = status.ledger
+    if let head = ledger.head {
+      let verdict =
+        ledger.verified
+        ? style.green("verified") : style.red("NOT verified") + " (run promptgate audit verify)"
+      lines.append(
+        style.bold("ledger") + " \(ledger.reference): \(ledger.events) events, head \(head.prefix(7)), "
+          + verdict)
+      lines += ledger.problems.map { "  " + style.red("✗ ") + $0 }
+    } else {
+      lines.append(style.bold("ledger") + " \(ledger.reference): no events yet")
+    }
+    if status.environments.isEmpty {
+      lines.append("no environment has a release yet; promptgate release <rev> --env <env>")
+    }
+    for environment in status.environments {
+      lines.append("")
+      lines.append(style.bold(environment.name))
+      lines.append("  deployed   " + describe(environment.deployed, none: "nothing yet"))
+      lines.append(
+        "  last good  "
+          + (environment.lastGood.map { "\($0.commit.prefix(7)) (#\($0.sequence ?? 0))" } ?? "none"))
+      for bad in environment.bad {
+        lines.append(style.dim("  bad        \(bad.commit.prefix(7)): \(bad.reason)"))
+      }
+      if let head = environment.head, let revision = status.release {
+        lines += describe(head, revision: revision.revision, environment: environment.name)
+      }
+      lines.append("  mirror     refs/promptgate/environments/\(environment.name) \(environment.mirror)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func describe(_ deployed: EnvironmentStatus.Deployed?, none: String) -> String {
+    guard let deployed else { return none }
+    if deployed.byRollback { return "\(deployed.commit.prefix(7)) (by a rollback)" }
+    return
+      "\(deployed.commit.prefix(7)) (#\(deployed.sequence ?? 0), \(deployed.time ?? ""), \(deployed.actor ?? ""))"
+  }
+
+  private func describe(_ head: EnvironmentStatus.Head, revision: String, environment: String) -> [String] {
+    let name =
+      "  \(revision.count <= 9 ? revision.padding(toLength: 9, withPad: " ", startingAt: 0) : revision) "
+    let short = head.commit.prefix(7)
+    if head.deployed { return [name + "\(short) is what is deployed"] }
+    if head.passes {
+      return [
+        name + "\(short): " + style.green("every checkpoint approved")
+          + "; promptgate release \(revision) --env \(environment)"
+      ]
+    }
+    var lines: [String] = []
+    let open = head.openCheckpoints.count
+    lines.append(
+      name + "\(short): "
+        + (open == 0 ? "no checkpoint open" : style.yellow("\(open) open checkpoint\(open == 1 ? "" : "s")"))
+        + (head.otherFailures.isEmpty ? "" : "; also failing: \(head.otherFailures.joined(separator: ", "))"))
+    lines += head.openCheckpoints.map { "             " + $0 }
+    return lines
+  }
+}
