@@ -123,12 +123,15 @@ struct ReportHTMLFormatter {
       out += "<p class=\"none\">None: every release passed its gates.</p>\n"
     } else {
       out +=
-        "<table class=\"list\"><thead><tr><th>#</th><th>Time</th><th>Release</th><th>Who</th><th>Why</th></tr></thead>"
+        "<table class=\"list\"><thead><tr><th>#</th><th>Time</th><th>Release</th><th>Who</th><th>Overrode</th>"
+      out += "<th>Why</th></tr></thead>"
       out += "<tbody>\n"
       for exception in environment.exceptions {
         out += "<tr><td>\(exception.sequence)</td><td>\(escape(exception.time))</td>"
         out += "<td><code>\(escape(ReportDisplay.short(exception.release)))</code></td>"
-        out += "<td>\(escape(exception.actor))</td><td class=\"text\">\(escape(exception.reason))</td></tr>\n"
+        out += "<td>\(escape(exception.actor))\(exception.role.map { " (\(escape($0)))" } ?? "")</td>"
+        out += "<td>\(exception.overridden.map { "<code>\(escape($0))</code>" }.joined(separator: ", "))</td>"
+        out += "<td class=\"text\">\(escape(exception.reason))</td></tr>\n"
       }
       out += "</tbody></table>\n"
     }

@@ -42,10 +42,13 @@ struct ReportMarkdownFormatter {
       if environment.exceptions.isEmpty {
         out += "None: every release passed its gates.\n"
       } else {
-        out += "| # | time | release | who | why |\n| --: | --- | --- | --- | --- |\n"
+        out += "| # | time | release | who | overrode | why |\n| --: | --- | --- | --- | --- | --- |\n"
         for exception in environment.exceptions {
           out += "| \(exception.sequence) | \(exception.time) | `\(ReportDisplay.short(exception.release))` "
-          out += "| \(escape(exception.actor)) | \(escape(exception.reason)) |\n"
+          out += "| \(escape(exception.actor))\(exception.role.map { " (\(escape($0)))" } ?? "") "
+          out +=
+            "| \(exception.overridden.isEmpty ? "–" : exception.overridden.map { "`\(code($0))`" }.joined(separator: ", ")) "
+          out += "| \(escape(exception.reason)) |\n"
         }
       }
       if !environment.recoveries.isEmpty {

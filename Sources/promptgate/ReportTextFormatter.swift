@@ -53,8 +53,12 @@ struct ReportTextFormatter {
         out += "  compliance exceptions (overrides):\n"
         for exception in environment.exceptions {
           out += "    #\(exception.sequence)  \(exception.time)  \(ReportDisplay.short(exception.release))  "
-          out +=
-            "\(ReportDisplay.printable(exception.actor))  why: \(ReportDisplay.printable(exception.reason))\n"
+          out += ReportDisplay.printable(exception.actor)
+          if let role = exception.role { out += " (\(ReportDisplay.printable(role)))" }
+          if !exception.overridden.isEmpty {
+            out += "  overrode: \(ReportDisplay.printable(exception.overridden.joined(separator: ", ")))"
+          }
+          out += "  why: \(ReportDisplay.printable(exception.reason))\n"
         }
       }
       if !environment.recoveries.isEmpty {

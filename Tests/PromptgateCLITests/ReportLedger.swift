@@ -8,7 +8,7 @@ import TestSupport
 /// production, by month:
 /// - 2026-10: blocked C1 (checkpoints-approved, no-secrets); C1 released 3h after its first
 ///   production approval; C2 released 1h after its approval and rolled back from 30m later;
-///   C3 released by override (a `<script>` reason); blocked C4 (checkpoints-approved).
+///   C3 released by override (past checkpoints-approved, a `<script>` reason); blocked C4 (checkpoints-approved).
 ///   Releases 3, overrides 1, blocked 2, rollbacks 1, failed 1 (C2), recovery 30m, lead 3h & 1h.
 /// - 2026-11: C4 released, rolled back a day later with an incident that began 2h before the
 ///   rollback (recovery 2h, not 24h); C5 released and marked bad; C6 released.
@@ -51,7 +51,13 @@ struct ReportLedger {
         .rollback, "2026-10-12T11:30:00Z", "production", "C1",
         ["from": Self.json("C2"), "reason": .string(Self.rollbackReason)]
       ),
-      (.override, "2026-10-20T08:00:00Z", "production", "C3", ["reason": .string(Self.overrideReason)]),
+      (
+        .override, "2026-10-20T08:00:00Z", "production", "C3",
+        [
+          "statement": .object(["reason": .string(Self.overrideReason), "role": .string("service-manager")]),
+          "failed": .array([.string("checkpoints-approved")]),
+        ]
+      ),
       (
         .blocked, "2026-10-20T09:00:00Z", "production", "C4",
         ["failed": .array([.string("checkpoints-approved")])]

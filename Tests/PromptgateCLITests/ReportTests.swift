@@ -54,6 +54,8 @@ import Testing
     #expect(exceptions.first?["actor"] as? String == "Sam <sam@example.com>")
     #expect(exceptions.first?["reason"] as? String == ReportLedger.overrideReason)
     #expect(exceptions.first?["release"] as? String == ReportLedger.commit("C3").commit)
+    #expect(exceptions.first?["role"] as? String == "service-manager")
+    #expect(exceptions.first?["overridden"] as? [String] == ["checkpoints-approved"])
     let recoveries = try #require(production["recoveries"] as? [[String: Any]])
     #expect(recoveries.map { $0["start_source"] as? String } == ["deploy", "incident-start"])
     #expect(recoveries.map { $0["seconds"] as? Int } == [1_800, 7_200])
@@ -180,7 +182,9 @@ import Testing
       html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt; hotfix for &quot;billing&quot; | now"))
     #expect(!html.stdout.lowercased().contains("<script"))
     #expect(!html.stdout.contains("\u{1B}"))
-    #expect(html.stdout.contains("<td>Sam &lt;sam@example.com&gt;</td>"))
+    #expect(
+      html.stdout.contains(
+        "<td>Sam &lt;sam@example.com&gt; (service-manager)</td><td><code>checkpoints-approved</code>"))
     // Self-contained: inline SVG, nothing fetched.
     #expect(html.stdout.contains("<svg class=\"timeline\""))
     #expect(!html.stdout.contains("src="))
@@ -243,6 +247,27 @@ import Testing
     #expect(recovery["start_source"] as? String == "incident-start")
     let seconds = try #require(recovery["seconds"] as? Int)
     #expect((3_600...3_900).contains(seconds))
+
+    // A break-glass override of the rolled-back release is a compliance exception, with who,
+    // the role, why and what it went past, as `release --override` signed it.
+    let override = try promptgate([
+      "release", fixture.head, "--env", "staging", "--override", "--reason", "<b>hotfix</b> now", "--key",
+      fixture.key("sam"),
+    ])
+    #expect(override.status == 0, "\(override.stdout)\(override.stderr)")
+    let after = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(try promptgate(["report", "--format", "json", "--env", "staging"]).stdout.utf8))
+        as? [String: Any])
+    let exception = try #require((after.environment("staging")?["exceptions"] as? [[String: Any]])?.first)
+    #expect(exception["actor"] as? String == "sam@example.com")
+    #expect(exception["role"] as? String == "service-manager")
+    #expect(exception["reason"] as? String == "<b>hotfix</b> now")
+    #expect((exception["overridden"] as? [String])?.isEmpty == false, "\(exception)")
+    #expect(after.environment("staging")?.period("total")?.int("overrides") == 1)
+    #expect(after.environment("staging")?.period("total")?.int("releases") == 3)
+    let html = try promptgate(["report", "--format", "html"])
+    #expect(html.stdout.contains("&lt;b&gt;hotfix&lt;/b&gt; now"))
     #expect(try promptgate(["audit", "verify"]).status == 0)
   }
 }

@@ -141,13 +141,32 @@ public struct DurationSummary: Sendable, Encodable, Hashable {
   }
 }
 
-/// A break-glass release: who signed it, when, and why.
+/// A break-glass release: who signed it, in which role, when, why, and what it went past.
 public struct ComplianceException: Sendable, Encodable, Hashable {
   public let sequence: Int
   public let time: String
   public let actor: String
+  /// The override role the signer held, from the signed statement.
+  public let role: String?
   public let release: String?
   public let reason: String
+  /// The gates that failed and were overridden (`quarantine` when the release was bad there).
+  public let overridden: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case sequence, time, actor, role, release, reason, overridden
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(sequence, forKey: .sequence)
+    try container.encode(time, forKey: .time)
+    try container.encode(actor, forKey: .actor)
+    try container.encode(role, forKey: .role)
+    try container.encode(release, forKey: .release)
+    try container.encode(reason, forKey: .reason)
+    try container.encode(overridden, forKey: .overridden)
+  }
 }
 
 /// One rollback and how long the environment ran the bad release before it.

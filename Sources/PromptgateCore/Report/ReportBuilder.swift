@@ -172,11 +172,16 @@ private struct Accumulator {
         if failed { tally.failed += 1 }
         if event.kind == .override {
           tally.overrides += 1
+          // `release --override` signs a statement with the reason and the role, and records
+          // the gates it went past as `failed`.
+          let statement = event.details["statement"]
+          let overridden = event.details["failed"]?.array ?? statement?["overrides"]?.array ?? []
           exceptions.append(
             ComplianceException(
-              sequence: event.sequence, time: event.time, actor: event.actor, release: commit,
-              reason: event.details["reason"]?.string ?? event.details["statement"]?["comment"]?.string ?? "")
-          )
+              sequence: event.sequence, time: event.time, actor: event.actor,
+              role: statement?["role"]?.string,
+              release: commit, reason: statement?["reason"]?.string ?? event.details["reason"]?.string ?? "",
+              overridden: overridden.compactMap(\.string)))
         }
         if let tree = event.release?.tree,
           let approved = try approvals(tree).first(where: {
