@@ -25,11 +25,14 @@ export GIT_COMMITTER_NAME="Dev Eloper" GIT_COMMITTER_EMAIL=dev@example.com
 git -C "$repo" config user.name "Omar Ops"
 git -C "$repo" config user.email omar@example.com
 
-# Reviewers' keys: priya owns the prompts, carol reviews compliance.
+# Reviewers' keys: priya owns the prompts, carol reviews compliance, sam (service manager) may
+# also sign a break-glass override.
 mkdir -p "$repo/.promptgate"
-for name in priya carol; do
+for name in priya carol sam; do
   ssh-keygen -q -t ed25519 -N "" -C "$name@example.com" -f "$work/$name"
-  echo "$name@example.com namespaces=\"promptgate-approval\" $(cut -d' ' -f1,2 "$work/$name.pub")"
+  namespaces=promptgate-approval
+  [ "$name" = sam ] && namespaces=promptgate-approval,promptgate-override
+  echo "$name@example.com namespaces=\"$namespaces\" $(cut -d' ' -f1,2 "$work/$name.pub")"
 done >"$repo/.promptgate/allowed_signers"
 
 at() { # at <UTC time> <promptgate arguments...>: runs promptgate as if it were then
@@ -93,6 +96,14 @@ greeting=$(commit "2026-11-22T15:00:00Z" "Welcome: a longer greeting")
 approve "2026-11-23 09:00:00" "$greeting" staging priya prompt-review
 at "2026-11-23 10:00:00" release "$greeting" --env staging
 at "2026-11-23 16:00:00" rollback --env staging --incident INC-1051 --reason "greeting too long for the Dutch widget"
+
+# A routing change for a launch: compliance review is not in yet, so production blocks it and
+# the service manager signs a break-glass override: a compliance exception in the report.
+sed -i 's/"de": "tier-1-de"/"de": "tier-1-de", "fr": "tier-1-fr"/' "$repo/policies/routing.json"
+routing=$(commit "2026-11-24T08:00:00Z" "Routing: French queue for the launch")
+EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production
+at "2026-11-25 09:20:00" release "$routing" --env production --override --key "$work/sam" \
+  --reason "French launch today; compliance review booked for Monday"
 
 faketime "2026-11-26 09:00:00" "$bin" -C "$repo" report --period week --format html >"$work/report.html"
 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" --screenshot="$out" \
