@@ -20,7 +20,8 @@ enum BenchError: Error {
   var message: String {
     switch self {
     case .usage(let problem):
-      "\(problem); usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]"
+      "\(problem); usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate] "
+        + "[--only diff|ledger|report]"
     case .missingPromptgate(let path):
       "no promptgate binary at \(path); build it with `swift build -c release --product promptgate` "
         + "(or run `make bench`), or pass --promptgate <path>"

@@ -8,14 +8,19 @@ struct BenchOptions {
   var runs = 10
   var regenerate = false
   var help = false
-  /// `ledger`: only the ledger and environment cases, which need no generated prompt repository.
+  /// Only this group of cases: `diff`, `ledger` or `report`; nil for all.
   var only: String?
+
+  static let groups = ["diff", "ledger", "report"]
+
+  /// Whether the cases of `group` run.
+  func runs(_ group: String) -> Bool { only == nil || only == group }
   /// Internal: generate the named repository and exit (see ``RepositoryGenerator/generateInChild()``).
   var generateOnly: String?
 
   static let usage = """
     usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
-                            [--only ledger]
+                            [--only diff|ledger|report]
 
     Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
     of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
@@ -24,8 +29,9 @@ struct BenchOptions {
       --repos <folder>     where the generated repositories live (default: <package>/bench-repos)
       --runs <n>           timed runs of each small case (default: 10)
       --regenerate         rebuild the repositories even if they are there
-      --only ledger        time only the ledger and environment commands (approvals, check, status,
-                           rollback, audit verify)
+      --only <group>       only the diff and check cases (diff), the ledger and environment
+                           commands (ledger: approvals, check, status, rollback, audit verify), or
+                           report on a 20,000-event ledger (report)
     """
 
   static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
@@ -43,9 +49,11 @@ struct BenchOptions {
         options.runs = runs
       case "--regenerate": options.regenerate = true
       case "--only":
-        let part = try value(of: argument, from: &rest)
-        guard part == "ledger" else { throw .usage("--only wants ledger, not \(part)") }
-        options.only = part
+        let group = try value(of: argument, from: &rest)
+        guard groups.contains(group) else {
+          throw .usage("--only wants \(groups.joined(separator: ", ")), not \(group)")
+        }
+        options.only = group
       case RepositoryGenerator.childFlag: options.generateOnly = try value(of: argument, from: &rest)
       case "-h", "--help": options.help = true
       default: throw .usage("unknown argument \(argument)")

@@ -59,22 +59,28 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
       "load average (1 min): \(load)\(Double(load).map { $0 > 0.5 ? "; figures will be noisy" : "" } ?? "")")
   }
 
-  let runs = options.runs
-  if options.only == nil {
+  if options.runs("diff") {
     try timeDiffAndCheck(
       options: options, repos: repos, promptgate: promptgate, git: git, environment: environment,
       scratch: scratch)
   }
-
-  print("")
-  print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
-  let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
-  do {
-    print(LedgerBenchmark.render(try ledger.run(runs: runs)))
-    print("timing: environments (status and rollback on 1,000 and 20,000 events)")
-    print(LedgerBenchmark.render(try ledger.environmentRows(runs: runs)))
-  } catch {
-    throw .unexpectedOutput("the ledger benchmark failed: \(error)")
+  if options.runs("ledger") {
+    print("")
+    print("timing: the ledger (approvals and check on 10,000 and 50,000 events; audit verify on 10,000)")
+    let ledger = LedgerBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
+    do {
+      print(LedgerBenchmark.render(try ledger.run(runs: options.runs)))
+      print("timing: environments (status and rollback on 1,000 and 20,000 events)")
+      print(LedgerBenchmark.render(try ledger.environmentRows(runs: options.runs)))
+    } catch {
+      throw .unexpectedOutput("the ledger benchmark failed: \(error)")
+    }
+  }
+  if options.runs("report") {
+    print("")
+    print("timing: report on a ledger of \(ReportBenchmark.events) events over a year, two environments")
+    let report = ReportBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
+    print(LedgerBenchmark.render(try report.run(runs: options.runs)))
   }
   print("total bench time: \(format(clock.now - started))")
 }

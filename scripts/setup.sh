@@ -12,6 +12,8 @@ if [ "${1:-}" = "--for-tests" ]; then
   [ -d /usr/share/doc/libgit2-fixtures/examples/testrepo.git ] || need+=(libgit2-fixtures)
   command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
   command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+  # Headless Chromium renders the HTML report and screenshots it, to check a person can read it.
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi
 
 pip_need=()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Git
 import PromptgateCore
 
@@ -35,6 +36,12 @@ extension Promptgate {
         "Also add a commit on this branch with the good release's content.", valueName: "branch"))
     var revertBranch: String?
 
+    @Option(
+      help: ArgumentHelp(
+        "When the incident began (RFC 3339): reports count time to recovery from it, not from the deploy.",
+        valueName: "time"))
+    var incidentStart: String?
+
     func validate() throws {
       if reason.trimmingCharacters(in: .whitespaces).isEmpty {
         throw ValidationError("--reason must say why: it is the record a service manager reads")
@@ -42,13 +49,21 @@ extension Promptgate {
     }
 
     func run() throws {
+      let start = try incidentStart.map { text throws(PromptgateError) in
+        guard let seconds = Timestamp.seconds(rfc3339: text) else {
+          throw PromptgateError.input(
+            "--incident-start \(text) is not an RFC 3339 time: write it as 2026-11-26T03:10:00Z or "
+              + "2026-11-26T04:10:00+01:00")
+        }
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+      }
       let repository = try global.openRepository()
       let target = try to.map { revision throws(PromptgateError) in
         try RepositoryAccess.commit(revision, in: repository)
       }
       let result = try RollbackAction.rollback(
         environment: env, reason: reason, to: target, incident: incident, revertBranch: revertBranch,
-        in: repository)
+        in: repository, incidentStart: start)
       let style = global.style
       for (commit, why) in result.skipped {
         print("skipped \(commit.prefix(7)): \(why)")

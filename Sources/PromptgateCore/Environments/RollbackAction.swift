@@ -17,8 +17,14 @@ public enum RollbackAction {
 
   public static func rollback(
     environment: String, reason: String, to requested: Commit?, incident: String?, revertBranch: String?,
-    in repository: Repository, now: Date = Date()
+    in repository: Repository, now: Date = Date(), incidentStart: Date? = nil
   ) throws(PromptgateError) -> Result {
+    // The incident began before the rollback that answers it: reports count recovery from it.
+    if let incidentStart, incidentStart > now {
+      throw PromptgateError.input(
+        "--incident-start \(Ledger.timestamp(incidentStart)) is after the rollback (\(Ledger.timestamp(now))): "
+          + "give when the incident began, in the past")
+    }
     let ledger = Ledger(repository)
     let decidedOn = try ledger.head()
     let state = try EnvironmentState(environment, ledger: ledger)
@@ -75,6 +81,7 @@ public enum RollbackAction {
         skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) }),
     ]
     if let incident { details["incident"] = .string(incident) }
+    if let incidentStart { details["incident_start"] = .string(Ledger.timestamp(incidentStart)) }
     let actor = ReleaseAction.actor(in: repository)
     let repositoryID = try RepositoryIdentity.root(of: targetCommit, in: repository)
     let record = try ledger.append(independent: false, decidedOn: .some(decidedOn)) { sequence in

@@ -1,0 +1,65 @@
+import PromptgateCore
+
+/// How the report's formatters show figures: durations a person reads at a glance, rates as
+/// percentages, and ledger text (attacker-controlled) without control characters.
+enum ReportDisplay {
+  /// `45s`, `12m`, `1h 05m`, `2d 04h`, to the nearest unit shown; `–` for none.
+  static func duration(_ seconds: Int64?) -> String {
+    guard let seconds else { return "–" }
+    if seconds < 60 { return "\(seconds)s" }
+    let minutes = (seconds + 30) / 60
+    if minutes < 60 { return "\(minutes)m" }
+    if minutes < 48 * 60 { return "\(minutes / 60)h \(two(minutes % 60))m" }
+    let hours = (minutes + 30) / 60
+    return "\(hours / 24)d \(two(hours % 24))h"
+  }
+
+  /// `25%`, `33.3%`; `–` without releases.
+  static func rate(_ value: Double?) -> String {
+    guard let value else { return "–" }
+    let tenths = Int((value * 1000).rounded())
+    return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+  }
+
+  static func median(_ summary: DurationSummary) -> String { duration(summary.medianSeconds) }
+
+  /// The commit's short form.
+  static func short(_ commit: String?) -> String { commit.map { String($0.prefix(7)) } ?? "–" }
+
+  /// What the report covers, in words.
+  static func range(_ report: Report) -> String {
+    switch (report.since, report.until) {
+    case (nil, nil): "all recorded time"
+    case (let since?, nil): "from \(since)"
+    case (nil, let until?): "up to \(until)"
+    case (let since?, let until?): "\(since) to \(until)"
+    }
+  }
+
+  /// One line of the ledger's text with control characters (terminal escapes, newlines) shown
+  /// as `\u{…}` instead of acted on.
+  static func printable(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}"
+        || scalar == "\u{2029}"
+      {
+        out += "\\u{\(String(scalar.value, radix: 16))}"
+      } else {
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// "nothing recorded" in words that say where and when.
+  static func emptyMessage(_ report: Report) -> String {
+    let scope = report.environmentFilter.map { " in \($0)" } ?? ""
+    if report.ledgerEvents == 0 {
+      return "the ledger is empty: nothing has been released, blocked or rolled back yet"
+    }
+    return "no release, blocked attempt, rollback or mark-bad recorded\(scope) (\(range(report)))"
+  }
+
+  private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}
