@@ -203,7 +203,23 @@ private struct JSONParser {
 
   mutating func string() throws(JSONParseError) -> String {
     index += 1
-    var out: [UInt8] = []
+    // Most strings have no escape: find the closing quote and take the bytes between at once
+    // (the ledger index holds strings of hundreds of kilobytes).
+    var end = index
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+      bytes[end] >= 0x20
+    {
+      end += 1
+    }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      guard let text = String(validating: bytes[index..<end], as: UTF8.self) else {
+        throw error("a string is not UTF-8")
+      }
+      index = end + 1
+      return text
+    }
+    var out: [UInt8] = Array(bytes[index..<end])
+    index = end
     while index < bytes.count {
       let byte = bytes[index]
       index += 1

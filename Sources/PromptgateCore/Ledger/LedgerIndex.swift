@@ -6,15 +6,45 @@ import Git
 /// whole ledger. Brought up to date by reading only the events added since it was written;
 /// rebuilt from the ledger when missing, unreadable, or not an ancestor of the head.
 struct LedgerIndex {
-  static let version: Int64 = 2
+  /// 3: each list is one string of concatenated 40-digit ids, decoded only when asked for, so
+  /// reading the index costs a scan of the file, not an object per event.
+  static let version: Int64 = 3
 
   var head: ObjectID?
   var count: Int
   /// Release tree id → ledger commits of its approvals and rejections, oldest first.
-  var decisions: [String: [ObjectID]]
+  private var decisions: [String: String]
   /// Environment → ledger commits of its releases, blocked attempts, overrides, rollbacks and
   /// marks, oldest first.
-  var environments: [String: [ObjectID]] = [:]
+  private var environments: [String: String]
+
+  init(head: ObjectID? = nil, count: Int = 0) {
+    self.head = head
+    self.count = count
+    decisions = [:]
+    environments = [:]
+  }
+
+  /// The approvals and rejections of release content `tree`, oldest first.
+  func decisions(forTree tree: String) -> [ObjectID] { Self.decode(decisions[tree]) }
+
+  /// The events of `environment`, oldest first.
+  func commits(ofEnvironment environment: String) -> [ObjectID] { Self.decode(environments[environment]) }
+
+  /// Every environment with an event, sorted.
+  var environmentNames: [String] { environments.keys.sorted() }
+
+  private static func decode(_ list: String?) -> [ObjectID] {
+    guard let list else { return [] }
+    var ids: [ObjectID] = []
+    ids.reserveCapacity(list.utf8.count / 40)
+    var utf8 = Substring(list).utf8[...]
+    while !utf8.isEmpty {
+      if let id = ObjectID(hex: String(Substring(utf8.prefix(40)))) { ids.append(id) }
+      utf8 = utf8.dropFirst(40)
+    }
+    return ids
+  }
 
   static func file(in folder: String) -> String { folder + "/ledger-index.json" }
 
@@ -33,23 +63,30 @@ struct LedgerIndex {
   static func load(from folder: String) -> LedgerIndex? {
     guard let data = FileManager.default.contents(atPath: file(in: folder)),
       let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
-      let count = json["count"]?.integer, case .object(let trees)? = json["decisions"]
+      let count = json["count"]?.integer, case .object(let trees)? = json["decisions"],
+      case .object(let environments)? = json["environments"]
     else { return nil }
-    func commits(_ lists: [String: JSONValue]) -> [String: [ObjectID]] {
-      lists.mapValues { $0.array?.compactMap { $0.string.flatMap(ObjectID.init(hex:)) } ?? [] }
+    func lists(_ values: [String: JSONValue]) -> [String: String]? {
+      var lists: [String: String] = [:]
+      for (key, value) in values {
+        guard let list = value.string, list.utf8.count % 40 == 0 else { return nil }
+        lists[key] = list
+      }
+      return lists
     }
-    guard case .object(let environments)? = json["environments"] else { return nil }
-    return LedgerIndex(
-      head: json["head"]?.string.flatMap(ObjectID.init(hex:)), count: Int(count), decisions: commits(trees),
-      environments: commits(environments))
+    guard let decisions = lists(trees), let environmentLists = lists(environments) else { return nil }
+    var index = LedgerIndex(head: json["head"]?.string.flatMap(ObjectID.init(hex:)), count: Int(count))
+    index.decisions = decisions
+    index.environments = environmentLists
+    return index
   }
 
   func save(to folder: String) {
     let json = JSONValue.object([
       "version": .integer(Self.version), "head": head.map { .string($0.hex) } ?? .null,
       "count": .integer(Int64(count)),
-      "decisions": .object(decisions.mapValues { .array($0.map { .string($0.hex) }) }),
-      "environments": .object(environments.mapValues { .array($0.map { .string($0.hex) }) }),
+      "decisions": .object(decisions.mapValues(JSONValue.string)),
+      "environments": .object(environments.mapValues(JSONValue.string)),
     ])
     // The index is a cache: failing to write it costs time on the next run, nothing else.
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -62,10 +99,10 @@ struct LedgerIndex {
     count += 1
     head = commit
     if let decisionTree {
-      decisions[decisionTree, default: []].append(commit)
+      decisions[decisionTree, default: ""] += commit.hex
     }
     if let environment {
-      environments[environment, default: []].append(commit)
+      environments[environment, default: ""] += commit.hex
     }
   }
 }
@@ -75,7 +112,7 @@ extension Ledger {
   public func decisions(forTree tree: String) throws(PromptgateError) -> [Record] {
     let index = try currentIndex()
     var records: [Record] = []
-    for commit in index.decisions[tree] ?? [] {
+    for commit in index.decisions(forTree: tree) {
       records.append(try record(commit))
     }
     return records
@@ -85,7 +122,7 @@ extension Ledger {
   /// marks, oldest first, through the index.
   public func environmentRecords(_ environment: String) throws(PromptgateError) -> [Record] {
     var records: [Record] = []
-    for commit in try currentIndex().environments[environment] ?? [] {
+    for commit in try currentIndex().commits(ofEnvironment: environment) {
       records.append(try record(commit))
     }
     return records
@@ -93,12 +130,12 @@ extension Ledger {
 
   /// The ledger commits of an environment's events, oldest first, without reading them.
   public func environmentCommits(_ environment: String) throws(PromptgateError) -> [ObjectID] {
-    try currentIndex().environments[environment] ?? []
+    try currentIndex().commits(ofEnvironment: environment)
   }
 
   /// The environments the ledger has recorded anything for, sorted.
   public func environments() throws(PromptgateError) -> [String] {
-    try currentIndex().environments.keys.sorted()
+    try currentIndex().environmentNames
   }
 
   /// How many events the ledger holds, from the index.
@@ -111,13 +148,13 @@ extension Ledger {
     let current = try head()
     var index =
       LedgerIndex.memory.recall(state.folder) ?? LedgerIndex.load(from: state.folder)
-      ?? LedgerIndex(head: nil, count: 0, decisions: [:])
+      ?? LedgerIndex()
     if index.head == current {
       LedgerIndex.memory.keep(index, for: state.folder)
       return index
     }
     if let indexed = index.head, let current, !repository.isDescendant(current, of: indexed) {
-      index = LedgerIndex(head: nil, count: 0, decisions: [:])
+      index = LedgerIndex()
     }
     // Walk back from the head to what the index already holds, keeping only what the index
     // needs of each event (not the events: a fresh clone indexes tens of thousands), then add

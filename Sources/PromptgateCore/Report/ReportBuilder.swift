@@ -41,12 +41,12 @@ public enum ReportBuilder {
   public static func build(_ ledger: Ledger, options: ReportOptions) throws(PromptgateError) -> Report {
     if let environment = options.environment { try EnvironmentState.validate(environment) }
     let index = try ledger.currentIndex()
-    let names = options.environment.map { [$0] } ?? index.environments.keys.sorted()
+    let names = options.environment.map { [$0] } ?? index.environmentNames
     var approvalCache: [String: [LedgerEvent]] = [:]
     func approvals(_ tree: String) throws(PromptgateError) -> [LedgerEvent] {
       if let cached = approvalCache[tree] { return cached }
       var events: [LedgerEvent] = []
-      for commit in index.decisions[tree] ?? [] {
+      for commit in index.decisions(forTree: tree) {
         let event = try ledger.record(commit).event
         if event.kind == .approval { events.append(event) }
       }
@@ -56,7 +56,7 @@ public enum ReportBuilder {
     var builder = Accumulator(options: options)
     for name in names {
       var events: [LedgerEvent] = []
-      for commit in index.environments[name] ?? [] {
+      for commit in index.commits(ofEnvironment: name) {
         events.append(try ledger.record(commit).event)
       }
       try builder.add(environment: name, events: events, approvals: approvals)
