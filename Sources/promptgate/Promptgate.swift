@@ -18,6 +18,7 @@ struct Promptgate: ParsableCommand {
       Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Release.self, Status.self, History.self,
       Rollback.self, MarkBad.self, Export.self,
       Audit.self,
+      Sync.self,
     ]
   )
 
