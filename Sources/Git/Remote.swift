@@ -129,9 +129,27 @@ public final class Remote {
     }
     state.install(into: &options.callbacks)
     state.installPushCallbacks(into: &options.callbacks)
+    // libgit2 1.5 pushes from local references only (not ids): each target gets a temporary
+    // one under refs/promptgate-push/, removed when the push is over.
+    let token = "refs/promptgate-push/\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    var sources: [String] = []
+    defer {
+      for source in sources where git_reference_remove(repository.pointer, source) < 0 { git_error_clear() }
+    }
+    for (index, update) in updates.enumerated() {
+      var oid = update.target.oid
+      var reference: OpaquePointer?
+      do {
+        try check(git_reference_create(&reference, repository.pointer, "\(token)/\(index)", &oid, 0, nil))
+      } catch {
+        throw .failed(error)
+      }
+      git_reference_free(reference)
+      sources.append("\(token)/\(index)")
+    }
     // A lease is checked, not a fast-forward: a force refspec lets libgit2 send an update that
     // moves backwards (an environment after a rollback) and the lease keeps it safe.
-    let refspecs = updates.map { "+\($0.target.hex):\($0.reference)" }
+    let refspecs = zip(sources, updates).map { "+\($0):\($1.reference)" }
     let result = withExtendedLifetime(state) {
       withStringArray(refspecs) { array in git_remote_push(pointer, &array, &options) }
     }
