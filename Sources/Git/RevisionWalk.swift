@@ -16,7 +16,7 @@ public final class RevisionWalk: Sequence, IteratorProtocol {
   }
 
   private let repository: Repository
-  private let pointer: OpaquePointer
+  let pointer: OpaquePointer
   /// The error that ended the walk early, if one did.
   public private(set) var error: GitError?
 

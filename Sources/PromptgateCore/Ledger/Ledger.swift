@@ -153,8 +153,9 @@ public final class Ledger {
     }
   }
 
-  /// Writes the event's blobs, tree and commit; moves no reference.
-  private func write(_ event: LedgerEvent, signature: String?, parent: ObjectID?) throws(PromptgateError)
+  /// Writes the event's blobs, tree and commit; moves no reference. The same event, signature
+  /// and parent always give the same commit id.
+  func write(_ event: LedgerEvent, signature: String?, parent: ObjectID?) throws(PromptgateError)
     -> ObjectID
   {
     do {

@@ -224,7 +224,7 @@ public enum LedgerAudit {
           message: "\(Ledger.reference) is gone; this clone last saw it at \(remembered.head.short())")
       ]
     }
-    if repository.isDescendant(current, of: remembered.head) { return [] }
+    if remembered.accepts(current, in: repository) { return [] }
     var message =
       "\(Ledger.reference) is now \(current.short()) and no longer descends from \(remembered.head.short()), "
       + "the head this clone last saw (first event \(remembered.root.short()))"

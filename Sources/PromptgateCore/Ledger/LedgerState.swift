@@ -12,6 +12,17 @@ struct LedgerState {
   struct Remembered: Equatable {
     let root: ObjectID
     let head: ObjectID
+    /// The head `promptgate sync` is about to move the ledger to, when it replays this clone's
+    /// events onto a remote's ledger: that head does not descend from `head`, yet carries every
+    /// event after it. Remembered before the ledger moves, so a process killed in between leaves
+    /// a ledger that either head accepts.
+    var next: ObjectID? = nil
+
+    /// True when `current` keeps every event remembered here.
+    func accepts(_ current: ObjectID, in repository: Repository) -> Bool {
+      repository.isDescendant(current, of: head)
+        || next.map { repository.isDescendant(current, of: $0) } == true
+    }
   }
 
   func load() -> Remembered? {
@@ -20,7 +31,7 @@ struct LedgerState {
       let root = json["root"]?.string.flatMap(ObjectID.init(hex:)),
       let head = json["head"]?.string.flatMap(ObjectID.init(hex:))
     else { return nil }
-    return Remembered(root: root, head: head)
+    return Remembered(root: root, head: head, next: json["next"]?.string.flatMap(ObjectID.init(hex:)))
   }
 
   /// Refuses a ledger whose head does not descend from the head remembered here.
@@ -32,7 +43,7 @@ struct LedgerState {
         "\(Ledger.reference) is gone, but this clone saw it at \(remembered.head.short()) (first event "
           + "\(remembered.root.short())); restore it from a clone or the remote that has it")
     }
-    guard repository.isDescendant(current, of: remembered.head) else {
+    guard remembered.accepts(current, in: repository) else {
       throw PromptgateError(
         .blocked,
         "\(Ledger.reference) is now \(current.short()), which does not descend from \(remembered.head.short()), "
@@ -50,6 +61,22 @@ struct LedgerState {
     let json = JSONValue.object(["root": .string(root.hex), "head": .string(head.hex)])
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      try Self.atomicWrite(json.canonical, to: file)
+    } catch {
+      throw PromptgateError(.input, "cannot write \(file): \(error.localizedDescription)")
+    }
+  }
+
+  /// Remembers that `promptgate sync` is about to move the ledger to `next`, a head that does not
+  /// descend from the one remembered but carries every event after it (replayed onto a remote's
+  /// ledger). Written before the ledger moves; ``remember(head:root:)`` afterwards makes it the
+  /// head.
+  func prepareReplacement(by next: ObjectID) throws(PromptgateError) {
+    guard let previous = load() else { return }
+    let json = JSONValue.object([
+      "root": .string(previous.root.hex), "head": .string(previous.head.hex), "next": .string(next.hex),
+    ])
+    do {
       try Self.atomicWrite(json.canonical, to: file)
     } catch {
       throw PromptgateError(.input, "cannot write \(file): \(error.localizedDescription)")

@@ -1,0 +1,240 @@
+import Clibgit2
+import Foundation
+
+/// A remote repository: one configured by name (`origin`), or a URL or path used once.
+///
+/// The one owner of its `git_remote` handle, freed in `deinit`; it keeps its repository alive.
+/// Transports are libgit2's: local paths, `file://`, `ssh://` (and `user@host:path`), `https://`.
+/// Credentials come from ``RemoteCredentials``. Nothing here reads or writes a remote's
+/// configured refspecs: every fetch and push names its refspecs explicitly.
+public final class Remote {
+  let repository: Repository
+  let pointer: OpaquePointer
+  /// The configured name, nil for a remote given by URL or path.
+  public let name: String?
+  /// The URL or path libgit2 connects to.
+  public let url: String
+  /// How this remote authenticates; read from the environment by default.
+  public var credentials: RemoteCredentials
+
+  private init(repository: Repository, pointer: OpaquePointer, credentials: RemoteCredentials) {
+    self.repository = repository
+    self.pointer = pointer
+    self.name = git_remote_name(pointer).map { String(cString: $0) }
+    self.url = git_remote_url(pointer).map { String(cString: $0) } ?? ""
+    self.credentials = credentials
+  }
+
+  deinit {
+    git_remote_free(pointer)
+  }
+
+  /// The remote configured as `name` (`remote.<name>.url`). Throws `.notFound` when there is none.
+  public static func lookup(
+    _ name: String, in repository: Repository, credentials: RemoteCredentials = .environment()
+  ) throws(GitError) -> Remote {
+    ensureLibgit2()
+    var handle: OpaquePointer?
+    try check(git_remote_lookup(&handle, repository.pointer, name))
+    return Remote(repository: repository, pointer: handle!, credentials: credentials)
+  }
+
+  /// A remote for `url` (a URL or a path), not written to the configuration.
+  public static func anonymous(
+    url: String, in repository: Repository, credentials: RemoteCredentials = .environment()
+  ) throws(GitError) -> Remote {
+    ensureLibgit2()
+    var handle: OpaquePointer?
+    try check(git_remote_create_anonymous(&handle, repository.pointer, url))
+    return Remote(repository: repository, pointer: handle!, credentials: credentials)
+  }
+
+  /// The names of the remotes configured in `repository`, as `git remote` lists them.
+  public static func names(in repository: Repository) -> [String] {
+    ensureLibgit2()
+    var list = git_strarray()
+    defer { git_strarray_dispose(&list) }
+    guard git_remote_list(&list, repository.pointer) == 0 else {
+      git_error_clear()
+      return []
+    }
+    return (0..<list.count).compactMap { list.strings[$0].map { String(cString: $0) } }
+  }
+
+  /// The references the remote advertises right now, by full name, as `git ls-remote` lists them.
+  public func advertisedReferences() throws(GitError) -> [String: ObjectID] {
+    let state = RemoteCallbackState(credentials: credentials)
+    var callbacks = git_remote_callbacks()
+    try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
+    state.install(into: &callbacks)
+    return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
+      try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, nil))
+      defer { git_remote_disconnect(pointer) }
+      var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+      var count = 0
+      try check(git_remote_ls(&heads, &count, pointer))
+      var found: [String: ObjectID] = [:]
+      for index in 0..<count {
+        guard let head = heads?[index]?.pointee, let name = head.name else { continue }
+        found[String(cString: name)] = ObjectID(head.oid)
+      }
+      return found
+    }
+  }
+
+  /// Fetches exactly `refspecs` (`+refs/promptgate/ledger:refs/promptgate/remotes/origin/ledger`):
+  /// no tags, no pruning, no FETCH_HEAD. A source the remote does not have is skipped.
+  public func fetch(_ refspecs: [String], reflogMessage: String) throws(GitError) {
+    let state = RemoteCallbackState(credentials: credentials)
+    var options = git_fetch_options()
+    try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
+    options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+    options.prune = GIT_FETCH_NO_PRUNE
+    options.update_fetchhead = 0
+    state.install(into: &options.callbacks)
+    try withExtendedLifetime(state) { () throws(GitError) in
+      try withStringArray(refspecs) { (array) throws(GitError) in
+        try state.checking(git_remote_fetch(pointer, &array, &options, reflogMessage))
+      }
+    }
+  }
+
+  /// Moves each `update.reference` on the remote to `update.target`, only where the remote
+  /// still holds `update.expected` (nil: only where the reference does not exist), as
+  /// `git push --force-with-lease=<ref>:<expected>` does. Updates whose lease holds are made one
+  /// by one, the others are reported; not all-or-nothing, so push one commit point at a time.
+  ///
+  /// Throws ``PushError/rejected(_:)`` naming each reference the remote refused or whose lease
+  /// failed, and ``PushError/failed(_:)`` when the remote could not be reached or read.
+  public func push(_ updates: [PushUpdate]) throws(PushError) {
+    guard !updates.isEmpty else { return }
+    if let path = localPath {
+      try pushLocally(updates, to: path)
+    } else {
+      try pushThroughTransport(updates)
+    }
+  }
+
+  /// libgit2 builds the pack and talks to `git receive-pack`, which moves each reference only if
+  /// it still holds the id the remote advertised; the push-negotiation callback checks that
+  /// advertised id against the expectation before anything is sent.
+  private func pushThroughTransport(_ updates: [PushUpdate]) throws(PushError) {
+    let state = RemoteCallbackState(credentials: credentials)
+    state.expectations = Dictionary(updates.map { ($0.reference, $0.expected) }) { first, _ in first }
+    var options = git_push_options()
+    do {
+      try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
+    } catch {
+      throw .failed(error)
+    }
+    state.install(into: &options.callbacks)
+    state.installPushCallbacks(into: &options.callbacks)
+    // libgit2 1.5 pushes from local references only (not ids): each target gets a temporary
+    // one under refs/promptgate-push/, removed when the push is over.
+    let token = "refs/promptgate-push/\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    var sources: [String] = []
+    defer {
+      for source in sources where git_reference_remove(repository.pointer, source) < 0 { git_error_clear() }
+    }
+    for (index, update) in updates.enumerated() {
+      var oid = update.target.oid
+      var reference: OpaquePointer?
+      do {
+        try check(git_reference_create(&reference, repository.pointer, "\(token)/\(index)", &oid, 0, nil))
+      } catch {
+        throw .failed(error)
+      }
+      git_reference_free(reference)
+      sources.append("\(token)/\(index)")
+    }
+    // A lease is checked, not a fast-forward: a force refspec lets libgit2 send an update that
+    // moves backwards (an environment after a rollback) and the lease keeps it safe.
+    let refspecs = zip(sources, updates).map { "+\($0):\($1.reference)" }
+    let result = withExtendedLifetime(state) {
+      withStringArray(refspecs) { array in git_remote_push(pointer, &array, &options) }
+    }
+    if !state.rejections.isEmpty {
+      if result < 0 { git_error_clear() }
+      throw .rejected(state.rejections)
+    }
+    if result < 0 {
+      do {
+        try state.checking(result)
+      } catch {
+        throw .failed(error)
+      }
+    }
+  }
+
+  /// The folder libgit2's local transport would use: a `file://` URL or an existing folder.
+  var localPath: String? {
+    if url.hasPrefix("file://") {
+      let path = String(url.dropFirst("file://".count))
+      return path.removingPercentEncoding ?? path
+    }
+    if url.contains("://") { return nil }
+    var isFolder: ObjCBool = false
+    return FileManager.default.fileExists(atPath: url, isDirectory: &isFolder) && isFolder.boolValue
+      ? url : nil
+  }
+}
+
+/// One reference to move on a remote, and what it must still hold for the move to be made.
+public struct PushUpdate: Sendable, Hashable {
+  /// The full reference name on the remote.
+  public let reference: String
+  public let target: ObjectID
+  /// The id the remote must still hold; nil when the reference must not exist yet.
+  public let expected: ObjectID?
+
+  public init(reference: String, target: ObjectID, expected: ObjectID?) {
+    self.reference = reference
+    self.target = target
+    self.expected = expected
+  }
+}
+
+/// A reference the remote did not move, and why (as the remote or the lease check said).
+public struct PushRejection: Sendable, Hashable, CustomStringConvertible {
+  public let reference: String
+  public let reason: String
+
+  public init(reference: String, reason: String) {
+    self.reference = reference
+    self.reason = reason
+  }
+
+  public var description: String { "\(reference): \(reason)" }
+}
+
+/// Why a push did not complete.
+public enum PushError: Error, Sendable, CustomStringConvertible {
+  /// The remote was reached, and these references were not moved (another writer got there
+  /// first, or a hook said no). References not listed may have moved.
+  case rejected([PushRejection])
+  /// The remote could not be reached, read or written.
+  case failed(GitError)
+
+  public var description: String {
+    switch self {
+    case .rejected(let rejections): rejections.map(\.description).joined(separator: "; ")
+    case .failed(let error): error.message
+    }
+  }
+}
+
+/// Calls `body` with a `git_strarray` holding copies of `strings`, freed afterwards.
+func withStringArray<Result, Failure: Error>(
+  _ strings: [String], _ body: (inout git_strarray) throws(Failure) -> Result
+) throws(Failure) -> Result {
+  let copies = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(strings.count, 1))
+  for (index, string) in strings.enumerated() {
+    copies[index] = strdup(string)
+  }
+  defer {
+    for index in 0..<strings.count { free(copies[index]) }
+    copies.deallocate()
+  }
+  var array = git_strarray(strings: copies, count: strings.count)
+  return try body(&array)
+}

@@ -1,0 +1,123 @@
+import Clibgit2
+
+/// What libgit2's remote callbacks need and learn during one connect, fetch or push.
+///
+/// libgit2 calls plain C functions with a `void *payload`; the payload is this box, passed
+/// unretained, so the caller keeps it alive (`withExtendedLifetime`) for the whole C call. The
+/// callbacks run on the calling thread, inside that call.
+final class RemoteCallbackState {
+  let credentials: RemoteCredentials
+  /// The kinds of credential already offered: each is offered once.
+  private var offered: Set<UInt32> = []
+  /// Why authentication failed, in words, when a callback gave up.
+  private(set) var problem: String?
+  /// Push leases: reference → the id the remote must hold (nil: must not exist).
+  var expectations: [String: ObjectID?] = [:]
+  /// References the remote (or the lease check) refused.
+  private(set) var rejections: [PushRejection] = []
+
+  init(credentials: RemoteCredentials) {
+    self.credentials = credentials
+  }
+
+  /// Points `callbacks` at the credential callback with this box as payload.
+  func install(into callbacks: inout git_remote_callbacks) {
+    callbacks.credentials = acquireCredential
+    callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+  }
+
+  /// Adds the lease check and the per-reference status report of a push.
+  func installPushCallbacks(into callbacks: inout git_remote_callbacks) {
+    callbacks.push_negotiation = negotiatePush
+    callbacks.push_update_reference = reportPushUpdate
+  }
+
+  /// `check(result)`, but with the credential problem's words when a callback gave up.
+  func checking(_ result: Int32) throws(GitError) {
+    guard result < 0 else { return }
+    let error = GitError.last(returned: result)
+    if let problem {
+      throw GitError(code: result, errorClass: error.errorClass, message: problem)
+    }
+    throw error
+  }
+
+  fileprivate func credential(
+    _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, url: String, usernameFromURL: String?,
+    allowed: UInt32
+  ) -> Int32 {
+    func once(_ kind: git_credential_t) -> Bool {
+      guard allowed & kind.rawValue != 0 else { return false }
+      return offered.insert(kind.rawValue).inserted
+    }
+    if once(GIT_CREDENTIAL_SSH_KEY) {
+      return git_credential_ssh_key_from_agent(out, usernameFromURL ?? credentials.sshUser)
+    }
+    if once(GIT_CREDENTIAL_USERNAME) {
+      return git_credential_username_new(out, usernameFromURL ?? credentials.sshUser)
+    }
+    if once(GIT_CREDENTIAL_USERPASS_PLAINTEXT), let password = credentials.password {
+      return git_credential_userpass_plaintext_new(
+        out, usernameFromURL ?? credentials.username ?? "git", password)
+    }
+    if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
+      problem =
+        "\(url) refused every key ssh-agent offered (or no agent runs: SSH_AUTH_SOCK); add the key with ssh-add"
+    } else if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
+      problem =
+        credentials.password == nil
+        ? "\(url) asks for a user name and password: set GIT_USERNAME and GIT_PASSWORD (or GIT_TOKEN)"
+        : "\(url) refused the user name and password from the environment (GIT_USERNAME, GIT_PASSWORD or a token)"
+    } else {
+      problem =
+        "\(url) asks for a kind of credential promptgate cannot give (ssh-agent keys and passwords only)"
+    }
+    return GIT_EAUTH.rawValue
+  }
+
+  fileprivate func negotiate(_ updates: [(reference: String, current: ObjectID)]) -> Int32 {
+    for (reference, current) in updates {
+      guard let expected = expectations[reference] else { continue }
+      let holds = expected.map { $0 == current } ?? current.isZero
+      if !holds {
+        rejections.append(
+          PushRejection(
+            reference: reference,
+            reason: "the remote holds \(current.isZero ? "nothing" : current.short()), not "
+              + "\(expected?.short() ?? "nothing") as expected: another writer pushed first"))
+      }
+    }
+    return rejections.isEmpty ? 0 : GIT_EUSER.rawValue
+  }
+
+  fileprivate func report(reference: String, status: String?) {
+    if let status { rejections.append(PushRejection(reference: reference, reason: status)) }
+  }
+}
+
+private func state(_ payload: UnsafeMutableRawPointer?) -> RemoteCallbackState? {
+  payload.map { Unmanaged<RemoteCallbackState>.fromOpaque($0).takeUnretainedValue() }
+}
+
+private let acquireCredential: git_credential_acquire_cb = { out, url, usernameFromURL, allowed, payload in
+  guard let out, let state = state(payload) else { return GIT_PASSTHROUGH.rawValue }
+  return state.credential(
+    out, url: url.map { String(cString: $0) } ?? "the remote",
+    usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+}
+
+private let negotiatePush: git_push_negotiation = { updates, count, payload in
+  guard let state = state(payload) else { return 0 }
+  var list: [(reference: String, current: ObjectID)] = []
+  for index in 0..<count {
+    guard let update = updates?[index]?.pointee, let name = update.dst_refname else { continue }
+    list.append((String(cString: name), ObjectID(update.src)))
+  }
+  return state.negotiate(list)
+}
+
+private let reportPushUpdate: git_push_update_reference_cb = { reference, status, payload in
+  guard let state = state(payload), let reference else { return 0 }
+  state.report(reference: String(cString: reference), status: status.map { String(cString: $0) })
+  return 0
+}
