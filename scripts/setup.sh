@@ -7,11 +7,13 @@ need=()
 pkg-config --version >/dev/null 2>&1 || need+=(pkg-config)
 if ! pkg-config --exists libgit2 2>/dev/null; then need+=(libgit2-dev); fi
 command -v git >/dev/null 2>&1 || need+=(git)
+# The demo's story: reviewers' SSH keys, and each command run at a chosen time.
+command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
 if [ "${1:-}" = "--for-tests" ]; then
   # libgit2's own test repositories: the diff is checked against git on them.
   [ -d /usr/share/doc/libgit2-fixtures/examples/testrepo.git ] || need+=(libgit2-fixtures)
   command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
-  command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
   # Headless Chromium renders the HTML report and screenshots it, to check a person can read it.
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fi

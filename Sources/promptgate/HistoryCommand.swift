@@ -39,7 +39,7 @@ extension Promptgate {
             "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
           if let failed = event.details["failed"]?.array?.compactMap(\.string), !failed.isEmpty {
-            line += "  failed: \(failed.joined(separator: ", "))"
+            line += "  \(event.kind == .override ? "overrode" : "failed"): \(failed.joined(separator: ", "))"
           }
           if let reason = event.details["reason"]?.string ?? event.details["statement"]?["reason"]?.string {
             line += "  reason: \(reason)"

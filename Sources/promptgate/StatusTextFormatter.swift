@@ -46,7 +46,7 @@ struct StatusTextFormatter {
 
   private func describe(_ head: EnvironmentStatus.Head, revision: String, environment: String) -> [String] {
     let name =
-      "  \(revision.count <= 9 ? revision.padding(toLength: 9, withPad: " ", startingAt: 0) : revision) "
+      "  \(revision.count <= 10 ? revision.padding(toLength: 10, withPad: " ", startingAt: 0) : revision) "
     let short = head.commit.prefix(7)
     if head.deployed { return [name + "\(short) is what is deployed"] }
     if head.passes {
@@ -61,7 +61,7 @@ struct StatusTextFormatter {
       name + "\(short): "
         + (open == 0 ? "no checkpoint open" : style.yellow("\(open) open checkpoint\(open == 1 ? "" : "s")"))
         + (head.otherFailures.isEmpty ? "" : "; also failing: \(head.otherFailures.joined(separator: ", "))"))
-    lines += head.openCheckpoints.map { "             " + $0 }
+    lines += head.openCheckpoints.map { "               " + $0 }
     return lines
   }
 }

@@ -93,7 +93,7 @@ import Testing
     #expect(try promptgate(["status", "--env", "production"]).stdout.contains("is what is deployed"))
     let v3 = try nextRelease("1.2.0", "Answer in one sentence.")
     let open = try promptgate(["status", "--env", "production"])
-    #expect(open.stdout.contains("HEAD      \(v3.prefix(7)): 2 open checkpoints"), "\(open.stdout)")
+    #expect(open.stdout.contains("HEAD       \(v3.prefix(7)): 2 open checkpoints"), "\(open.stdout)")
     #expect(open.stdout.contains("prompt-review needs 1 approval by prompt-owner and has 0"))
     #expect(open.stdout.contains("service-signoff needs 1 approval by service-manager and has 0"))
     #expect(open.stdout.contains("verified"))

@@ -1,0 +1,45 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `make demo` tells its story through scripts/demo-story.sh: run it for real, so the demo a
+/// newcomer sees keeps working, and check the story's figures in the report.
+@Suite struct DemoStoryTests {
+  static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts").path
+
+  @Test(.enabled(if: which("faketime") != nil, "the demo story needs faketime (make test installs it)"))
+  func theDemoMonthEndsInAReportWithItsRollbacksAndItsException() throws {
+    let folder = try makeTemporaryFolder(prefix: "promptgate-demo")
+    let repo = folder + "/demo-repo"
+    #expect(try run(Self.scripts + "/make-demo-repo.sh", [repo]).status == 0)
+    let story = try run(
+      Self.scripts + "/demo-story.sh", [repo, folder + "/keys"],
+      environment: ["PROMPTGATE": CLI.executable, "SHOW": "1"])
+    #expect(story.status == 0, "\(story.stdout)\(story.stderr)")
+    #expect(story.stdout.contains("overridden: #23 override: sam@example.com"))
+
+    let result = try CLI.run([
+      "-C", repo, "report", "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let environments = try #require(report["environments"] as? [[String: Any]])
+    func total(_ name: String) -> [String: Any]? {
+      environments.first { $0["name"] as? String == name }?["total"] as? [String: Any]
+    }
+    let production = try #require(total("production"))
+    #expect(production["releases"] as? Int == 4)
+    #expect(production["overrides"] as? Int == 1)
+    #expect(production["blocked"] as? Int == 2)
+    #expect(production["rollbacks"] as? Int == 1)
+    #expect(production["change_failure_rate"] as? Double == 0.25)
+    // From the incident start (15:05) to the rollback (15:40).
+    #expect((production["time_to_recovery"] as? [String: Any])?["median_seconds"] as? Int == 35 * 60)
+    let staging = try #require(total("staging"))
+    // From the release's deploy (10:00) to the rollback (16:00).
+    #expect((staging["time_to_recovery"] as? [String: Any])?["worst_seconds"] as? Int == 6 * 3600)
+    #expect(try CLI.run(["-C", repo, "audit", "verify"]).status == 0)
+  }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# A month in the life of the demo repository, told through the real CLI: reviewers sign
+# approvals with SSH keys, releases go to staging and production, production blocks an
+# unapproved change, a bad release is rolled back with an incident, a fix answers it, staging
+# rolls back a greeting, and the service manager signs a break-glass override. Every command
+# runs at a chosen time (libfaketime), so the report has real durations.
+#
+# Usage: scripts/demo-story.sh <repo> <work folder>    (the repo from scripts/make-demo-repo.sh)
+# Environment: PROMPTGATE (the binary), SHOW=1 to print each command and what it said.
+set -euo pipefail
+repo=${1:?usage: demo-story.sh <repo> <work folder>}
+work=${2:?usage: demo-story.sh <repo> <work folder>}
+bin=${PROMPTGATE:?set PROMPTGATE to the promptgate binary}
+show=${SHOW:-0}
+for tool in faketime ssh-keygen git; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "demo-story: needs $tool (apt-get install $tool)" >&2; exit 2; }
+done
+mkdir -p "$work"
+export TZ=UTC GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export GIT_AUTHOR_NAME="Dev Eloper" GIT_AUTHOR_EMAIL=dev@example.com
+export GIT_COMMITTER_NAME="Dev Eloper" GIT_COMMITTER_EMAIL=dev@example.com
+git -C "$repo" config user.name "Omar Ops"
+git -C "$repo" config user.email omar@example.com
+
+say() { [ "$show" = 1 ] && printf '\n# %s\n' "$*" || true; }
+
+at() { # at <UTC time> <promptgate arguments...>: runs promptgate as if it were then
+  local when=$1 status=0
+  shift
+  faketime "$when" "$bin" -C "$repo" --no-color "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
+  if [ "$show" = 1 ]; then
+    local shown="$*"
+    printf '\n$ promptgate %s    # at %s\n' "${shown//$work\//keys/}" "$when"
+    # release prints its whole gate report; the demo shows the verdict (and why, when blocked).
+    case "$status:$1" in
+      1:release) grep -E '^(blocked|  ✗ )' "$work/stdout" ;;
+      0:release) grep -E '^(released|overridden|dry run)' "$work/stdout" ;;
+      *) cat "$work/stdout" ;;
+    esac
+    cat "$work/stderr"
+  fi
+  # A blocked release is part of the story (exit 1); anything else is a failure of this script.
+  if [ "$status" -ne 0 ] && ! { [ "$status" -eq 1 ] && [ "${EXPECT_BLOCKED:-}" = 1 ]; }; then
+    echo "demo-story: promptgate $* (at $when) exited $status: $(head -n 1 "$work/stderr")" >&2
+    exit 1
+  fi
+}
+commit() { # commit <date> <message>: prints the new commit id
+  git -C "$repo" add -A
+  GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git -C "$repo" commit -q -m "$2"
+  git -C "$repo" rev-parse --short HEAD
+}
+approve() { # approve <time> <rev> <env> <reviewer> <checkpoint>
+  at "$1" approve "$2" --env "$3" --checkpoint "$5" --key "$work/$4"
+}
+
+# Reviewers' keys: priya owns the prompts, carol reviews compliance, sam (service manager) may
+# also sign break-glass overrides.
+mkdir -p "$repo/.promptgate"
+for name in priya carol sam; do
+  rm -f "$work/$name" "$work/$name.pub"
+  ssh-keygen -q -t ed25519 -N "" -C "$name@example.com" -f "$work/$name"
+  namespaces="promptgate-approval"
+  [ "$name" = sam ] && namespaces="promptgate-approval,promptgate-override"
+  echo "$name@example.com namespaces=\"$namespaces\" $(cut -d' ' -f1,2 "$work/$name.pub")"
+done >"$repo/.promptgate/allowed_signers"
+
+say "The first governed release: the reviewers' keys, and priya as prompt owner."
+sed -i 's/prompt-owner: \[alice@example.com\]/prompt-owner: [priya@example.com]/' "$repo/runbook.yaml"
+first=$(commit "2026-11-01T12:00:00Z" "Reviewers: priya owns the prompts; their signing keys")
+approve "2026-11-02 09:00:00" "$first" staging priya prompt-review
+approve "2026-11-02 09:20:00" "$first" staging carol compliance-review
+at "2026-11-02 10:00:00" release "$first" --env staging
+approve "2026-11-03 09:00:00" "$first" production priya prompt-review
+approve "2026-11-03 11:30:00" "$first" production carol compliance-review
+at "2026-11-03 14:00:00" release "$first" --env production
+
+say "A prompt change: staging first; production blocks it until approved; then it goes wrong."
+sed -i 's/version: 1.1.0/version: 1.2.0/; s/their plan is {{ plan_tier }}./their plan is {{ plan_tier }}; quote its monthly price./' \
+  "$repo/prompts/support/billing.prompty"
+prices=$(commit "2026-11-08T16:00:00Z" "Billing: quote the plan's monthly price")
+approve "2026-11-09 09:00:00" "$prices" staging priya prompt-review
+at "2026-11-09 09:30:00" release "$prices" --env staging
+EXPECT_BLOCKED=1 at "2026-11-10 10:00:00" release "$prices" --env production
+approve "2026-11-10 11:00:00" "$prices" production priya prompt-review
+at "2026-11-10 11:30:00" release "$prices" --env production
+at "2026-11-10 15:40:00" rollback --env production --incident INC-1042 --incident-start 2026-11-10T15:05:00Z \
+  --reason "billing answers quoted last year's plan prices"
+
+say "The fix answers the incident: released to both, approvals a day apart."
+sed -i 's/version: 1.2.0/version: 1.3.0/; s/quote its monthly price./never quote prices, link the price list./' \
+  "$repo/prompts/support/billing.prompty"
+sed -i 's/incidents: \[\]/incidents: ["INC-1042"]/' "$repo/runbook.yaml"
+fix=$(commit "2026-11-15T17:00:00Z" "Billing: link the price list instead of quoting (INC-1042)")
+approve "2026-11-16 09:00:00" "$fix" staging priya prompt-review
+approve "2026-11-16 09:40:00" "$fix" staging carol compliance-review
+at "2026-11-16 10:00:00" release "$fix" --env staging
+approve "2026-11-17 08:30:00" "$fix" production priya prompt-review
+approve "2026-11-17 09:10:00" "$fix" production carol compliance-review
+at "2026-11-17 11:00:00" release "$fix" --env production
+
+say "A greeting change that staging catches: rolled back six hours after it went in."
+sed -i 's/version: 1.1.0/version: 1.2.0/; s/Hello, how can I help you today?/Hello! Welcome to Example Telecom support, how can I help you today?/' \
+  "$repo/prompts/support/welcome.prompt.md"
+greeting=$(commit "2026-11-22T15:00:00Z" "Welcome: a longer greeting")
+approve "2026-11-23 09:00:00" "$greeting" staging priya prompt-review
+at "2026-11-23 10:00:00" release "$greeting" --env staging
+at "2026-11-23 16:00:00" rollback --env staging --incident INC-1051 --reason "greeting too long for the Dutch widget"
+
+say "A routing change for a launch: compliance has not reviewed it, production blocks it, and the service manager signs a break-glass override (a compliance exception in the report)."
+sed -i 's/"de": "tier-1-de"/"de": "tier-1-de", "fr": "tier-1-fr"/' "$repo/policies/routing.json"
+routing=$(commit "2026-11-24T08:00:00Z" "Routing: French queue for the launch")
+EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production
+at "2026-11-25 09:20:00" release "$routing" --env production --override --key "$work/sam" \
+  --reason "French launch today; compliance review booked for Monday"
