@@ -360,6 +360,25 @@ import Testing
     #expect(team.ledger(team.bare) == team.ledger(team.one))
   }
 
+  @Test func aLedgerOfAnotherGatedRepositoryIsRefused() throws {
+    let team = try Team()
+    try team.approve(team.one, "alice", "prompt-review")
+    #expect(try team.sync(team.one).status == 0)
+    let remoteBefore = team.ledger(team.bare)
+    // Another gated repository (another root commit: the same files, committed anew) with
+    // approvals of its own.
+    let other = try ApprovalFixture()
+    try other.repository.scratch.git("checkout", "-q", "--orphan", "elsewhere")
+    let elsewhere = try other.repository.scratch.commit("another repository's first commit")
+    #expect(try other.approve("alice", "prompt-review", release: elsewhere).status == 0)
+    let ownBefore = try other.repository.scratch.git("rev-parse", "refs/promptgate/ledger")
+    let result = try CLI.run(["-C", other.path, "sync", "--remote", team.bare.path])
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("ledger belongs to another gated repository"), "\(result.stderr)")
+    #expect(team.ledger(team.bare) == remoteBefore)
+    #expect(try other.repository.scratch.git("rev-parse", "refs/promptgate/ledger") == ownBefore)
+  }
+
   @Test func aRewrittenRemoteLedgerIsRefused() throws {
     let team = try Team()
     try team.approve(team.one, "alice", "prompt-review")

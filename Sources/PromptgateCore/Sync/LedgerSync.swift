@@ -73,6 +73,7 @@ public enum LedgerSync {
 
     // 2. The plan.
     let plan = try SyncPlan(ledger: ledger, local: local, remote: fetched)
+    try checkSameRepository(plan, local: local, remote: label, in: ledger)
     if let conflict = plan.conflicts.first {
       throw conflictError(conflict, plan: plan, remote: label, in: ledger)
     }
@@ -320,5 +321,25 @@ public enum LedgerSync {
 
   static func oneLine(_ message: String) -> String {
     message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+  }
+
+  /// Refuses a remote ledger whose events are about another gated repository (another root
+  /// commit): merging it would let approvals recorded there count here.
+  private static func checkSameRepository(
+    _ plan: SyncPlan, local: ObjectID?, remote: String, in ledger: Ledger
+  ) throws(PromptgateError) {
+    let repository = ledger.repository
+    var ours = try local.map { head throws(PromptgateError) in try ledger.record(head).event.repository }
+    if ours == nil, let head = try? repository.resolveCommit("HEAD") {
+      ours = try? RepositoryIdentity.root(of: head, in: repository)
+    }
+    guard let ours, let foreign = plan.remoteOnly.first(where: { $0.event.repository != ours }) else {
+      return
+    }
+    throw PromptgateError(
+      .blocked,
+      "\(remote)'s ledger belongs to another gated repository: its event #\(foreign.event.sequence) names "
+        + "repository \(foreign.event.repository.prefix(12)), this one is \(ours.prefix(12)) (its root commit). "
+        + "Nothing was pushed or changed; check the remote's URL")
   }
 }
