@@ -3,6 +3,15 @@ import PromptgateCore
 /// How the report's formatters show figures: durations a person reads at a glance, rates as
 /// percentages, and ledger text (attacker-controlled) without control characters.
 enum ReportDisplay {
+  /// Where a rollback's time to recovery was counted from, for the tables.
+  static func countedFrom(_ recovery: Recovery) -> String {
+    switch recovery.startSource {
+    case .incidentStart: "incident start \(recovery.startedAt ?? "")"
+    case .deploy: "deploy \(recovery.startedAt ?? "")"
+    case .unknown: "unknown"
+    }
+  }
+
   /// `45s`, `12m`, `1h 05m`, `2d 04h`, to the nearest unit shown; `–` for none.
   static func duration(_ seconds: Int64?) -> String {
     guard let seconds else { return "–" }

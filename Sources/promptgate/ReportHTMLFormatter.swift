@@ -139,12 +139,7 @@ struct ReportHTMLFormatter {
       out += "<h3>Rollbacks</h3>\n<table class=\"list\"><thead><tr><th>#</th><th>Time</th><th>From → to</th>"
       out += "<th>Recovered in</th><th>Counted from</th><th>Incident</th><th>Why</th></tr></thead><tbody>\n"
       for recovery in environment.recoveries {
-        let start =
-          switch recovery.startSource {
-          case .incidentStart: "incident start \(recovery.startedAt ?? "")"
-          case .deploy: "deploy \(recovery.startedAt ?? "")"
-          case .unknown: "unknown"
-          }
+        let start = ReportDisplay.countedFrom(recovery)
         out += "<tr><td>\(recovery.sequence)</td><td>\(escape(recovery.time))</td>"
         out += "<td><code>\(escape(ReportDisplay.short(recovery.from)))</code> → "
         out += "<code>\(escape(ReportDisplay.short(recovery.to)))</code></td>"

@@ -55,12 +55,7 @@ struct ReportMarkdownFormatter {
         out += "\n### Rollbacks\n\n| # | time | from | to | recovered in | counted from | incident | why |\n"
         out += "| --: | --- | --- | --- | --: | --- | --- | --- |\n"
         for recovery in environment.recoveries {
-          let start =
-            switch recovery.startSource {
-            case .incidentStart: "incident start \(recovery.startedAt ?? "")"
-            case .deploy: "deploy \(recovery.startedAt ?? "")"
-            case .unknown: "unknown"
-            }
+          let start = ReportDisplay.countedFrom(recovery)
           out += "| \(recovery.sequence) | \(recovery.time) | `\(ReportDisplay.short(recovery.from))` "
           out +=
             "| `\(ReportDisplay.short(recovery.to))` | \(ReportDisplay.duration(recovery.seconds)) | \(start) "
