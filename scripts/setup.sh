@@ -24,12 +24,14 @@ if [ "${1:-}" = "--for-tests" ]; then
   python3 -c 'import junitparser' 2>/dev/null || pip_need+=(junitparser)
   python3 -c 'import sarif_pydantic' 2>/dev/null || pip_need+=(sarif-pydantic)
   command -v sarif >/dev/null 2>&1 || pip_need+=(sarif-tools)
+  # Validates the CI recipes in docs/ci/ against GitHub's and GitLab's schemas.
+  command -v check-jsonschema >/dev/null 2>&1 || pip_need+=(check-jsonschema)
   command -v pip3 >/dev/null 2>&1 || command -v pip >/dev/null 2>&1 || need+=(python3-pip)
 fi
 
 install_pip() {
   [ ${#pip_need[@]} -eq 0 ] && return 0
-  echo "setup: installing ${pip_need[*]} from PyPI with pip (the tests read check's CI formats back with them)"
+  echo "setup: installing ${pip_need[*]} from PyPI with pip (the tests read check's CI formats back and validate the CI recipes with them)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${pip_need[@]}" 2>/dev/null ||
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${pip_need[@]}"
   echo "setup: installed ${pip_need[*]}"
