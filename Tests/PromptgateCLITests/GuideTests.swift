@@ -20,7 +20,6 @@ import Testing
     let runnable = blocks.filter(\.runs).count
     #expect(runnable > 0, "\(guide) has no sh block to run")
     let session = try GuideSession()
-    var skipped: [String] = []
     var lastOutput: String?
     for block in blocks {
       if block.isOutput {
@@ -33,20 +32,12 @@ import Testing
         continue
       }
       guard block.runs else { continue }
-      if let command = block.attributes["requires"], try PendingCommands.isMissing(command) {
-        skipped.append("\(block) (promptgate \(command) is not on this branch yet)")
-        lastOutput = nil
-        continue
-      }
       let result = try session.run(block.code)
       lastOutput = result.stdout
       #expect(
         result.status == block.expectedStatus,
         "\(block) exited \(result.status), the guide expects \(block.expectedStatus):\n\(block.code)\n---\n\(result.stdout)"
       )
-    }
-    if !skipped.isEmpty {
-      print("GuideTests: \(guide): skipped \(skipped.count) block(s): \(skipped.joined(separator: "; "))")
     }
   }
 

@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 
 /// A fenced block of a Markdown guide. The fence line says what the test does with it:
-/// ```` ```sh ```` runs and must exit 0, ```` ```sh exit=1 ```` must exit 1, ```` ```sh requires=report ````
-/// needs that subcommand, ```` ```text output ```` is an excerpt the block before must print, and
+/// ```` ```sh ```` runs and must exit 0, ```` ```sh exit=1 ```` must exit 1,
+/// ```` ```text output ```` is an excerpt the block before must print, and
 /// any other block (```` ```text ````, ```` ```yaml ````) is for reading only.
 struct DocBlock: Sendable, CustomStringConvertible {
   let file: String
@@ -19,7 +19,7 @@ struct DocBlock: Sendable, CustomStringConvertible {
   var expectedStatus: Int32 { attributes["exit"].flatMap { Int32($0) } ?? 0 }
 
   /// The fence attributes the test understands; anything else is a typo.
-  static let knownAttributes: [String: Set<String>] = ["sh": ["exit", "requires"], "text": ["output"]]
+  static let knownAttributes: [String: Set<String>] = ["sh": ["exit"], "text": ["output"]]
 
   /// Splits Markdown into its fenced blocks (fences at the start of a line, three backticks).
   static func parse(_ markdown: String, file: String) -> [DocBlock] {
@@ -76,20 +76,6 @@ struct DocBlock: Sendable, CustomStringConvertible {
 /// The root of the package, for the files under `docs/`.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
-
-/// Commands built on other branches while the guides and CI recipes were written (`report`,
-/// `sync`). A guide block marked `requires=<command>`, or a recipe line calling one, is skipped —
-/// and reported as skipped — only while `promptgate <command> --help` does not show that
-/// command's help (for an unknown command it shows the top-level help, exit 0). Once both have
-/// landed, delete this enum and its two uses: everything then runs.
-enum PendingCommands {
-  static let names: Set<String> = ["report", "sync"]
-
-  static func isMissing(_ command: String) throws -> Bool {
-    guard names.contains(command) else { return false }
-    return try !CLI.hasSubcommand([command])
-  }
-}
 
 extension CLI {
   /// Whether `promptgate <path> --help` is that subcommand's own help. For an unknown subcommand
