@@ -123,8 +123,10 @@ import Testing
     #expect(history.stdout.contains("reason: error rate 9%"))
 
     // The next release must name the incident.
+    // --revert-branch moved the checked-out main, and its work tree with it: the base's prompt.
+    #expect(try scratch.git("status", "--porcelain").isEmpty)
     try fixture.repository.edit("prompts/billing.prompty") {
-      $0.replacingOccurrences(of: "version: 1.1.0", with: "version: 1.2.0") + "Be careful.\n"
+      $0.replacingOccurrences(of: "version: 1.0.0", with: "version: 1.2.0") + "Be careful.\n"
     }
     fixture.head = try scratch.commit("fix", author: GatedRepository.developer)
     #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
@@ -141,6 +143,26 @@ import Testing
     let answered = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
     #expect(answered.status == 0, "\(answered.stdout)")
     #expect(try promptgate(fixture, ["audit", "verify"]).status == 0)
+  }
+
+  @Test func revertBranchIsCheckedBeforeAnythingIsWritten() throws {
+    let fixture = try twoReleases()
+    let scratch = fixture.repository.scratch
+    let before = try scratch.git("rev-parse", "refs/promptgate/ledger")
+    let missing = try promptgate(
+      fixture, ["rollback", "--env", "staging", "--reason", "x", "--revert-branch", "hotfix"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("there is no branch hotfix"), "\(missing.stderr)")
+    // main is checked out with an uncommitted edit: moving it would strand the edit.
+    try fixture.repository.edit("policies/safety.yaml") { $0 + "# local note\n" }
+    let dirty = try promptgate(
+      fixture, ["rollback", "--env", "staging", "--reason", "x", "--revert-branch", "main"])
+    #expect(dirty.status == 2)
+    #expect(dirty.stderr.contains("main is checked out in "), "\(dirty.stderr)")
+    #expect(dirty.stderr.contains("with uncommitted changes; commit or stash them"))
+    #expect(try scratch.git("rev-parse", "refs/promptgate/ledger") == before)
+    #expect(environmentRef(fixture, "staging") == fixture.head)
+    #expect(try scratch.git("diff", "--stat").contains("policies/safety.yaml"))
   }
 
   @Test func exportWritesTheDeployedReleaseWithALockAndTheFallback() throws {

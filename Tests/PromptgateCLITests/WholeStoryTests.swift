@@ -126,7 +126,9 @@ import Testing
     #expect(again.stderr.contains("was rolled back from by #"))
 
     // 4. A fix that does not name the incident and lacks approvals is blocked, and recorded.
-    try scratch.git("reset", "-q", "--hard", "main")
+    // main is checked out here: its work tree followed the branch, with nothing left over.
+    #expect(try scratch.git("status", "--porcelain").isEmpty)
+    #expect(try scratch.git("diff", "--quiet", v1, "--", ".").isEmpty)
     let v4 = try nextRelease("1.3.0", "Check the refund table first.")
     try approveAll(v4, "staging")
     try promptgate(["release", v4, "--env", "staging"])

@@ -74,6 +74,10 @@ public enum RollbackAction {
       throw PromptgateError.input(
         "the release to roll back to, \(target.release.commit.prefix(7)), is not in this clone; fetch it")
     }
+    // The branch is checked before anything is written: a rollback never half-happens.
+    let revertTarget = try revertBranch.map { branch throws(PromptgateError) in
+      try RevertBranch(branch, in: repository)
+    }
     var details: [String: JSONValue] = [
       "from": .object(["commit": .string(current.commit), "tree": .string(current.tree)]),
       "reason": .string(reason),
@@ -96,41 +100,87 @@ public enum RollbackAction {
     let mirror = try EnvironmentMirror.bringInLine(
       try EnvironmentState(environment, ledger: ledger), in: repository,
       message: "promptgate: rollback to \(targetID.short()) (ledger #\(record.event.sequence))")
-    let revert = try revertBranch.map { branch throws(PromptgateError) in
-      try forwardCommit(
-        on: branch, tree: targetCommit.tree,
+    let revert = try revertTarget.map { branch throws(PromptgateError) in
+      try branch.addCommit(
+        tree: targetCommit.tree,
         message: "Roll back to \(targetID.short()): \(reason)\n\n"
           + "promptgate rollback #\(record.event.sequence) in \(environment) moved it off \(current.commit.prefix(7)).\n",
         actor: actor, now: now, in: repository)
     }
     return Result(record: record, target: target, skipped: skipped, mirror: mirror, revertCommit: revert)
   }
+}
 
-  /// Adds a commit on `branch` whose tree is the good release's, with a compare-and-swap on the
-  /// branch, so development continues from good content without rewriting history.
-  static func forwardCommit(
-    on branch: String, tree: ObjectID, message: String, actor: String, now: Date, in repository: Repository
-  ) throws(PromptgateError) -> ObjectID {
-    let reference = branch.hasPrefix("refs/") ? branch : "refs/heads/\(branch)"
+/// The branch `rollback --revert-branch` adds its commit to, checked before the rollback is
+/// recorded. A branch checked out in this work tree moves only with its work tree, as git would
+/// move it: the tracked files must have no uncommitted changes, and they follow the branch.
+struct RevertBranch {
+  let name: String
+  let reference: String
+  let head: ObjectID
+  /// The tree the work tree holds, when the branch is checked out here.
+  let checkedOutTree: ObjectID?
+
+  init(_ name: String, in repository: Repository) throws(PromptgateError) {
+    self.name = name
+    reference = name.hasPrefix("refs/") ? name : "refs/heads/\(name)"
     do {
       guard let head = try repository.referenceTarget(reference) else {
-        throw PromptgateError.input("there is no branch \(branch) to add the rollback commit to")
+        throw PromptgateError.input(
+          "there is no branch \(name) to add the rollback commit to; nothing was written (create it, or name "
+            + "another with --revert-branch)")
       }
+      self.head = head
+      if !repository.isBare, try repository.checkedOutBranch() == reference {
+        guard try !repository.hasUncommittedChanges() else {
+          throw PromptgateError.input(
+            "\(name) is checked out in \(repository.workingDirectory ?? ".") with uncommitted changes; commit or "
+              + "stash them, or name another branch with --revert-branch. Nothing was written")
+        }
+        checkedOutTree = try repository.commit(head).tree
+      } else {
+        checkedOutTree = nil
+      }
+    } catch let error as PromptgateError {
+      throw error
+    } catch let error as GitError {
+      throw RepositoryAccess.readFailure(error, reading: reference)
+    } catch {
+      throw PromptgateError.input("cannot read \(reference): \(error)")
+    }
+  }
+
+  /// Adds a commit whose tree is the good release's, with a compare-and-swap on the branch, so
+  /// development continues from good content without rewriting history; a checked-out work
+  /// tree follows.
+  func addCommit(tree: ObjectID, message: String, actor: String, now: Date, in repository: Repository)
+    throws(PromptgateError) -> ObjectID
+  {
+    let commit: ObjectID
+    do {
       let who = Ledger.identity(of: actor, at: Int64(now.timeIntervalSince1970))
-      let commit = try repository.writeCommit(
+      commit = try repository.writeCommit(
         tree: tree, parents: [head], author: who, committer: who, message: message)
       try repository.updateReference(
         reference, to: commit, expecting: head, message: "promptgate: \(message)")
-      return commit
-    } catch let error as PromptgateError {
-      throw error
     } catch let error as GitError where error.code == .modified || error.code == .locked {
       throw PromptgateError(
         .conflict,
-        "the rollback is recorded, but \(branch) moved while promptgate added its commit; add it by hand: "
-          + "git checkout \(branch) && git read-tree -u --reset \(tree.hex) && git commit")
+        "the rollback is recorded, but \(name) moved while promptgate added its commit; add it by hand: "
+          + "git checkout \(name) && git read-tree -u --reset \(tree.hex) && git commit")
     } catch {
-      throw PromptgateError.input("cannot add the rollback commit to \(branch): \(error)")
+      throw PromptgateError.input(
+        "the rollback is recorded, but the commit on \(name) could not be added: \(error)")
     }
+    if let checkedOutTree {
+      do {
+        try repository.checkOutHead(from: checkedOutTree)
+      } catch {
+        throw PromptgateError.input(
+          "the rollback and the commit on \(name) are recorded, but the work tree could not follow "
+            + "(\(error.message)); bring it in line with git checkout -f \(name)")
+      }
+    }
+    return commit
   }
 }
