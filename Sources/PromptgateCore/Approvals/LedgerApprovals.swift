@@ -206,21 +206,3 @@ extension ApprovalVerdict {
       signedAt: signedAt, keyFingerprint: keyFingerprint, comment: comment, counts: counts, reason: reason)
   }
 }
-
-/// The id of a gated repository (SPEC §4): its root commit, reached by first parents.
-public enum RepositoryIdentity {
-  public static func root(of commit: Commit, in repository: Repository) throws(PromptgateError) -> String {
-    var current = commit
-    do {
-      while let parent = current.parents.first {
-        current = try repository.commit(parent)
-      }
-    } catch {
-      throw PromptgateError(
-        .input,
-        "cannot find the root commit of \(commit.id.short()) (\(error.message)); in a shallow clone run "
-          + "git fetch --unshallow")
-    }
-    return current.id.hex
-  }
-}
