@@ -8,6 +8,8 @@ cd "$here"
 flags=(--scratch-path .build-asan -Xswiftc -sanitize=address)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export LSAN_OPTIONS=suppressions=$here/scripts/lsan.supp:print_suppressions=0
+# Tests that cannot run sanitized (libfaketime's preload deadlocks with ASan) check this.
+export PROMPTGATE_SANITIZED=1
 
 echo "leak check: building with AddressSanitizer (.build-asan)"
 swift build "${flags[@]}" --product promptgatePackageTests >/dev/null
