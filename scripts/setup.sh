@@ -16,6 +16,8 @@ if [ "${1:-}" = "--for-tests" ]; then
   command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
   # Headless Chromium renders the HTML report and screenshots it, to check a person can read it.
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  # An sshd of the tests' own on a loopback port: sync over a real ssh remote.
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 fi
 
 pip_need=()

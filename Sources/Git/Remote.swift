@@ -63,7 +63,7 @@ public final class Remote {
 
   /// The references the remote advertises right now, by full name, as `git ls-remote` lists them.
   public func advertisedReferences() throws(GitError) -> [String: ObjectID] {
-    let state = RemoteCallbackState(credentials: credentials)
+    let state = RemoteCallbackState(credentials: credentials, url: url)
     var callbacks = git_remote_callbacks()
     try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
     state.install(into: &callbacks)
@@ -85,7 +85,7 @@ public final class Remote {
   /// Fetches exactly `refspecs` (`+refs/promptgate/ledger:refs/promptgate/remotes/origin/ledger`):
   /// no tags, no pruning, no FETCH_HEAD. A source the remote does not have is skipped.
   public func fetch(_ refspecs: [String], reflogMessage: String) throws(GitError) {
-    let state = RemoteCallbackState(credentials: credentials)
+    let state = RemoteCallbackState(credentials: credentials, url: url)
     var options = git_fetch_options()
     try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
@@ -119,7 +119,7 @@ public final class Remote {
   /// it still holds the id the remote advertised; the push-negotiation callback checks that
   /// advertised id against the expectation before anything is sent.
   private func pushThroughTransport(_ updates: [PushUpdate]) throws(PushError) {
-    let state = RemoteCallbackState(credentials: credentials)
+    let state = RemoteCallbackState(credentials: credentials, url: url)
     state.expectations = Dictionary(updates.map { ($0.reference, $0.expected) }) { first, _ in first }
     var options = git_push_options()
     do {

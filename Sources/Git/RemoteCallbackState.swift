@@ -1,4 +1,5 @@
 import Clibgit2
+import Foundation
 
 /// What libgit2's remote callbacks need and learn during one connect, fetch or push.
 ///
@@ -7,6 +8,8 @@ import Clibgit2
 /// callbacks run on the calling thread, inside that call.
 final class RemoteCallbackState {
   let credentials: RemoteCredentials
+  /// The remote's URL: an ssh host key is checked for its port, which libgit2 does not pass.
+  let url: String
   /// The kinds of credential already offered: each is offered once.
   private var offered: Set<UInt32> = []
   /// Why authentication failed, in words, when a callback gave up.
@@ -16,13 +19,15 @@ final class RemoteCallbackState {
   /// References the remote (or the lease check) refused.
   private(set) var rejections: [PushRejection] = []
 
-  init(credentials: RemoteCredentials) {
+  init(credentials: RemoteCredentials, url: String) {
     self.credentials = credentials
+    self.url = url
   }
 
   /// Points `callbacks` at the credential callback with this box as payload.
   func install(into callbacks: inout git_remote_callbacks) {
     callbacks.credentials = acquireCredential
+    callbacks.certificate_check = checkCertificate
     callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
   }
 
@@ -75,6 +80,38 @@ final class RemoteCallbackState {
     return GIT_EAUTH.rawValue
   }
 
+  /// An ssh host key must be in known_hosts (``KnownHosts``); a TLS certificate is left to
+  /// libgit2, which checks it against the system's authorities.
+  fileprivate func checkHostKey(_ certificate: UnsafeMutablePointer<git_cert>, host: String) -> Int32 {
+    guard certificate.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
+    let hostKey = UnsafeRawPointer(certificate).assumingMemoryBound(to: git_cert_hostkey.self).pointee
+    guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey else {
+      problem = "\(host) offered a host key promptgate cannot check against known_hosts"
+      return GIT_ECERTIFICATE.rawValue
+    }
+    let key = Array(UnsafeRawBufferPointer(start: raw, count: hostKey.hostkey_len).bindMemory(to: UInt8.self))
+    var digest = hostKey.hash_sha256
+    let sha256 =
+      hostKey.type.rawValue & GIT_CERT_SSH_SHA256.rawValue != 0
+      ? withUnsafeBytes(of: &digest) { Array($0) } : nil
+    switch KnownHosts.check(
+      host: host, port: Self.sshPort(of: url), key: key, type: hostKey.raw_type, sha256: sha256)
+    {
+    case .trusted: return 0
+    case .unknown(let why), .changed(let why):
+      problem = why
+      return GIT_ECERTIFICATE.rawValue
+    }
+  }
+
+  /// The port of an `ssh://` URL; 22 for `user@host:path` and URLs without one.
+  static func sshPort(of url: String) -> Int {
+    guard url.hasPrefix("ssh://") || url.hasPrefix("ssh+git://") || url.hasPrefix("git+ssh://"),
+      let components = URLComponents(string: url), let port = components.port
+    else { return 22 }
+    return port
+  }
+
   fileprivate func negotiate(_ updates: [(reference: String, current: ObjectID)]) -> Int32 {
     for (reference, current) in updates {
       guard let expected = expectations[reference] else { continue }
@@ -104,6 +141,11 @@ private let acquireCredential: git_credential_acquire_cb = { out, url, usernameF
   return state.credential(
     out, url: url.map { String(cString: $0) } ?? "the remote",
     usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowed)
+}
+
+private let checkCertificate: git_transport_certificate_check_cb = { certificate, _, host, payload in
+  guard let certificate, let state = state(payload) else { return GIT_PASSTHROUGH.rawValue }
+  return state.checkHostKey(certificate, host: host.map { String(cString: $0) } ?? "the remote")
 }
 
 private let negotiatePush: git_push_negotiation = { updates, count, payload in
