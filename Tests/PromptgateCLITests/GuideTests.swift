@@ -82,7 +82,7 @@ import Testing
 final class GuideSession {
   let root: String
   private let state: String
-  private let environment: [String]
+  private var environment: [String]
 
   init() throws {
     root = try makeTemporaryFolder(prefix: "promptgate-guide")
@@ -98,6 +98,11 @@ final class GuideSession {
       "HOME=\(root)/home", "TMPDIR=\(root)/tmp", "PATH=\(bin):/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
       "TZ=UTC", "USER=reader", "TERM=dumb", "NO_COLOR=1", "GIT_CONFIG_NOSYSTEM=1",
     ]
+    // Under the leak check the binary is sanitized: it needs the suppressions the check set.
+    let inherited = ProcessInfo.processInfo.environment
+    environment += ["ASAN_OPTIONS", "LSAN_OPTIONS", "PROMPTGATE_SANITIZED"].compactMap { name in
+      inherited[name].map { "\(name)=\($0)" }
+    }
   }
 
   deinit {
