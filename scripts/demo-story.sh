@@ -17,8 +17,7 @@ for tool in faketime ssh-keygen git; do
 done
 mkdir -p "$work"
 export TZ=UTC GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-export GIT_AUTHOR_NAME="Dev Eloper" GIT_AUTHOR_EMAIL=dev@example.com
-export GIT_COMMITTER_NAME="Dev Eloper" GIT_COMMITTER_EMAIL=dev@example.com
+# Dev Eloper writes the changes; Omar (git's configured user here) runs promptgate.
 git -C "$repo" config user.name "Omar Ops"
 git -C "$repo" config user.email omar@example.com
 
@@ -47,7 +46,9 @@ at() { # at <UTC time> <promptgate arguments...>: runs promptgate as if it were 
 }
 commit() { # commit <date> <message>: prints the new commit id
   git -C "$repo" add -A
-  GIT_AUTHOR_DATE="$1" GIT_COMMITTER_DATE="$1" git -C "$repo" commit -q -m "$2"
+  GIT_AUTHOR_NAME="Dev Eloper" GIT_AUTHOR_EMAIL=dev@example.com GIT_AUTHOR_DATE="$1" \
+    GIT_COMMITTER_NAME="Dev Eloper" GIT_COMMITTER_EMAIL=dev@example.com GIT_COMMITTER_DATE="$1" \
+    git -C "$repo" commit -q -m "$2"
   git -C "$repo" rev-parse --short HEAD
 }
 approve() { # approve <time> <rev> <env> <reviewer> <checkpoint>

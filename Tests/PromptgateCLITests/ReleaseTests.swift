@@ -32,9 +32,12 @@ import Testing
       dryRun.stdout.contains(
         "dry run: \(fixture.base.prefix(7)) would be released to staging; nothing was written"))
     #expect(environmentRef(fixture, "staging") == nil)
-    let first = try promptgate(fixture, ["release", fixture.base, "--env", "staging"])
+    // Who releases is named as git names a committer: a CI job's GIT_COMMITTER_* first.
+    let first = try CLI.run(
+      ["-C", fixture.path, "--no-color", "release", fixture.base, "--env", "staging"],
+      environment: ["GIT_COMMITTER_NAME": "CI Bot", "GIT_COMMITTER_EMAIL": "ci@example.com"])
     #expect(first.status == 0, "\(first.stdout)")
-    #expect(first.stdout.contains("released: #4 release: "))
+    #expect(first.stdout.contains("released: #4 release: CI Bot <ci@example.com> releases "))
     #expect(environmentRef(fixture, "staging") == fixture.base)
     #expect(
       try scratch.git("reflog", "show", "--format=%gs", "refs/promptgate/environments/staging")

@@ -168,9 +168,16 @@ public enum ReleaseAction {
   }
 
   /// Who runs promptgate: git's configured identity, else the login name.
+  /// As git names a committer: `GIT_COMMITTER_NAME` and `GIT_COMMITTER_EMAIL` first (what CI
+  /// jobs set), then `user.name` and `user.email`, else the login name.
   static func actor(in repository: Repository) -> String {
-    if let identity = repository.configuredIdentity() { return "\(identity.name) <\(identity.email)>" }
-    let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-    return "\(user) <\(user)@localhost>"
+    let environment = ProcessInfo.processInfo.environment
+    let configured = repository.configuredIdentity()
+    let user = environment["USER"] ?? "unknown"
+    let name = environment["GIT_COMMITTER_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.name ?? user
+    let email =
+      environment["GIT_COMMITTER_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.email
+      ?? "\(user)@localhost"
+    return "\(name) <\(email)>"
   }
 }
