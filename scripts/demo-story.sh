@@ -26,7 +26,8 @@ say() { [ "$show" = 1 ] && printf '\n# %s\n' "$*" || true; }
 at() { # at <UTC time> <promptgate arguments...>: runs promptgate as if it were then
   local when=$1 status=0
   shift
-  faketime "$when" "$bin" -C "$repo" --no-color "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
+  # -f: the clock stands still at that time, so a slow start on a busy machine adds no seconds.
+  faketime -f "$when" "$bin" -C "$repo" --no-color "$@" >"$work/stdout" 2>"$work/stderr" || status=$?
   if [ "$show" = 1 ]; then
     local shown="$*"
     printf '\n$ promptgate %s    # at %s\n' "${shown//$work\//keys/}" "$when"

@@ -107,9 +107,11 @@ struct EnvironmentStatus: Encodable {
     let passes: Bool
     let openCheckpoints: [String]
     let otherFailures: [String]
+    /// Why the head could not be judged, when it could not.
+    var problem: String? = nil
 
     enum CodingKeys: String, CodingKey {
-      case commit, deployed, passes
+      case commit, deployed, passes, problem
       case openCheckpoints = "open_checkpoints"
       case otherFailures = "other_failures"
     }
@@ -155,6 +157,8 @@ struct EnvironmentStatus: Encodable {
       case .locked:
         "is locked: \(RepositoryAccess.lockFile(of: state.reference, in: repository)) exists; if no promptgate or "
           + "git command is running, a crash left it: delete it"
+      case .missing(let commit):
+        "waits: the deployed release \(commit.short()) is not in this clone; fetch it (git fetch origin \(commit.hex))"
       }
     guard let head else {
       self.head = nil
@@ -165,7 +169,15 @@ struct EnvironmentStatus: Encodable {
         commit: head.id.hex, deployed: true, passes: true, openCheckpoints: [], otherFailures: [])
       return
     }
-    let base = try state.deployedCommit(in: repository)
+    let base: Commit?
+    do {
+      base = try state.deployedCommit(in: repository)
+    } catch {
+      self.head = Head(
+        commit: head.id.hex, deployed: false, passes: false, openCheckpoints: [], otherFailures: [],
+        problem: "cannot be judged here: the release deployed in \(name) is not in this clone; fetch it")
+      return
+    }
     let approvals = try LedgerApprovals(
       ledger: ledger, release: head, base: base,
       trustedCommit: GateEngine.trustedCommit(release: head, base: base, in: repository))

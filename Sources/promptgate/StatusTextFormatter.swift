@@ -49,6 +49,7 @@ struct StatusTextFormatter {
       "  \(revision.count <= 10 ? revision.padding(toLength: 10, withPad: " ", startingAt: 0) : revision) "
     let short = head.commit.prefix(7)
     if head.deployed { return [name + "\(short) is what is deployed"] }
+    if let problem = head.problem { return [name + "\(short) \(problem)"] }
     if head.passes {
       return [
         name + "\(short): " + style.green("every checkpoint approved")

@@ -168,6 +168,29 @@ import Testing
     #expect(try scratch.git("diff", "--stat").contains("policies/safety.yaml"))
   }
 
+  @Test func statusInAShallowCloneWithoutTheDeployedReleaseSaysSoAndGoesOn() throws {
+    let fixture = try twoReleases()
+    #expect(try promptgate(fixture, ["rollback", "--env", "staging", "--reason", "x"]).status == 0)
+    // A CI checkout: one commit deep, and the ledger fetched beside it; the base is not there.
+    let folder = try makeTemporaryFolder(prefix: "promptgate-shallow") + "/clone"
+    let cloned = try run(
+      "/usr/bin/git", ["clone", "-q", "--depth", "1", "file://\(fixture.path)", folder],
+      environment: ["GIT_CONFIG_GLOBAL": "/dev/null"])
+    #expect(cloned.status == 0, "\(cloned.stderr)")
+    let shallow = ScratchRepository(existing: folder)
+    try shallow.git("fetch", "-q", "origin", "+refs/promptgate/ledger:refs/promptgate/ledger")
+    let status = try CLI.run(["-C", folder, "--no-color", "status", "--env", "staging"])
+    #expect(status.status == 0, "\(status.stdout)\(status.stderr)")
+    #expect(status.stdout.contains("deployed   \(fixture.base.prefix(7))"), "\(status.stdout)")
+    #expect(
+      status.stdout.contains(
+        "waits: the deployed release \(fixture.base.prefix(7)) is not in this clone; fetch it (git fetch origin "
+      ))
+    #expect(
+      status.stdout.contains("cannot be judged here: the release deployed in staging is not in this clone"))
+    #expect((try? shallow.git("rev-parse", "--verify", "-q", "refs/promptgate/environments/staging")) == nil)
+  }
+
   @Test func exportWritesTheDeployedReleaseWithALockAndTheFallback() throws {
     let fixture = try twoReleases()
     let out = try makeTemporaryFolder(prefix: "promptgate-export") + "/out"

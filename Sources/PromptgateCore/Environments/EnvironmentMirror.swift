@@ -11,6 +11,9 @@ public enum EnvironmentMirror {
     case moved(from: ObjectID?)
     /// Another process holds the lock: the next command repairs it.
     case locked
+    /// The deployed release is not in this clone (a shallow or single-branch checkout): the
+    /// mirror is left as it is until it is fetched.
+    case missing(ObjectID)
   }
 
   @discardableResult
@@ -25,6 +28,7 @@ public enum EnvironmentMirror {
     }
     let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
     guard current != wanted else { return .inLine }
+    if let wanted, !repository.contains(wanted) { return .missing(wanted) }
     do {
       let transaction = try Transaction(repository)
       try transaction.lock(state.reference)

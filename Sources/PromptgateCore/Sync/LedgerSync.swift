@@ -145,21 +145,19 @@ public enum LedgerSync {
       let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
       var entry = SyncReport.Environment(
         name: name, deployed: wanted?.hex, local: "in-line", remote: "in-line")
-      if let wanted, !repository.contains(wanted) {
+      switch try EnvironmentMirror.bringInLine(
+        state, in: repository, message: "promptgate sync with \(label)")
+      {
+      case .inLine: break
+      case .moved: entry.local = "moved"
+      case .locked:
+        entry.local = "locked"
+        warnings.append("\(state.reference) is locked here; the next promptgate command brings it in line")
+      case .missing(let commit):
         entry.local = "missing"
         warnings.append(
-          "\(name) runs \(wanted.short()), which is not in this clone: its mirror here is left as it was; "
-            + "fetch it (git fetch \(label) \(wanted.hex))")
-      } else {
-        switch try EnvironmentMirror.bringInLine(
-          state, in: repository, message: "promptgate sync with \(label)")
-        {
-        case .inLine: break
-        case .moved: entry.local = "moved"
-        case .locked:
-          entry.local = "locked"
-          warnings.append("\(state.reference) is locked here; the next promptgate command brings it in line")
-        }
+          "\(name) runs \(commit.short()), which is not in this clone: its mirror here is left as it was; "
+            + "fetch it (git fetch \(label) \(commit.hex))")
       }
       environments.append(entry)
     }
