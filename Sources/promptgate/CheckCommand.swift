@@ -50,11 +50,8 @@ extension Promptgate {
           try RepositoryAccess.commit(revision, in: repository)
         }
         ?? state?.deployedCommit(in: repository)
-      let approvals = try LedgerApprovals(
-        ledger: Ledger(repository), release: releaseCommit, base: baseCommit,
-        trustedCommit: GateEngine.trustedCommit(release: releaseCommit, base: baseCommit, in: repository))
       let report = try GateEngine.check(
-        releaseCommit, base: baseCommit, environment: env, strict: strict, approvals: approvals,
+        releaseCommit, base: baseCommit, environment: env, strict: strict, ledger: Ledger(repository),
         environmentState: state, in: repository)
       let names = CheckNames(
         release: release, base: base ?? baseCommit.map { "\($0.id.short()) (deployed in \(env ?? ""))" })

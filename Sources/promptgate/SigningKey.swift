@@ -53,10 +53,7 @@ struct SigningKey: Sendable {
 
   /// The one principal allowed_signers lists for this key.
   func principal(in signers: AllowedSigners, keyPath: String) throws -> String {
-    let names = Set(
-      signers.entries.filter { $0.key == publicKey }.flatMap(\.principals).filter {
-        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
-      })
+    let names = signers.principals(listing: publicKey)
     switch names.count {
     case 1: return names.first!
     case 0:

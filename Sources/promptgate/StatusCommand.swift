@@ -178,11 +178,8 @@ struct EnvironmentStatus: Encodable {
         problem: "cannot be judged here: the release deployed in \(name) is not in this clone; fetch it")
       return
     }
-    let approvals = try LedgerApprovals(
-      ledger: ledger, release: head, base: base,
-      trustedCommit: GateEngine.trustedCommit(release: head, base: base, in: repository))
     let report = try GateEngine.check(
-      head, base: base, environment: name, approvals: approvals, environmentState: state, in: repository)
+      head, base: base, environment: name, ledger: ledger, environmentState: state, in: repository)
     self.head = Head(
       commit: head.id.hex, deployed: false, passes: report.passed,
       openCheckpoints: report.openCheckpoints.map(\.message),

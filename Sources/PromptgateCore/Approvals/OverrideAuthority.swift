@@ -26,10 +26,7 @@ public struct OverrideAuthority: Sendable {
           + "their own first")
     }
     let trusted = try TrustedSigners.load(from: trustedCommit, in: repository)
-    let listed = Set(
-      trusted.signers.entries.filter { $0.key == key }.flatMap(\.principals).filter {
-        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
-      })
+    let listed = trusted.signers.principals(listing: key)
     let principal: String
     if let requested {
       principal = requested

@@ -66,16 +66,14 @@ public enum ReleaseAction {
         "\(commit.id.short()) is older than \(base.id.short()), deployed in \(environment); going back is a "
           + "rollback: promptgate rollback --env \(environment) --to \(commit.id.short()) --reason <why>")
     }
-    let trusted = try GateEngine.trustedCommit(release: commit, base: base, in: repository)
-    let approvals = try LedgerApprovals(
-      ledger: ledger, release: commit, base: base, trustedCommit: trusted, now: now)
     let report = try GateEngine.check(
-      commit, base: base, environment: environment, approvals: approvals,
-      environmentState: state, in: repository)
+      commit, base: base, environment: environment, ledger: ledger, environmentState: state, now: now,
+      in: repository)
     if let override {
       return try Self.override(
         commit, environment: environment, override, report: report, quarantined: quarantined, base: base,
-        trustedCommit: trusted, decidedOn: decidedOn, dryRun: dryRun, in: repository, now: now)
+        trustedCommit: GateEngine.trustedCommit(release: commit, base: base, in: repository),
+        decidedOn: decidedOn, dryRun: dryRun, in: repository, now: now)
     }
     if dryRun {
       return Result(

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// Runs every gate on a release (`promptgate check`). Reads, never writes.
@@ -12,6 +13,20 @@ public enum GateEngine {
   {
     guard let base, try Runbook.load(from: base, in: repository)?.runbook != nil else { return release }
     return base
+  }
+
+  /// Runs every gate with the approvals the ledger records for the release, judged by the
+  /// trusted commit's keys: what `check`, `release` and `status` all ask.
+  public static func check(
+    _ release: Commit, base: Commit?, environment: String?, strict: Bool = false, ledger: Ledger,
+    environmentState: EnvironmentState?, now: Date = Date(), in repository: Repository
+  ) throws(PromptgateError) -> CheckReport {
+    let approvals = try LedgerApprovals(
+      ledger: ledger, release: release, base: base,
+      trustedCommit: trustedCommit(release: release, base: base, in: repository), now: now)
+    return try check(
+      release, base: base, environment: environment, strict: strict, approvals: approvals,
+      environmentState: environmentState, in: repository)
   }
 
   public static func check(

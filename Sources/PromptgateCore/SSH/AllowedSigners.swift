@@ -50,6 +50,14 @@ public struct AllowedSigners: Sendable {
   ///
   /// As in OpenSSH, a key may sign when any one line lists it for the principal with options
   /// that allow the namespace and time; otherwise the first line that came close says why.
+  /// The principals listed by name (not by pattern) for `key`: whom a signer may sign as.
+  public func principals(listing key: SSHPublicKey) -> Set<String> {
+    Set(
+      entries.filter { $0.key == key }.flatMap(\.principals).filter {
+        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
+      })
+  }
+
   public func refusal(principal: String, key: SSHPublicKey, namespace: String, at time: Date) -> String? {
     let who = SSHKeyError.quoted(principal, limit: 256)
     var reason: String?
