@@ -19,7 +19,8 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "Git", dependencies: ["Clibgit2"]),
+    .target(name: "CDeferredCertificates"),
+    .target(name: "Git", dependencies: ["Clibgit2", "CDeferredCertificates"]),
     .target(
       name: "PromptgateCore",
       dependencies: [

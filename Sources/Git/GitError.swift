@@ -16,6 +16,8 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     case locked
     case unbornBranch
     case owner
+    /// A server's certificate or host key was not trusted.
+    case certificate
     case other(Int32)
 
     init(_ raw: Int32) {
@@ -29,6 +31,7 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
       case GIT_ELOCKED.rawValue: self = .locked
       case GIT_EUNBORNBRANCH.rawValue: self = .unbornBranch
       case GIT_EOWNER.rawValue: self = .owner
+      case GIT_ECERTIFICATE.rawValue: self = .certificate
       default: self = .other(raw)
       }
     }
@@ -40,6 +43,9 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
   /// The libgit2 error class (`GIT_ERROR_REFERENCE`, `GIT_ERROR_ODB`, ...); 0 when none was set.
   public let errorClass: Int32
   public let message: String
+
+  /// Whether setting up TLS or the TLS handshake failed (`GIT_ERROR_SSL`).
+  public var isTLS: Bool { errorClass == Int32(GIT_ERROR_SSL.rawValue) }
 
   public init(code rawCode: Int32, errorClass: Int32, message: String) {
     self.code = Code(rawCode)

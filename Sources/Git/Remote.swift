@@ -16,6 +16,8 @@ public final class Remote {
   public let url: String
   /// How this remote authenticates; read from the environment by default.
   public var credentials: RemoteCredentials
+  /// Whom an https server's certificate must chain to.
+  var certificates: TrustedCertificates
 
   private init(repository: Repository, pointer: OpaquePointer, credentials: RemoteCredentials) {
     self.repository = repository
@@ -23,6 +25,7 @@ public final class Remote {
     self.name = git_remote_name(pointer).map { String(cString: $0) }
     self.url = git_remote_url(pointer).map { String(cString: $0) } ?? ""
     self.credentials = credentials
+    self.certificates = .configured(environment: ProcessInfo.processInfo.environment, repository: repository)
   }
 
   deinit {
@@ -63,10 +66,10 @@ public final class Remote {
 
   /// The references the remote advertises right now, by full name, as `git ls-remote` lists them.
   public func advertisedReferences() throws(GitError) -> [String: ObjectID] {
-    let state = RemoteCallbackState(credentials: credentials, url: url)
+    let state = RemoteCallbackState(credentials: credentials, certificates: certificates, url: url)
     var callbacks = git_remote_callbacks()
     try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
-    state.install(into: &callbacks)
+    try state.install(into: &callbacks)
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
       try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, nil))
       defer { git_remote_disconnect(pointer) }
@@ -85,13 +88,13 @@ public final class Remote {
   /// Fetches exactly `refspecs` (`+refs/promptgate/ledger:refs/promptgate/remotes/origin/ledger`):
   /// no tags, no pruning, no FETCH_HEAD. A source the remote does not have is skipped.
   public func fetch(_ refspecs: [String], reflogMessage: String) throws(GitError) {
-    let state = RemoteCallbackState(credentials: credentials, url: url)
+    let state = RemoteCallbackState(credentials: credentials, certificates: certificates, url: url)
     var options = git_fetch_options()
     try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)))
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.prune = GIT_FETCH_NO_PRUNE
     options.update_fetchhead = 0
-    state.install(into: &options.callbacks)
+    try state.install(into: &options.callbacks)
     try withExtendedLifetime(state) { () throws(GitError) in
       try withStringArray(refspecs) { (array) throws(GitError) in
         try state.checking(git_remote_fetch(pointer, &array, &options, reflogMessage))
@@ -119,15 +122,15 @@ public final class Remote {
   /// it still holds the id the remote advertised; the push-negotiation callback checks that
   /// advertised id against the expectation before anything is sent.
   private func pushThroughTransport(_ updates: [PushUpdate]) throws(PushError) {
-    let state = RemoteCallbackState(credentials: credentials, url: url)
+    let state = RemoteCallbackState(credentials: credentials, certificates: certificates, url: url)
     state.expectations = Dictionary(updates.map { ($0.reference, $0.expected) }) { first, _ in first }
     var options = git_push_options()
     do {
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
+      try state.install(into: &options.callbacks)
     } catch {
       throw .failed(error)
     }
-    state.install(into: &options.callbacks)
     state.installPushCallbacks(into: &options.callbacks)
     // libgit2 1.5 pushes from local references only (not ids): each target gets a temporary
     // one under refs/promptgate-push/, removed when the push is over.

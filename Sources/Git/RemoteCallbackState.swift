@@ -8,6 +8,8 @@ import Foundation
 /// callbacks run on the calling thread, inside that call.
 final class RemoteCallbackState {
   let credentials: RemoteCredentials
+  /// The certificate authorities an https server must chain to.
+  let certificates: TrustedCertificates
   /// The remote's URL: an ssh host key is checked for its port, which libgit2 does not pass.
   let url: String
   /// The kinds of credential already offered: each is offered once.
@@ -19,13 +21,16 @@ final class RemoteCallbackState {
   /// References the remote (or the lease check) refused.
   private(set) var rejections: [PushRejection] = []
 
-  init(credentials: RemoteCredentials, url: String) {
+  init(credentials: RemoteCredentials, certificates: TrustedCertificates, url: String) {
     self.credentials = credentials
+    self.certificates = certificates
     self.url = url
   }
 
-  /// Points `callbacks` at the credential callback with this box as payload.
-  func install(into callbacks: inout git_remote_callbacks) {
+  /// Points `callbacks` at the credential callback with this box as payload. Every connection
+  /// installs these first, so this is where the trusted certificate authorities are loaded.
+  func install(into callbacks: inout git_remote_callbacks) throws(GitError) {
+    try certificates.install()
     callbacks.credentials = acquireCredential
     callbacks.certificate_check = checkCertificate
     callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
