@@ -5,6 +5,7 @@ extension Promptgate {
   /// `promptgate approvals <rev> --env <env>`: each approval and why it counts or not.
   struct Approvals: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approvals",
       abstract: "List a release's approvals per checkpoint, and why each counts or which rule it fails.",
       discussion: """
         The base's runbook, roles, allowed_signers and revoked_keys judge (the release's own only \

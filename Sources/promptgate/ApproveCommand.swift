@@ -6,6 +6,7 @@ extension Promptgate {
   /// `promptgate approve`: signs a decision on one checkpoint of a release and records it.
   struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "approve",
       abstract: "Sign an approval (or rejection) of a release's checkpoint and record it in the ledger.",
       discussion: """
         The statement (SPEC §4) is signed with your SSH key in the namespace promptgate-approval. \

@@ -6,6 +6,7 @@ extension Promptgate {
   /// `promptgate audit verify|log`: the ledger's evidence.
   struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "audit",
       abstract: "Verify the ledger, or list its events.",
       subcommands: [Verify.self, Log.self]
     )
@@ -16,6 +17,7 @@ extension Promptgate {
 
     struct Verify: ParsableCommand {
       static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check the ledger's chain, every event and every signature.",
         discussion: """
           Fails (exit 1) naming the event when one was edited, removed, reordered, renumbered or \
@@ -66,7 +68,8 @@ extension Promptgate {
     }
 
     struct Log: ParsableCommand {
-      static let configuration = CommandConfiguration(abstract: "List the ledger's events, newest first.")
+      static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "List the ledger's events, newest first.")
 
       @OptionGroup var global: GlobalOptions
 

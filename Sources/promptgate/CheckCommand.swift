@@ -6,6 +6,7 @@ extension Promptgate {
   /// `promptgate check [<rev>] [--base <rev>]`: runs every gate; writes nothing (SPEC §6).
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Run every gate on a release and say whether it may ship.",
       discussion: """
         The base's runbook, roles, checkpoints and gates judge the release (a change cannot \

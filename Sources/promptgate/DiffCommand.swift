@@ -5,6 +5,7 @@ extension Promptgate {
   /// `promptgate diff <base> <head>`: what changed between two releases (SPEC §6).
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract: "Show what changed between two releases: prompt fields, template variables, policy keys.",
       discussion: """
         Every changed file is classified as prompt, policy or other by the runbook's paths (the \

@@ -5,6 +5,7 @@ extension Promptgate {
   /// `promptgate export --env <env> --out <dir>`: the deployed release's files, a lock, a fallback.
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract:
         "Write the release deployed in an environment, its release.json lock and its fallback bundle.",
       discussion: """

@@ -5,6 +5,7 @@ extension Promptgate {
   /// `promptgate history --env <env>`: releases, blocked attempts, overrides and rollbacks.
   struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "history",
       abstract: "List an environment's releases, blocked attempts, overrides and rollbacks, newest first.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

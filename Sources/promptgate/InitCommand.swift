@@ -6,6 +6,7 @@ extension Promptgate {
   /// `promptgate init`: a starter runbook and `.promptgate/`, leaving existing files alone.
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Write a starter runbook.yaml and .promptgate/ into the repository.",
       discussion: "Files that already exist are left as they are. Nothing is committed."
     )

@@ -7,6 +7,7 @@ extension Promptgate {
   /// `promptgate release <rev> --env <env>`: gate, record, move the environment (SPEC §6, §7).
   struct Release: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "release",
       abstract: "Run the gates against the environment's deployed release and, if they pass, release.",
       discussion: """
         The release is recorded in refs/promptgate/ledger (that compare-and-swap is the commit \

@@ -7,6 +7,7 @@ extension Promptgate {
   /// `promptgate rollback --env <env> --reason <text>`: back to the last good release, at once.
   struct Rollback: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rollback",
       abstract:
         "Move an environment back to its last good release (or --to a good one) and mark the current bad.",
       discussion: """

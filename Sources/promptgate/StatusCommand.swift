@@ -8,6 +8,7 @@ extension Promptgate {
   /// head still needs, and whether the ledger verifies.
   struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "status",
       abstract: "Show each environment's deployed and last good release, the checkpoints still open for the "
         + "branch head, and whether the ledger verifies.",
       discussion: """

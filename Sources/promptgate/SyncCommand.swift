@@ -5,6 +5,7 @@ extension Promptgate {
   /// `promptgate sync --remote <name>`: share the ledger through a git remote (SPEC §6, §7).
   struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "sync",
       abstract: "Fetch and push refs/promptgate/*, never overwriting what another writer pushed.",
       discussion: """
         Fetches the remote's refs/promptgate/ledger (tracked in refs/promptgate/remotes/<remote>/), \
