@@ -18,6 +18,8 @@ if [ "${1:-}" = "--for-tests" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   # An sshd of the tests' own on a loopback port: sync over a real ssh remote.
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  # Shows which files a run opens: the system CA bundle only when a remote is contacted.
+  command -v strace >/dev/null 2>&1 || need+=(strace)
 fi
 
 pip_need=()
