@@ -89,13 +89,6 @@ int promptgate_certificates_load_deferred(const char **path_out) {
   return result;
 }
 
-int promptgate_certificates_pending(void) {
-  pthread_mutex_lock(&lock);
-  int pending = pending_chain != NULL;
-  pthread_mutex_unlock(&lock);
-  return pending;
-}
-
 int promptgate_set_certificate_locations(const char *file, const char *folder) {
   return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder);
 }

@@ -46,10 +46,4 @@ public enum Libgit2 {
           + "-0x\(String(-result, radix: 16))); reinstall the ca-certificates package")
     }
   }
-
-  /// Whether the CA bundle still waits to be parsed; for tests.
-  static var certificatesPending: Bool {
-    ensureLibgit2()
-    return promptgate_certificates_pending() != 0
-  }
 }

@@ -24,7 +24,4 @@ int promptgate_certificates_load_deferred(const char **path_out);
 /// libgit2's result.
 int promptgate_set_certificate_locations(const char *file, const char *folder);
 
-/// 1 while a CA bundle noted during init waits to be parsed; for tests.
-int promptgate_certificates_pending(void);
-
 #endif
