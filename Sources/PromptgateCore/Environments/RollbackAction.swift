@@ -163,7 +163,7 @@ struct RevertBranch {
         tree: tree, parents: [head], author: who, committer: who, message: message)
       try repository.updateReference(
         reference, to: commit, expecting: head, message: "promptgate: \(message)")
-    } catch let error as GitError where error.code == .modified || error.code == .locked {
+    } catch  where error.code == .modified || error.code == .locked {
       throw PromptgateError(
         .conflict,
         "the rollback is recorded, but \(name) moved while promptgate added its commit; add it by hand: "
