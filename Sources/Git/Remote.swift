@@ -18,6 +18,8 @@ public final class Remote {
   public var credentials: RemoteCredentials
   /// Whom an https server's certificate must chain to.
   var certificates: TrustedCertificates
+  /// `http.extraHeader` lines to send (http and https only).
+  var extraHeaders: [String]
 
   private init(repository: Repository, pointer: OpaquePointer, credentials: RemoteCredentials) {
     self.repository = repository
@@ -26,6 +28,7 @@ public final class Remote {
     self.url = git_remote_url(pointer).map { String(cString: $0) } ?? ""
     self.credentials = credentials
     self.certificates = .configured(environment: ProcessInfo.processInfo.environment, repository: repository)
+    self.extraHeaders = repository.httpExtraHeaders(for: url)
   }
 
   deinit {
@@ -71,7 +74,9 @@ public final class Remote {
     try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
     try state.install(into: &callbacks)
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
-      try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, nil))
+      try withStringArray(extraHeaders) { (headers) throws(GitError) in
+        try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, &headers))
+      }
       defer { git_remote_disconnect(pointer) }
       var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
       var count = 0
@@ -96,8 +101,11 @@ public final class Remote {
     options.update_fetchhead = 0
     try state.install(into: &options.callbacks)
     try withExtendedLifetime(state) { () throws(GitError) in
-      try withStringArray(refspecs) { (array) throws(GitError) in
-        try state.checking(git_remote_fetch(pointer, &array, &options, reflogMessage))
+      try withStringArray(extraHeaders) { (headers) throws(GitError) in
+        options.custom_headers = headers
+        try withStringArray(refspecs) { (array) throws(GitError) in
+          try state.checking(git_remote_fetch(pointer, &array, &options, reflogMessage))
+        }
       }
     }
   }
@@ -154,7 +162,10 @@ public final class Remote {
     // moves backwards (an environment after a rollback) and the lease keeps it safe.
     let refspecs = zip(sources, updates).map { "+\($0):\($1.reference)" }
     let result = withExtendedLifetime(state) {
-      withStringArray(refspecs) { array in git_remote_push(pointer, &array, &options) }
+      withStringArray(extraHeaders) { headers in
+        options.custom_headers = headers
+        return withStringArray(refspecs) { array in git_remote_push(pointer, &array, &options) }
+      }
     }
     if !state.rejections.isEmpty {
       if result < 0 { git_error_clear() }

@@ -16,7 +16,7 @@ enum TestHold {
       let colon = setting.lastIndex(of: ":"), let count = Int(setting[setting.index(after: colon)...])
     else { return }
     let folder = String(setting[..<colon])
-    FileManager.default.createFile(atPath: "\(folder)/\(getpid())", contents: nil)
+    _ = FileManager.default.createFile(atPath: "\(folder)/\(getpid())", contents: nil)
     let deadline = Date().addingTimeInterval(10)
     while Date() < deadline {
       let arrived = (try? FileManager.default.contentsOfDirectory(atPath: folder).count) ?? 0

@@ -1,0 +1,60 @@
+import Clibgit2
+import Foundation
+
+extension Repository {
+  /// The extra HTTP headers git would send to `url`: every `http.extraHeader` and
+  /// `http.<url>.extraHeader` value whose `<url>` matches, from the system's configuration to
+  /// the repository's, an empty value clearing those before it. `actions/checkout` leaves the
+  /// job's token there (`http.https://github.com/.extraheader`), and Azure Pipelines its bearer
+  /// token; libgit2 itself does not read the setting.
+  func httpExtraHeaders(for url: String) -> [String] {
+    guard let target = URLComponents(string: url), let scheme = target.scheme?.lowercased(),
+      scheme == "http" || scheme == "https"
+    else { return [] }
+    var configuration: OpaquePointer?
+    guard git_repository_config_snapshot(&configuration, pointer) == 0, let configuration else {
+      git_error_clear()
+      return []
+    }
+    defer { git_config_free(configuration) }
+    var iterator: OpaquePointer?
+    guard git_config_iterator_glob_new(&iterator, configuration, "^http\\..*extraheader$") == 0,
+      let iterator
+    else {
+      git_error_clear()
+      return []
+    }
+    defer { git_config_iterator_free(iterator) }
+    // libgit2 lists the repository's entries first; git reads them last.
+    var entries: [(level: Int32, order: Int, scope: String, value: String)] = []
+    var entry: UnsafeMutablePointer<git_config_entry>?
+    while git_config_next(&entry, iterator) == 0, let found = entry?.pointee {
+      let name = String(cString: found.name)
+      let scope = String(name.dropFirst("http.".count).dropLast("extraheader".count).dropLast())
+      entries.append(
+        (found.level.rawValue, entries.count, scope, found.value.map { String(cString: $0) } ?? ""))
+    }
+    git_error_clear()
+    var headers: [String] = []
+    for found in entries.sorted(by: { ($0.level, $0.order) < ($1.level, $1.order) })
+    where found.scope.isEmpty || Self.urlMatches(found.scope, target) {
+      if found.value.isEmpty { headers.removeAll() } else { headers.append(found.value) }
+    }
+    return headers
+  }
+
+  /// Whether the `<url>` of an `http.<url>.*` setting covers `target`, as git's urlmatch says
+  /// for plain URLs: same scheme, host and port, the same user when it names one, and a path
+  /// that is a prefix of the target's at a `/`.
+  static func urlMatches(_ pattern: String, _ target: URLComponents) -> Bool {
+    guard let scope = URLComponents(string: pattern), let scheme = scope.scheme?.lowercased(),
+      scheme == target.scheme?.lowercased(), let host = scope.host?.lowercased(),
+      host == target.host?.lowercased()
+    else { return false }
+    let defaultPort = scheme == "https" ? 443 : 80
+    guard (scope.port ?? defaultPort) == (target.port ?? defaultPort) else { return false }
+    if let user = scope.user, user != target.user { return false }
+    let prefix = scope.path.hasSuffix("/") ? String(scope.path.dropLast()) : scope.path
+    return target.path == prefix || target.path.hasPrefix(prefix + "/") || prefix.isEmpty
+  }
+}
