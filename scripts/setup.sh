@@ -18,6 +18,10 @@ if [ "${1:-}" = "--for-tests" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   # An sshd of the tests' own on a loopback port: sync over a real ssh remote.
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  # An https git server of the tests' own (git's http-backend behind Python's TLS server), with a
+  # certificate authority and certificates made by openssl: sync over a real https remote.
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 
 pip_need=()
