@@ -45,7 +45,7 @@ let package = Package(
     .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"]),
     .testTarget(
       name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
-      exclude: ["Golden"]),
+      exclude: ["Golden", "Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

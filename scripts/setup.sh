@@ -20,6 +20,10 @@ if [ "${1:-}" = "--for-tests" ]; then
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
   # Shows which files a run opens: the system CA bundle only when a remote is contacted.
   command -v strace >/dev/null 2>&1 || need+=(strace)
+  # An https git server of the tests' own (git's http-backend behind Python's TLS server), with a
+  # certificate authority and certificates made by openssl: sync over a real https remote.
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 
 pip_need=()

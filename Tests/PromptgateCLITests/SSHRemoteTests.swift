@@ -12,7 +12,7 @@ struct SSHRemoteTests {
     let port = Int.random(in: 20_000...40_000)
     let agentSocket: String
     let home: String
-    private var daemons: [pid_t] = []
+    private var daemons: [Daemon] = []
 
     init() throws {
       folder = try makeTemporaryFolder(prefix: "promptgate-sshd")
@@ -40,10 +40,10 @@ struct SSHRemoteTests {
 
       """.write(toFile: folder + "/sshd_config", atomically: true, encoding: .utf8)
       try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-      // Both run in the foreground (-D) as children of this process, killed at the end.
+      // Both run in the foreground (-D) as children of this process, killed when it goes away.
       daemons.append(
-        try Self.start("/usr/sbin/sshd", ["-D", "-f", folder + "/sshd_config", "-E", folder + "/sshd.log"]))
-      daemons.append(try Self.start("/usr/bin/ssh-agent", ["-D", "-a", agentSocket]))
+        try Daemon("/usr/sbin/sshd", ["-D", "-f", folder + "/sshd_config", "-E", folder + "/sshd.log"]))
+      daemons.append(try Daemon("/usr/bin/ssh-agent", ["-D", "-a", agentSocket]))
       for _ in 0..<250 where !FileManager.default.fileExists(atPath: agentSocket) { usleep(20_000) }
       #expect(
         try run(
@@ -52,34 +52,6 @@ struct SSHRemoteTests {
         .status == 0)
       // sshd listens once it has written its pid file.
       for _ in 0..<250 where !FileManager.default.fileExists(atPath: folder + "/sshd.pid") { usleep(20_000) }
-    }
-
-    /// Starts a daemon in the foreground with posix_spawn, its output to /dev/null. Not through
-    /// Foundation's Process: a long-lived child started that way kept Process from noticing
-    /// that later short-lived ones (ssh-add) had exited.
-    private static func start(_ executable: String, _ arguments: [String]) throws -> pid_t {
-      var actions = posix_spawn_file_actions_t()
-      posix_spawn_file_actions_init(&actions)
-      defer { posix_spawn_file_actions_destroy(&actions) }
-      for descriptor in [0, 1, 2] as [Int32] {
-        posix_spawn_file_actions_addopen(
-          &actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
-      }
-      let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-      defer { argv.forEach { free($0) } }
-      var pid: pid_t = 0
-      let status = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-      guard status == 0 else { throw CocoaError(.executableLoad) }
-      return pid
-    }
-
-    deinit {
-      // SIGKILL: processes the test runner starts inherit its blocked signals.
-      for daemon in daemons {
-        kill(daemon, SIGKILL)
-        var status: Int32 = 0
-        waitpid(daemon, &status, 0)
-      }
     }
 
     func knownHosts(_ keyFile: String?) throws {
@@ -91,17 +63,10 @@ struct SSHRemoteTests {
       try (line ?? "").write(toFile: home + "/.ssh/known_hosts", atomically: true, encoding: .utf8)
     }
 
-    /// Under the leak check, full stacks: libgit2's own ssh leak is suppressed by the libgit2
-    /// function it happens in (scripts/lsan.supp), which the fast unwinder cannot see.
-    static var sanitizerStacks: [String: String] {
-      guard let options = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] else { return [:] }
-      return ["ASAN_OPTIONS": options + ":fast_unwind_on_malloc=0"]
-    }
-
     func sync(_ clone: String) throws -> ProcessResult {
       try CLI.run(
         ["-C", clone, "--no-color", "sync", "--remote", "viassh"],
-        environment: ["SSH_AUTH_SOCK": agentSocket, "HOME": home].merging(Self.sanitizerStacks) { _, new in
+        environment: ["SSH_AUTH_SOCK": agentSocket, "HOME": home].merging(CLI.sanitizerStacks) { _, new in
           new
         })
     }

@@ -8,17 +8,19 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs `executable` with `arguments` and waits; stdin is empty. Tests use it to run the
-/// promptgate binary and git, the oracle.
+/// promptgate binary and git, the oracle. The child gets the test's environment with
+/// `environment` added and the variables in `unsetting` taken out.
 @discardableResult
 public func run(
   _ executable: String, _ arguments: [String], in directory: String? = nil,
-  environment: [String: String] = [:], input: String? = nil
+  environment: [String: String] = [:], unsetting: [String] = [], input: String? = nil
 ) throws -> ProcessResult {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
   if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
   process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    .filter { !unsetting.contains($0.key) }
   let stdout = Pipe()
   let stderr = Pipe()
   let stdin = Pipe()

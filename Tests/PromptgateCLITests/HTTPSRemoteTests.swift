@@ -1,0 +1,176 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `sync` over a real https remote: git http-backend behind a TLS server of the test's own on a
+/// loopback port, with a certificate from a test certificate authority that only
+/// `GIT_SSL_CAINFO` or `http.sslCAInfo` makes trusted, as git trusts it.
+@Suite(.enabled(if: HTTPSGitServer.available, "needs python3, openssl and git-http-backend"))
+struct HTTPSRemoteTests {
+  @Test func syncsOverHTTPSOnlyWithTheServersAuthorityTrusted() throws {
+    let team = try SyncTests.Team()
+    let server = try HTTPSGitServer(serving: team.bare)
+    try team.approve(team.one, "alice", "prompt-review")
+    try team.approve(team.two, "carol", "compliance-review")
+
+    // The system's authorities alone: the test authority is not among them.
+    let untrusted = try server.sync(team.one, authority: nil)
+    #expect(untrusted.status == 2, "\(untrusted.stdout)\(untrusted.stderr)")
+    #expect(untrusted.stderr.split(separator: "\n").count == 1, "\(untrusted.stderr)")
+    #expect(untrusted.stderr.contains("cannot sync with \(server.url): "), "\(untrusted.stderr)")
+    #expect(untrusted.stderr.contains("the SSL certificate is invalid"), "\(untrusted.stderr)")
+    #expect(
+      untrusted.stderr.contains(
+        "; if the server's certificate comes from a certificate authority of your own, name that authority's "
+          + "certificate in GIT_SSL_CAINFO or http.sslCAInfo (the check is never skipped)"),
+      "\(untrusted.stderr)")
+    #expect(team.ledger(team.bare) == nil)
+
+    // Named in GIT_SSL_CAINFO: the first clone's ledger is pushed over https.
+    let first = try server.sync(team.one, authority: server.authority)
+    try team.record()
+    #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+    #expect(first.stdout.contains("pushed \(server.url) refs/promptgate/ledger: (new).."), "\(first.stdout)")
+    #expect(team.ledger(team.bare) == team.ledger(team.one))
+
+    // Named in the second clone's http.sslCAInfo instead: it fetches the first clone's event and
+    // pushes its own on top.
+    try team.two.git("config", "http.sslCAInfo", server.authority)
+    let second = try server.sync(team.two, authority: nil)
+    try team.record()
+    #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+    #expect(second.stdout.contains("1 new event"), "\(second.stdout)")
+    #expect(second.stdout.contains("replayed 1 event onto it:"), "\(second.stdout)")
+    #expect(team.ledger(team.two) == team.ledger(team.bare))
+
+    let third = try server.sync(team.one, authority: server.authority)
+    #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
+    #expect(team.ledger(team.one) == team.ledger(team.bare))
+    let events = try team.events(team.bare)
+    #expect(events.count == 2)
+    #expect(events.first?.hasPrefix("approval: alice@example.com approves prompt-review") == true)
+    #expect(events.last?.hasPrefix("approval: carol@example.com approves compliance-review") == true)
+    try team.verify(team.two)
+    try team.checkRemoteNeverRewritten()
+  }
+
+  @Test func aMissingAuthorityFileIsNamed() throws {
+    let team = try SyncTests.Team()
+    let server = try HTTPSGitServer(serving: team.bare)
+    try team.approve(team.one, "alice", "prompt-review")
+
+    let missing = server.folder + "/no-such-ca.pem"
+    let result = try server.sync(team.one, authority: missing)
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("could not read the CA certificates in \(missing): "), "\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "correct or unset GIT_SSL_CAINFO, GIT_SSL_CAPATH, http.sslCAInfo or http.sslCAPath, whichever names it"
+      ),
+      "\(result.stderr)")
+    #expect(team.ledger(team.bare) == nil)
+  }
+
+  @Test func aCertificateForAnotherNameIsRefusedEvenFromATrustedAuthority() throws {
+    let team = try SyncTests.Team()
+    let server = try HTTPSGitServer(serving: team.bare)
+    try team.approve(team.one, "alice", "prompt-review")
+
+    // The certificate names localhost, not 127.0.0.1: trusting its authority is not enough.
+    let address = server.url.replacingOccurrences(of: "//localhost:", with: "//127.0.0.1:")
+    let result = try server.sync(team.one, authority: server.authority, at: address)
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    #expect(
+      result.stderr.contains("cannot sync with \(address): the SSL certificate is invalid"),
+      "\(result.stderr)")
+    #expect(result.stderr.contains("does not match"), "\(result.stderr)")
+    #expect(team.ledger(team.bare) == nil)
+  }
+}
+
+/// A team's bare repository served over https until the value goes away.
+final class HTTPSGitServer {
+  static let python = which("python3")
+  static let openssl = which("openssl")
+  static let backend = "/usr/lib/git-core/git-http-backend"
+  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/https_git_server.py").path
+  static var available: Bool {
+    python != nil && openssl != nil && FileManager.default.isExecutableFile(atPath: backend)
+  }
+
+  let folder: String
+  /// The test certificate authority's certificate, which signed the server's.
+  let authority: String
+  let port: Int
+  /// Where the bare repository is served.
+  let url: String
+  private let daemon: Daemon
+
+  init(serving bare: ScratchRepository) throws {
+    folder = try makeTemporaryFolder(prefix: "promptgate-https")
+    authority = folder + "/ca.pem"
+    try Self.makeCertificates(in: folder)
+    // The served folder holds only the bare repository (a link to it).
+    let name = URL(fileURLWithPath: bare.path).lastPathComponent + ".git"
+    try FileManager.default.createDirectory(atPath: folder + "/root", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(folder)/root/\(name)", withDestinationPath: bare.path)
+    let ready = folder + "/port"
+    daemon = try Daemon(
+      Self.python ?? "python3",
+      [Self.script, folder + "/root", folder + "/server.pem", folder + "/server.key", ready],
+      log: folder + "/server.log")
+    // The server writes the port it listens on once it listens.
+    for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(20_000) }
+    guard let port = Int((try? String(contentsOfFile: ready, encoding: .utf8)) ?? "") else {
+      throw NotStarted(log: (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "")
+    }
+    self.port = port
+    // localhost, not 127.0.0.1: libgit2's TLS (mbedTLS 2.28) matches DNS names only.
+    url = "https://localhost:\(port)/\(name)"
+  }
+
+  deinit {
+    daemon.stop()
+    try? FileManager.default.removeItem(atPath: folder)
+  }
+
+  /// A certificate authority of the test's own (EC P-256), and the server's certificate for
+  /// localhost signed by it.
+  private static func makeCertificates(in folder: String) throws {
+    let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    try "subjectAltName=DNS:localhost\n".write(toFile: folder + "/ext.cnf", atomically: true, encoding: .utf8)
+    for arguments in [
+      ["req", "-x509"] + key + [
+        "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=promptgate test CA",
+      ],
+      ["req"] + key + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+      [
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+        "server.pem", "-days", "2", "-extfile", "ext.cnf",
+      ],
+    ] {
+      let result = try run(openssl ?? "openssl", arguments, in: folder)
+      guard result.status == 0 else { throw CLIFailure(result: result) }
+    }
+  }
+
+  /// `promptgate sync --remote <url>` in `clone` (or with `address` as the remote), with
+  /// `GIT_SSL_CAINFO` set to `authority`, or unset when nil.
+  func sync(_ clone: ScratchRepository, authority: String?, at address: String? = nil) throws -> ProcessResult
+  {
+    var environment = CLI.sanitizerStacks
+    environment["GIT_SSL_CAINFO"] = authority
+    return try CLI.run(
+      ["-C", clone.path, "--no-color", "sync", "--remote", address ?? url], environment: environment,
+      unsetting: authority == nil ? ["GIT_SSL_CAINFO"] : [])
+  }
+
+  struct NotStarted: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "the https git server did not start: \(log)" }
+  }
+}
