@@ -44,14 +44,16 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
   public let errorClass: Int32
   public let message: String
 
-  /// Whether setting up TLS or the TLS handshake failed (`GIT_ERROR_SSL`).
-  public var isTLS: Bool { errorClass == Int32(GIT_ERROR_SSL.rawValue) }
+  /// True when `message` is promptgate's own and already says what to do (a refused
+  /// certificate, a credential the remote asked for); false for libgit2's words.
+  public let saysWhatToDo: Bool
 
-  public init(code rawCode: Int32, errorClass: Int32, message: String) {
+  public init(code rawCode: Int32, errorClass: Int32, message: String, saysWhatToDo: Bool = false) {
     self.code = Code(rawCode)
     self.rawCode = rawCode
     self.errorClass = errorClass
     self.message = message
+    self.saysWhatToDo = saysWhatToDo
   }
 
   public var description: String { message }

@@ -47,7 +47,12 @@ final class RemoteCallbackState {
     guard result < 0 else { return }
     let error = GitError.last(returned: result)
     if let problem {
-      throw GitError(code: result, errorClass: error.errorClass, message: problem)
+      throw GitError(code: result, errorClass: error.errorClass, message: problem, saysWhatToDo: true)
+    }
+    if error.errorClass == Int32(GIT_ERROR_SSL.rawValue), error.code == .certificate,
+      let explained = CertificateProblem.explain(error.message, host: URLComponents(string: url)?.host ?? url)
+    {
+      throw GitError(code: result, errorClass: error.errorClass, message: explained, saysWhatToDo: true)
     }
     throw error
   }

@@ -1,5 +1,6 @@
 import CDeferredCertificates
 import Clibgit2
+import Foundation
 
 /// The certificate authorities an https remote's certificate must chain to: the system's CA
 /// bundle, unless the user names others the way git reads them (`GIT_SSL_CAINFO` and
@@ -7,16 +8,22 @@ import Clibgit2
 ///
 /// There is deliberately no way to turn verification off.
 struct TrustedCertificates: Equatable {
+  /// A path and the setting that named it, for the messages.
+  struct Setting: Equatable {
+    let path: String
+    let source: String
+  }
+
   /// A file of PEM certificates, or nil.
-  var file: String?
+  var file: Setting?
   /// A folder of PEM certificates, or nil.
-  var folder: String?
+  var folder: Setting?
 
   /// What `environment` and then `repository`'s configuration name.
   static func configured(environment: [String: String], repository: Repository) -> TrustedCertificates {
-    func setting(_ variable: String, _ key: String) -> String? {
-      if let value = environment[variable], !value.isEmpty { return value }
-      return repository.configString(key)
+    func setting(_ variable: String, _ key: String) -> Setting? {
+      if let value = environment[variable], !value.isEmpty { return Setting(path: value, source: variable) }
+      return repository.configString(key).map { Setting(path: $0, source: key) }
     }
     return TrustedCertificates(
       file: setting("GIT_SSL_CAINFO", "http.sslCAInfo"), folder: setting("GIT_SSL_CAPATH", "http.sslCAPath"))
@@ -27,14 +34,37 @@ struct TrustedCertificates: Equatable {
   func install() throws(GitError) {
     try Libgit2.loadCertificates()
     guard file != nil || folder != nil else { return }
-    guard promptgate_set_certificate_locations(file, folder) == 0 else {
-      let named = [file, folder].compactMap { $0 }.joined(separator: " and ")
-      throw GitError(
-        code: -1, errorClass: Int32(GIT_ERROR_SSL.rawValue),
-        message: "could not read the CA certificates in \(named): \(GitError.last(returned: -1).message); "
-          + "correct or unset GIT_SSL_CAINFO, GIT_SSL_CAPATH, http.sslCAInfo or http.sslCAPath, "
-          + "whichever names it")
+    if let file { try Self.expect(file, folder: false) }
+    if let folder { try Self.expect(folder, folder: true) }
+    guard promptgate_set_certificate_locations(file?.path, folder?.path) == 0 else {
+      // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
+      // is invalid": its last sentence is the reason.
+      let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
+      let named = [file, folder].compactMap { $0 }
+      throw Self.failure(
+        "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
+          + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
     }
+  }
+
+  /// Throws, in words, when `setting` names nothing or the wrong kind of thing.
+  private static func expect(_ setting: Setting, folder wantsFolder: Bool) throws(GitError) {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: setting.path, isDirectory: &isFolder) else {
+      throw failure("\(setting.source) names \(setting.path), which does not exist; correct or unset it")
+    }
+    guard isFolder.boolValue == wantsFolder else {
+      throw failure(
+        wantsFolder
+          ? "\(setting.source) names \(setting.path), which is not a folder; it takes a folder of PEM "
+            + "certificates (a file goes in GIT_SSL_CAINFO or http.sslCAInfo)"
+          : "\(setting.source) names \(setting.path), which is a folder; it takes a file of PEM certificates "
+            + "(a folder goes in GIT_SSL_CAPATH or http.sslCAPath)")
+    }
+  }
+
+  private static func failure(_ message: String) -> GitError {
+    GitError(code: -1, errorClass: Int32(GIT_ERROR_SSL.rawValue), message: message, saysWhatToDo: true)
   }
 }
 

@@ -18,11 +18,11 @@ struct HTTPSRemoteTests {
     #expect(untrusted.status == 2, "\(untrusted.stdout)\(untrusted.stderr)")
     #expect(untrusted.stderr.split(separator: "\n").count == 1, "\(untrusted.stderr)")
     #expect(untrusted.stderr.contains("cannot sync with \(server.url): "), "\(untrusted.stderr)")
-    #expect(untrusted.stderr.contains("the SSL certificate is invalid"), "\(untrusted.stderr)")
     #expect(
       untrusted.stderr.contains(
-        "; if the server's certificate comes from a certificate authority of your own, name that authority's "
-          + "certificate in GIT_SSL_CAINFO or http.sslCAInfo (the check is never skipped)"),
+        "localhost was not trusted: its certificate is not signed by a certificate authority promptgate "
+          + "trusts; if it comes from an authority of your own, name that authority's certificate in "
+          + "GIT_SSL_CAINFO or http.sslCAInfo (promptgate never skips this check)"),
       "\(untrusted.stderr)")
     #expect(team.ledger(team.bare) == nil)
 
@@ -63,12 +63,25 @@ struct HTTPSRemoteTests {
     let result = try server.sync(team.one, authority: missing)
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
-    #expect(result.stderr.contains("could not read the CA certificates in \(missing): "), "\(result.stderr)")
     #expect(
-      result.stderr.contains(
-        "correct or unset GIT_SSL_CAINFO, GIT_SSL_CAPATH, http.sslCAInfo or http.sslCAPath, whichever names it"
-      ),
+      result.stderr.contains("GIT_SSL_CAINFO names \(missing), which does not exist; correct or unset it"),
       "\(result.stderr)")
+    #expect(team.ledger(team.bare) == nil)
+
+    let folder = try server.sync(team.one, authority: server.folder)
+    #expect(folder.status == 2)
+    #expect(
+      folder.stderr.contains(
+        "GIT_SSL_CAINFO names \(server.folder), which is a folder; it takes a file of PEM certificates "
+          + "(a folder goes in GIT_SSL_CAPATH or http.sslCAPath)"), "\(folder.stderr)")
+
+    let key = try server.sync(team.one, authority: server.folder + "/server.key")
+    #expect(key.status == 2)
+    #expect(key.stderr.split(separator: "\n").count == 1, "\(key.stderr)")
+    #expect(
+      key.stderr.contains("could not read the certificates in \(server.folder)/server.key ("), "\(key.stderr)"
+    )
+    #expect(key.stderr.contains("); GIT_SSL_CAINFO must name PEM certificates"), "\(key.stderr)")
     #expect(team.ledger(team.bare) == nil)
   }
 
@@ -83,10 +96,39 @@ struct HTTPSRemoteTests {
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
     #expect(
-      result.stderr.contains("cannot sync with \(address): the SSL certificate is invalid"),
+      result.stderr.contains(
+        "cannot sync with \(address): 127.0.0.1 was not trusted: its certificate is not issued for 127.0.0.1; "
+          + "use the host name it names in the URL (promptgate never skips this check)"),
       "\(result.stderr)")
-    #expect(result.stderr.contains("does not match"), "\(result.stderr)")
     #expect(team.ledger(team.bare) == nil)
+  }
+}
+
+extension HTTPSRemoteTests {
+  /// GitHub's actions/checkout leaves the job's token in the clone's configuration as
+  /// `http.https://github.com/.extraheader`; sync sends it as git would, and never prints it.
+  @Test func sendsTheExtraHeaderGitConfigurationNames() throws {
+    let team = try SyncTests.Team()
+    let token = "AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46czNjcmV0"
+    let server = try HTTPSGitServer(serving: team.bare, requiring: "basic eC1hY2Nlc3MtdG9rZW46czNjcmV0")
+    try team.approve(team.one, "alice", "prompt-review")
+
+    let refused = try server.sync(team.one, authority: server.authority)
+    #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
+    #expect(team.ledger(team.bare) == nil)
+
+    try team.one.git("config", "http.https://localhost:\(server.port)/.extraheader", token)
+    let synced = try server.sync(team.one, authority: server.authority)
+    #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+    #expect(team.ledger(team.bare) == team.ledger(team.one))
+    for output in [refused.stdout, refused.stderr, synced.stdout, synced.stderr] {
+      #expect(!output.contains("czNjcmV0"), "the token was printed: \(output)")
+    }
+
+    // A header for another host is not sent.
+    try team.two.git("config", "http.https://example.com/.extraheader", token)
+    let elsewhere = try server.sync(team.two, authority: server.authority)
+    #expect(elsewhere.status == 2, "\(elsewhere.stdout)\(elsewhere.stderr)")
   }
 }
 
@@ -109,7 +151,9 @@ final class HTTPSGitServer {
   let url: String
   private let daemon: Daemon
 
-  init(serving bare: ScratchRepository) throws {
+  /// Serves `bare`; only to requests with this `Authorization` header when `authorization` is
+  /// given.
+  init(serving bare: ScratchRepository, requiring authorization: String? = nil) throws {
     folder = try makeTemporaryFolder(prefix: "promptgate-https")
     authority = folder + "/ca.pem"
     try Self.makeCertificates(in: folder)
@@ -121,7 +165,8 @@ final class HTTPSGitServer {
     let ready = folder + "/port"
     daemon = try Daemon(
       Self.python ?? "python3",
-      [Self.script, folder + "/root", folder + "/server.pem", folder + "/server.key", ready],
+      [Self.script, folder + "/root", folder + "/server.pem", folder + "/server.key", ready]
+        + (authorization.map { [$0] } ?? []),
       log: folder + "/server.log")
     // The server writes the port it listens on once it listens.
     for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(20_000) }

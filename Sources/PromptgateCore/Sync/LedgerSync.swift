@@ -295,18 +295,11 @@ public enum LedgerSync {
 
   static func unreachable(_ label: String, _ remote: Remote, _ error: GitError) -> PromptgateError {
     let place = remote.name.map { "\($0) (\(remote.url))" } ?? remote.url
-    let fix: String
-    if error.isTLS && error.code == .certificate {
-      fix =
-        "; if the server's certificate comes from a certificate authority of your own, name that "
-        + "authority's certificate in GIT_SSL_CAINFO or http.sslCAInfo (the check is never skipped)"
-    } else if error.isTLS {
-      fix = ""  // the message says what to correct
-    } else {
-      fix =
-        "; check the URL, the network and the credentials "
+    let fix =
+      error.saysWhatToDo
+      ? ""
+      : "; check the URL, the network and the credentials "
         + "(ssh-agent for ssh; GIT_USERNAME and GIT_PASSWORD or a token for https)"
-    }
     return PromptgateError.input("cannot sync with \(place): \(oneLine(error.message))\(fix)")
   }
 

@@ -2,10 +2,11 @@
 """A smart-HTTP git server over TLS, for tests: git http-backend run as CGI behind Python's
 http.server, on 127.0.0.1.
 
-Usage: https_git_server.py ROOT CERTIFICATE KEY READY_FILE
+Usage: https_git_server.py ROOT CERTIFICATE KEY READY_FILE [AUTHORIZATION]
 
 Serves the repositories under ROOT (GIT_PROJECT_ROOT, every one exported) at
-https://localhost:PORT/<name>, fetch and push, with no authentication. PORT is one the system
+https://localhost:PORT/<name>, fetch and push, with no authentication, or only to requests whose
+Authorization header is AUTHORIZATION when it is given (the others get 401). PORT is one the system
 picks; once the server listens it is written to READY_FILE, which appears whole (written aside,
 then renamed). Requests and git's own messages go to stderr.
 """
@@ -31,10 +32,28 @@ class GitHandler(http.server.BaseHTTPRequestHandler):
         super().setup()
 
     def do_GET(self):
-        self.run_backend(b"")
+        if self.authorized():
+            self.run_backend(b"")
 
     def do_POST(self):
-        self.run_backend(self.read_body())
+        body = self.read_body()
+        if self.authorized():
+            self.run_backend(body)
+
+    def authorized(self):
+        """True, or a 401 sent, when the server wants an Authorization header this one lacks."""
+        if self.server.authorization is None:
+            return True
+        if self.headers.get("Authorization") == self.server.authorization:
+            return True
+        content = b"authorization required\n"
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="promptgate tests"')
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+        return False
 
     def read_body(self):
         """The request body, whole: by Content-Length, or chunked (libgit2 pushes that way)."""
@@ -104,6 +123,7 @@ def main():
     root, certificate, key, ready = sys.argv[1:5]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), GitHandler)
     server.root = root
+    server.authorization = sys.argv[5] if len(sys.argv) > 5 else None
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(certificate, key)
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
