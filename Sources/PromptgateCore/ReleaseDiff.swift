@@ -14,6 +14,8 @@ public struct ReleaseDiff: Sendable {
   public let files: [FileChange]
   /// Problems that did not stop the diff (an unreadable runbook, say).
   public internal(set) var warnings: [String]
+  /// The prompts and policies read, for the gates.
+  let texts: BlobTexts
 }
 
 /// One changed file between two releases.
@@ -68,21 +70,23 @@ extension ReleaseDiff {
       throw RepositoryAccess.readFailure(
         error, reading: "the trees of the release \(head.id.short()) and its base")
     }
-    let files = try FileChange.all(treeChanges, classifier: classifier, repository: repository)
+    let texts = BlobTexts()
+    let files = try FileChange.all(
+      treeChanges, classifier: classifier, repository: repository, keeping: texts)
     // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
     return ReleaseDiff(
       base: Point(
         commit: base?.id.hex ?? "", tree: base?.tree.hex ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
-      head: Point(commit: head.id.hex, tree: head.tree.hex), files: files, warnings: [])
+      head: Point(commit: head.id.hex, tree: head.tree.hex), files: files, warnings: [], texts: texts)
   }
 }
 
 extension FileChange {
   /// Reads every changed file: blobs, line counts, semantic changes. A large change is split
   /// between two threads, each with its own libgit2 handle (handles are never shared).
-  static func all(_ changes: [TreeChange], classifier: PathClassifier, repository: Repository)
-    throws(PromptgateError) -> [FileChange]
-  {
+  static func all(
+    _ changes: [TreeChange], classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts
+  ) throws(PromptgateError) -> [FileChange] {
     let workers = changes.count >= 64 ? 2 : 1
     let results = ParallelResults(count: changes.count)
     let gitDirectory = repository.gitDirectory
@@ -91,7 +95,7 @@ extension FileChange {
       for index in (worker * chunk)..<min(changes.count, (worker + 1) * chunk) {
         let change = changes[index]
         let result = Result { () throws(GitError) in
-          try FileChange(change, classifier: classifier, repository: handle)
+          try FileChange(change, classifier: classifier, repository: handle, keeping: texts)
         }
         results.store(
           result.mapError { RepositoryAccess.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
@@ -115,7 +119,9 @@ extension FileChange {
     return try results.collect()
   }
 
-  init(_ change: TreeChange, classifier: PathClassifier, repository: Repository) throws(GitError) {
+  init(_ change: TreeChange, classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts)
+    throws(GitError)
+  {
     let status: Status =
       switch change.status {
       case .added: .added
@@ -163,13 +169,15 @@ extension FileChange {
     deletions = stats.deletions
 
     var semantics = FileSemantics()
-    if let old, let new, change.oldMode != .link, change.newMode != .link {
-      let oldText = String(decoding: old, as: UTF8.self)
-      let newText = String(decoding: new, as: UTF8.self)
-      switch kind {
-      case .prompt: semantics = .prompt(path: path, old: oldText, new: newText)
-      case .policy: semantics = .policy(path: path, old: oldText, new: newText)
-      case .other: break
+    if kind != .other, change.oldMode != .link, change.newMode != .link {
+      let oldText = old.map { String(decoding: $0, as: UTF8.self) }
+      let newText = new.map { String(decoding: $0, as: UTF8.self) }
+      if let oldText, let id = change.oldID { texts.keep(oldText, for: id) }
+      if let newText, let id = change.newID { texts.keep(newText, for: id) }
+      if let oldText, let newText {
+        semantics =
+          kind == .prompt
+          ? .prompt(path: path, old: oldText, new: newText) : .policy(path: path, old: oldText, new: newText)
       }
     }
     changes = semantics.changes

@@ -14,6 +14,8 @@ struct GateContext {
   let trusted: Runbook?
   /// Every file that changed from the base (all files, as added, when there is no base).
   let files: [FileChange]
+  /// The texts of the changed prompts and policies the diff already read.
+  let texts: BlobTexts
   let approvals: any ApprovalSource
   /// What the environment has had, when the release is judged for one (`--env`, `release`).
   let environmentState: EnvironmentState?
@@ -55,7 +57,9 @@ struct GateContext {
 
   /// Reads a blob as UTF-8 text; nil for binary content or a read failure.
   func text(of id: ObjectID?) -> String? {
-    guard let id, let bytes = try? repository.blob(id), !FileChange.isBinary(bytes) else { return nil }
+    guard let id else { return nil }
+    if let known = texts[id] { return known }
+    guard let bytes = try? repository.blob(id), !FileChange.isBinary(bytes) else { return nil }
     return String(decoding: bytes, as: UTF8.self)
   }
 }

@@ -64,7 +64,8 @@ public enum GateEngine {
       base, release, in: repository, classifier: trusted?.paths ?? PathClassifier())
     let context = GateContext(
       repository: repository, release: release, base: base, environment: environment, judged: judged,
-      baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, approvals: approvals,
+      baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, texts: diff.texts,
+      approvals: approvals,
       environmentState: environmentState)
 
     var results: [GateResult] = []
