@@ -27,6 +27,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int deferring;
 static void *pending_chain;
 static char pending_path[PATH_MAX];
+static char default_path[PATH_MAX];
 
 static parse_file_function real_parse_file(void) {
   static parse_file_function real;
@@ -56,6 +57,7 @@ int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
       && strlen(path) < sizeof(pending_path)) {
     pending_chain = chain;
     strcpy(pending_path, path);
+    strcpy(default_path, path);
     pthread_mutex_unlock(&lock);
     return 0;
   }
@@ -87,6 +89,13 @@ int promptgate_certificates_load_deferred(const char **path_out) {
     *path_out = pending_path;
   }
   return result;
+}
+
+const char *promptgate_certificates_default_path(void) {
+  pthread_mutex_lock(&lock);
+  const char *path = default_path[0] != '\0' ? default_path : NULL;
+  pthread_mutex_unlock(&lock);
+  return path;
 }
 
 int promptgate_set_certificate_locations(const char *file, const char *folder) {

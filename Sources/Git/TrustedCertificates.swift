@@ -31,21 +31,35 @@ struct TrustedCertificates: Equatable {
 
   /// Makes libgit2 trust exactly these authorities for the connections to come: the system
   /// bundle (put off since init, see ``Libgit2/loadCertificates()``) or the ones named.
+  ///
+  /// libgit2 keeps one set for the whole process and frees the old chain when it installs a new
+  /// one, so installing is serialised and done only when the set changes: two remotes used at
+  /// once in one process (the tests do) must not free the chain under each other.
   func install() throws(GitError) {
     try Libgit2.loadCertificates()
-    guard file != nil || folder != nil else { return }
-    if let file { try Self.expect(file, folder: false) }
-    if let folder { try Self.expect(folder, folder: true) }
-    guard promptgate_set_certificate_locations(file?.path, folder?.path) == 0 else {
-      // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
-      // is invalid": its last sentence is the reason.
-      let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
+    try Self.installed.withLock { (current: inout TrustedCertificates) throws(GitError) in
+      guard self != current else { return }
+      if let file { try Self.expect(file, folder: false) }
+      if let folder { try Self.expect(folder, folder: true) }
       let named = [file, folder].compactMap { $0 }
-      throw Self.failure(
-        "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
-          + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
+      // Back to the system's bundle after another set: the file libgit2 loaded at init.
+      let defaultFile =
+        named.isEmpty ? promptgate_certificates_default_path().map { String(cString: $0) } : nil
+      guard !named.isEmpty || defaultFile != nil else { return }
+      guard promptgate_set_certificate_locations(file?.path ?? defaultFile, folder?.path) == 0 else {
+        // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
+        // is invalid": its last sentence is the reason.
+        let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
+        throw Self.failure(
+          "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
+            + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
+      }
+      current = self
     }
   }
+
+  /// What libgit2 trusts now: at first, the system's bundle.
+  private static let installed = Locked(TrustedCertificates())
 
   /// Throws, in words, when `setting` names nothing or the wrong kind of thing.
   private static func expect(_ setting: Setting, folder wantsFolder: Bool) throws(GitError) {

@@ -306,7 +306,7 @@ import Testing
     let unlisted = try fixture.approve("mallory", "prompt-review")
     #expect(unlisted.status == 2)
     #expect(unlisted.stderr.contains("is not listed in .promptgate/allowed_signers"))
-    let encrypted = try fixture.keys + "/locked"
+    let encrypted = fixture.keys + "/locked"
     try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "secret", "-f", encrypted])
     let locked = try CLI.run(
       [

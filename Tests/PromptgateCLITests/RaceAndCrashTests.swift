@@ -193,7 +193,7 @@ import Testing
     let stage = try Stage()
     let folder = try stage.copy("stale")
     let ledgerBefore = Self.git(folder, "rev-parse", "refs/promptgate/ledger")
-    FileManager.default.createFile(atPath: "\(folder)/.git/refs/promptgate/ledger.lock", contents: Data())
+    _ = FileManager.default.createFile(atPath: "\(folder)/.git/refs/promptgate/ledger.lock", contents: Data())
     let blocked = try CLI.run(stage.release(in: folder))
     #expect(blocked.status == 3)
     #expect(
@@ -206,7 +206,7 @@ import Testing
 
     // A stale lock on the environment ref: the release is recorded, the mirror waits, and
     // status names the file; once it is removed, the next command repairs the mirror.
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: "\(folder)/.git/refs/promptgate/environments/staging.lock", contents: Data())
     let released = try CLI.run(stage.release(in: folder))
     #expect(released.status == 0, "\(released.stderr)")

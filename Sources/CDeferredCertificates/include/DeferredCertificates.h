@@ -19,9 +19,13 @@ void promptgate_certificates_defer_end(void);
 /// bundle's path, owned by this module).
 int promptgate_certificates_load_deferred(const char **path_out);
 
+/// The CA bundle libgit2 loaded (or put off) during init, or NULL when it loaded none.
+const char *promptgate_certificates_default_path(void);
+
 /// `git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder)`, which Swift cannot call
 /// (it is variadic): trust these certificate authorities instead of the system's. Returns
-/// libgit2's result.
+/// libgit2's result. Not safe to call while another thread connects or sets them: libgit2 frees
+/// the chain it replaces.
 int promptgate_set_certificate_locations(const char *file, const char *folder);
 
 #endif
