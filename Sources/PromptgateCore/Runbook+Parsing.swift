@@ -1,4 +1,3 @@
-import Foundation
 import Git
 
 extension Runbook {
@@ -101,18 +100,6 @@ extension Runbook {
     return Loaded(runbook: runbook, diagnostics: diagnostics)
   }
 
-  /// The runbooks this process parsed, by blob id: one command reads the base's several times
-  /// (whom to trust, then its rules), and a blob's parse never changes.
-  private static let parsed = ParsedRunbooks()
-
-  private final class ParsedRunbooks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var loaded: [ObjectID: Loaded] = [:]
-
-    func recall(_ blob: ObjectID) -> Loaded? { lock.withLock { loaded[blob] } }
-    func keep(_ runbook: Loaded, for blob: ObjectID) { lock.withLock { loaded[blob] = runbook } }
-  }
-
   /// Reads `runbook.yaml` from a commit's tree; nil runbook and no diagnostic when there is none.
   public static func load(from commit: Commit, in repository: Repository) throws(PromptgateError) -> Loaded? {
     let entry: TreeEntry?
@@ -129,16 +116,13 @@ extension Runbook {
           Diagnostic(.error, "the runbook must be a regular file, not a \(entry.mode)", file: path)
         ])
     }
-    if let known = parsed.recall(entry.id) { return known }
     do {
       let bytes = try repository.blob(entry.id)
       guard let text = String(validating: bytes, as: UTF8.self) else {
         return Loaded(
           runbook: nil, diagnostics: [Diagnostic(.error, "the runbook is not UTF-8 text", file: path)])
       }
-      let loaded = parse(text)
-      parsed.keep(loaded, for: entry.id)
-      return loaded
+      return parse(text)
     } catch {
       throw RepositoryAccess.readFailure(error, reading: "\(path) of \(commit.id.short())")
     }

@@ -12,6 +12,12 @@ private let systemBundle = "/etc/ssl/certs/ca-certificates.crt"
   .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"),
   .enabled(if: FileManager.default.fileExists(atPath: systemBundle), "needs ca-certificates"))
 struct CABundleTests {
+  /// LeakSanitizer cannot run under ptrace; this suite is about files, not leaks.
+  private static var noLeakCheck: [String: String] {
+    guard let options = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] else { return [:] }
+    return ["ASAN_OPTIONS": options + ":detect_leaks=0"]
+  }
+
   /// Runs promptgate under strace and returns its result and the files it opened.
   private func opened(_ arguments: [String], in repository: ScratchRepository) throws -> (
     ProcessResult, String
@@ -22,7 +28,8 @@ struct CABundleTests {
     }
     let result = try run(
       "/usr/bin/strace", ["-f", "-qq", "-e", "trace=open,openat", "-o", log, CLI.executable] + arguments,
-      in: repository.path, environment: ["GIT_SSL_CAINFO": "", "GIT_SSL_CAPATH": ""])
+      in: repository.path,
+      environment: ["GIT_SSL_CAINFO": "", "GIT_SSL_CAPATH": ""].merging(Self.noLeakCheck) { _, new in new })
     return (result, try String(contentsOfFile: log, encoding: .utf8))
   }
 
