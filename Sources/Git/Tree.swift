@@ -28,14 +28,20 @@ public enum FileMode: UInt32, Sendable, Codable {
 
 /// One entry of a tree: a name in its folder, the object it names and its mode.
 public struct TreeEntry: Hashable, Sendable {
+  /// The name as UTF-8 text; bytes that are not UTF-8 read as U+FFFD (see `nameIsUTF8`).
   public let name: String
   public let id: ObjectID
   public let mode: FileMode
+  /// False when git stored a name that is not UTF-8 (git allows any bytes but NUL and `/`):
+  /// `name` then spells another file. For an entry from ``Repository/files(inTree:)``, false
+  /// when any folder on its path is such a name.
+  public let nameIsUTF8: Bool
 
-  public init(name: String, id: ObjectID, mode: FileMode) {
+  public init(name: String, id: ObjectID, mode: FileMode, nameIsUTF8: Bool = true) {
     self.name = name
     self.id = id
     self.mode = mode
+    self.nameIsUTF8 = nameIsUTF8
   }
 }
 
@@ -61,24 +67,28 @@ extension Repository {
     defer { git_tree_free(treeHandle) }
     return (0..<git_tree_entrycount(treeHandle)).map { index in
       let entry = git_tree_entry_byindex(treeHandle, index)!
-      return TreeEntry(entry, name: String(cString: git_tree_entry_name(entry)))
+      let raw = git_tree_entry_name(entry)!
+      let valid = String(validatingCString: raw)
+      return TreeEntry(entry, name: valid ?? String(cString: raw), nameIsUTF8: valid != nil)
     }
   }
 
   /// Every non-tree entry below `tree`, with its full slash-separated path, in git's order.
   public func files(inTree tree: ObjectID) throws(GitError) -> [(path: String, entry: TreeEntry)] {
     var result: [(path: String, entry: TreeEntry)] = []
-    func walk(_ tree: ObjectID, prefix: String) throws(GitError) {
+    func walk(_ tree: ObjectID, prefix: String, prefixIsUTF8: Bool) throws(GitError) {
       for entry in try entries(ofTree: tree) {
         let path = prefix + entry.name
+        let isUTF8 = prefixIsUTF8 && entry.nameIsUTF8
         if entry.mode == .tree {
-          try walk(entry.id, prefix: path + "/")
+          try walk(entry.id, prefix: path + "/", prefixIsUTF8: isUTF8)
         } else {
-          result.append((path, entry))
+          result.append(
+            (path, TreeEntry(name: entry.name, id: entry.id, mode: entry.mode, nameIsUTF8: isUTF8)))
         }
       }
     }
-    try walk(tree, prefix: "")
+    try walk(tree, prefix: "", prefixIsUTF8: true)
     return result
   }
 
@@ -105,9 +115,9 @@ extension Repository {
 }
 
 extension TreeEntry {
-  init(_ entry: OpaquePointer, name: String) {
+  init(_ entry: OpaquePointer, name: String, nameIsUTF8: Bool = true) {
     self.init(
       name: name, id: ObjectID(git_tree_entry_id(entry)),
-      mode: FileMode(raw: git_tree_entry_filemode_raw(entry).rawValue))
+      mode: FileMode(raw: git_tree_entry_filemode_raw(entry).rawValue), nameIsUTF8: nameIsUTF8)
   }
 }

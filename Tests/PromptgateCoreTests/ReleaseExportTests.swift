@@ -411,6 +411,34 @@ import Testing
         fallback: .humanHandoff(queue: "q"))
     }
   }
+
+  // MARK: - A name git allows and promptgate cannot spell
+
+  @Test func aFileWhoseNameIsNotUTF8IsSkippedNeverWrittenUnderAnotherName() throws {
+    let scratch = try ScratchRepository()
+    try scratch.write("prompts/ok.md", "fine\n")
+    // Latin-1 bytes in a file's name and in a folder's: git stores them as they are.
+    try writeRawPath(Array("prompts/caf".utf8) + [0xE9] + Array(".md".utf8), in: scratch.path)
+    try writeRawPath(Array("latin".utf8) + [0xE9] + Array("/inner.md".utf8), in: scratch.path)
+    let id = try scratch.commit("names")
+    let repository = try Repository.open(at: scratch.path)
+    let release = try repository.commit(try #require(ObjectID(hex: id)))
+    let base = try makeTemporaryFolder(prefix: "promptgate-export")
+    defer { try? FileManager.default.removeItem(atPath: base) }
+
+    let result = try ReleaseExport.export(
+      release, environment: "production", in: repository, to: base + "/out")
+    let message = "its name is not UTF-8 (shown with U+FFFD); not exported: rename it in the repository"
+    #expect(
+      Set(result.warnings)
+        == [
+          .init(path: "prompts/caf\u{FFFD}.md", message: message),
+          .init(path: "latin\u{FFFD}/inner.md", message: message),
+        ])
+    #expect(try listing(base + "/out") == ["d prompts", "f prompts/ok.md", "f release.json"])
+    let skipped = try #require(readLock(base + "/out")["skipped"]?.array).compactMap { $0["path"]?.string }
+    #expect(Set(skipped) == ["prompts/caf\u{FFFD}.md", "latin\u{FFFD}/inner.md"])
+  }
 }
 
 // MARK: - Helpers
@@ -515,4 +543,23 @@ private func permissions(of path: String) -> Int? {
 /// Whether anything, a dangling link included, is at `path`.
 private func exists(_ path: String) -> Bool {
   (try? FileManager.default.attributesOfItem(atPath: path)) != nil
+}
+
+/// Writes a one-line file at `raw`, a relative path of bytes that need not be UTF-8, with its
+/// folders: Swift's String paths cannot carry such names.
+private func writeRawPath(_ raw: [UInt8], in folder: String) throws {
+  var path = Array(folder.utf8)
+  let components = raw.split(separator: UInt8(ascii: "/"))
+  for (index, component) in components.enumerated() {
+    path += [UInt8(ascii: "/")] + component
+    let cPath = path.map { CChar(bitPattern: $0) } + [0]
+    if index < components.count - 1 {
+      guard mkdir(cPath, 0o755) == 0 || errno == EEXIST else { throw CocoaError(.fileWriteUnknown) }
+    } else {
+      let descriptor = open(cPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+      guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+      defer { close(descriptor) }
+      guard write(descriptor, "raw\n", 4) == 4 else { throw CocoaError(.fileWriteUnknown) }
+    }
+  }
 }

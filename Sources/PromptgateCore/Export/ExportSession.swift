@@ -31,6 +31,11 @@ struct ExportSession {
     var locked: [LockedFile] = []
     for (path, entry) in files {
       let target = prefix + path
+      guard entry.nameIsUTF8 else {
+        // Written under the spelling promptgate can read, it would be another file.
+        warn(target, "its name is not UTF-8 (shown with U+FFFD); not exported: rename it in the repository")
+        continue
+      }
       if let reason = ExportPath.refusal(for: path) {
         warn(target, reason)
         continue
