@@ -65,6 +65,14 @@ final class RemoteCallbackState {
       guard allowed & kind.rawValue != 0 else { return false }
       return offered.insert(kind.rawValue).inserted
     }
+    // libgit2 follows the first redirect of an http(s) remote, to any host: the credentials
+    // from the environment go only to the host the user named.
+    if let asking = Self.httpHost(of: url), let named = Self.httpHost(of: self.url), asking != named {
+      problem =
+        "\(named) redirected promptgate to \(asking), which asks for credentials; they go only to "
+        + "\(named): use the URL it redirects to if you trust that host"
+      return GIT_EAUTH.rawValue
+    }
     if once(GIT_CREDENTIAL_SSH_KEY) {
       return git_credential_ssh_key_from_agent(out, usernameFromURL ?? credentials.sshUser)
     }
@@ -112,6 +120,14 @@ final class RemoteCallbackState {
       problem = why
       return GIT_ECERTIFICATE.rawValue
     }
+  }
+
+  /// The lowercased host and port of an http or https URL; nil for any other.
+  static func httpHost(of url: String) -> String? {
+    guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", let host = components.host?.lowercased()
+    else { return nil }
+    return "\(host):\(components.port ?? (scheme == "https" ? 443 : 80))"
   }
 
   /// The port of an `ssh://` URL; 22 for `user@host:path` and URLs without one.

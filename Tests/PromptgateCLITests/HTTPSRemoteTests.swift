@@ -132,6 +132,34 @@ extension HTTPSRemoteTests {
   }
 }
 
+extension HTTPSRemoteTests {
+  /// libgit2 follows a remote's first redirect to any host; the credentials from the
+  /// environment must not follow it.
+  @Test func credentialsAreNotGivenToTheHostARemoteRedirectsTo() throws {
+    let team = try SyncTests.Team()
+    let elsewhere = try HTTPSGitServer(serving: team.bare, requiring: "basic c2VjcmV0", plainHTTP: true)
+    let named = try HTTPSGitServer(
+      serving: team.bare, plainHTTP: true, redirectingTo: "http://127.0.0.1:\(elsewhere.port)")
+    try team.approve(team.one, "alice", "prompt-review")
+
+    let result = try CLI.run(
+      ["-C", team.one.path, "--no-color", "sync", "--remote", named.url],
+      environment: CLI.sanitizerStacks.merging(["GIT_USERNAME": "ci", "GIT_PASSWORD": "s3cret-password"]) {
+        _, new in new
+      })
+    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    #expect(
+      result.stderr.contains(
+        "localhost:\(named.port) redirected promptgate to 127.0.0.1:\(elsewhere.port), which asks for "
+          + "credentials; they go only to localhost:\(named.port)"), "\(result.stderr)")
+    #expect(named.log.contains(" 302 "), "\(named.log)")
+    #expect(elsewhere.log.contains(" 401 "), "\(elsewhere.log)")
+    #expect(!elsewhere.log.contains("received an Authorization header"), "\(elsewhere.log)")
+    #expect(!result.stderr.contains("s3cret-password"))
+    #expect(team.ledger(team.bare) == nil)
+  }
+}
+
 /// A team's bare repository served over https until the value goes away.
 final class HTTPSGitServer {
   static let python = which("python3")
@@ -152,11 +180,15 @@ final class HTTPSGitServer {
   private let daemon: Daemon
 
   /// Serves `bare`; only to requests with this `Authorization` header when `authorization` is
-  /// given.
-  init(serving bare: ScratchRepository, requiring authorization: String? = nil) throws {
+  /// given. `plainHTTP` serves http without TLS; `redirectingTo` (a base URL) answers every
+  /// request with a redirect there instead.
+  init(
+    serving bare: ScratchRepository, requiring authorization: String? = nil, plainHTTP: Bool = false,
+    redirectingTo redirect: String? = nil
+  ) throws {
     folder = try makeTemporaryFolder(prefix: "promptgate-https")
     authority = folder + "/ca.pem"
-    try Self.makeCertificates(in: folder)
+    if !plainHTTP { try Self.makeCertificates(in: folder) }
     // The served folder holds only the bare repository (a link to it).
     let name = URL(fileURLWithPath: bare.path).lastPathComponent + ".git"
     try FileManager.default.createDirectory(atPath: folder + "/root", withIntermediateDirectories: true)
@@ -165,9 +197,10 @@ final class HTTPSGitServer {
     let ready = folder + "/port"
     daemon = try Daemon(
       Self.python ?? "python3",
-      [Self.script, folder + "/root", folder + "/server.pem", folder + "/server.key", ready]
+      [Self.script, folder + "/root"]
+        + (plainHTTP ? ["-", "-"] : [folder + "/server.pem", folder + "/server.key"]) + [ready]
         + (authorization.map { [$0] } ?? []),
-      log: folder + "/server.log")
+      environment: redirect.map { ["REDIRECT_TO": $0] } ?? [:], log: folder + "/server.log")
     // The server writes the port it listens on once it listens.
     for _ in 0..<500 where !FileManager.default.fileExists(atPath: ready) { usleep(20_000) }
     guard let port = Int((try? String(contentsOfFile: ready, encoding: .utf8)) ?? "") else {
@@ -175,8 +208,11 @@ final class HTTPSGitServer {
     }
     self.port = port
     // localhost, not 127.0.0.1: libgit2's TLS (mbedTLS 2.28) matches DNS names only.
-    url = "https://localhost:\(port)/\(name)"
+    url = "\(plainHTTP ? "http" : "https")://localhost:\(port)/\(name)"
   }
+
+  /// What the server logged: requests, and "received an Authorization header".
+  var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
 
   deinit {
     daemon.stop()

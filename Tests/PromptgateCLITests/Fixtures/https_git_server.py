@@ -4,6 +4,9 @@ http.server, on 127.0.0.1.
 
 Usage: https_git_server.py ROOT CERTIFICATE KEY READY_FILE [AUTHORIZATION]
 
+With CERTIFICATE "-" it serves plain http. With REDIRECT_TO set in its environment (a base URL),
+it answers every request with a 302 to that base plus the request's path and query instead.
+
 Serves the repositories under ROOT (GIT_PROJECT_ROOT, every one exported) at
 https://localhost:PORT/<name>, fetch and push, with no authentication, or only to requests whose
 Authorization header is AUTHORIZATION when it is given (the others get 401). PORT is one the system
@@ -28,11 +31,18 @@ class GitHandler(http.server.BaseHTTPRequestHandler):
     def setup(self):
         # The TLS handshake here, in the request's thread: a client that gives up halfway (one
         # that does not trust the certificate) must not hold up the server.
-        self.request.do_handshake()
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
         super().setup()
 
     def do_GET(self):
-        if self.authorized():
+        redirect = os.environ.get("REDIRECT_TO")
+        if redirect:
+            self.send_response(302)
+            self.send_header("Location", redirect + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.authorized():
             self.run_backend(b"")
 
     def do_POST(self):
@@ -44,6 +54,8 @@ class GitHandler(http.server.BaseHTTPRequestHandler):
         """True, or a 401 sent, when the server wants an Authorization header this one lacks."""
         if self.server.authorization is None:
             return True
+        if "Authorization" in self.headers:
+            sys.stderr.write("received an Authorization header\n")
         if self.headers.get("Authorization") == self.server.authorization:
             return True
         content = b"authorization required\n"
@@ -124,9 +136,10 @@ def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), GitHandler)
     server.root = root
     server.authorization = sys.argv[5] if len(sys.argv) > 5 else None
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(certificate, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    if certificate != "-":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     with open(ready + ".part", "w") as file:
         file.write(str(server.server_address[1]))
     os.rename(ready + ".part", ready)
