@@ -73,20 +73,21 @@ public final class Remote {
     var callbacks = git_remote_callbacks()
     try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
     try state.install(into: &callbacks)
+    // The headers stay allocated until the connection is closed.
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
-      try withStringArray(extraHeaders) { (headers) throws(GitError) in
+      try withStringArray(extraHeaders) { (headers) throws(GitError) -> [String: ObjectID] in
         try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, &headers))
+        defer { git_remote_disconnect(pointer) }
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, pointer))
+        var found: [String: ObjectID] = [:]
+        for index in 0..<count {
+          guard let head = heads?[index]?.pointee, let name = head.name else { continue }
+          found[String(cString: name)] = ObjectID(head.oid)
+        }
+        return found
       }
-      defer { git_remote_disconnect(pointer) }
-      var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
-      var count = 0
-      try check(git_remote_ls(&heads, &count, pointer))
-      var found: [String: ObjectID] = [:]
-      for index in 0..<count {
-        guard let head = heads?[index]?.pointee, let name = head.name else { continue }
-        found[String(cString: name)] = ObjectID(head.oid)
-      }
-      return found
     }
   }
 
