@@ -69,6 +69,12 @@ public enum RepositoryAccess {
     path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
   }
 
+  /// What to say of `reference`'s lock file when it stays: the same words wherever it shows.
+  public static func staleLock(of reference: String, in repository: Repository) -> String {
+    "\(lockFile(of: reference, in: repository)) exists; if no other promptgate or git command is running, "
+      + "a crash left it behind: delete it"
+  }
+
   /// The lock file git and libgit2 create beside a loose reference while they update it.
   public static func lockFile(of reference: String, in repository: Repository) -> String {
     let folder =

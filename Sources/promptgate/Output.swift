@@ -16,9 +16,8 @@ enum Output {
   static func mirrorLocked(_ environment: String, in repository: Repository) {
     let reference = "refs/promptgate/environments/\(environment)"
     warning(
-      "\(reference) is locked (\(RepositoryAccess.lockFile(of: reference, in: repository))); the ledger is "
-        + "recorded and the next promptgate command brings the ref in line. If that file stays and no "
-        + "promptgate or git command is running, a crash left it: delete it")
+      "\(reference) is locked: the ledger is recorded and the next promptgate command brings the ref in "
+        + "line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.

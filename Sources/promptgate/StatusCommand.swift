@@ -156,8 +156,7 @@ struct EnvironmentStatus: Encodable {
       case .inLine: "in line"
       case .moved: "was behind the ledger; brought in line"
       case .locked:
-        "is locked: \(RepositoryAccess.lockFile(of: state.reference, in: repository)) exists; if no promptgate or "
-          + "git command is running, a crash left it: delete it"
+        "is locked: \(RepositoryAccess.staleLock(of: state.reference, in: repository))"
       case .missing(let commit):
         "waits: the deployed release \(commit.short()) is not in this clone; fetch it (git fetch origin \(commit.hex))"
       }

@@ -130,9 +130,8 @@ public final class Ledger {
         guard attempts < 100 else {
           throw PromptgateError(
             .conflict,
-            "\(Self.reference) is locked: \(RepositoryAccess.lockFile(of: Self.reference, in: repository)) "
-              + "exists. If no other promptgate or git command is running, a crash left it behind: delete "
-              + "that file and run again. Nothing was written")
+            "\(Self.reference) is locked: \(RepositoryAccess.staleLock(of: Self.reference, in: repository)) "
+              + "and run again; nothing was written")
         }
         usleep(20_000)
       } catch let error as GitError where [.modified, .exists].contains(error.code) {
