@@ -31,6 +31,17 @@ enum Verdicts {
         String(format: "promptgate is slower than %.1f× git on: ", acceptableRatio)
           + names.joined(separator: ", "))
     }
+    // The floor: git's own cost of reading and counting the changed files, which diff (line
+    // counts, semantic changes) and check (versions, secrets) must read too.
+    for result in results where result.benchmark.countsFiles || result.benchmark.name.hasPrefix("check") {
+      guard let numstat = result.gitNumstat, result.benchmark.name.contains("100 files") else { continue }
+      let floor = numstat.medianMilliseconds / max(result.git.medianMilliseconds, 0.001)
+      lines.append(
+        "\(result.benchmark.name): git --numstat is "
+          + String(
+            format: "%.2f× --name-status (the floor for reading the files); promptgate is %.2f× --numstat",
+            floor, result.promptgate.medianMilliseconds / max(numstat.medianMilliseconds, 0.001)))
+    }
     let floor = results.map { max($0.promptgate.rssFloorBytes, $0.git.rssFloorBytes) }.max() ?? 0
     if floor > 0 {
       lines.append(
