@@ -58,3 +58,36 @@ extension Repository {
     return target.path == prefix || target.path.hasPrefix(prefix + "/") || prefix.isEmpty
   }
 }
+
+/// The checks libgit2 makes of extra headers, made first so the error never shows a header's
+/// value: it is often a token, and CI logs are read by many.
+enum HTTPExtraHeaders {
+  /// Headers libgit2 sets itself and refuses to be given.
+  private static let reserved: Set<String> = [
+    "user-agent", "host", "accept", "content-type", "transfer-encoding", "content-length",
+  ]
+
+  /// Throws, naming the setting and the header's name only, when libgit2 would refuse `headers`.
+  static func check(_ headers: [String]) throws(GitError) {
+    for (index, header) in headers.enumerated() {
+      let name = header.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+      let trimmed = name.trimmingCharacters(in: .whitespaces)
+      let place = "http.extraHeader value \(index + 1) for this remote"
+      guard header.contains(":"), !trimmed.isEmpty, !header.contains("\r"), !header.contains("\n"),
+        !trimmed.contains(" ")
+      else {
+        throw failure(
+          "\(place) is not `Name: value` (its value is not shown); correct it in git's configuration")
+      }
+      if reserved.contains(trimmed.lowercased()) {
+        throw failure(
+          "\(place) sets \(trimmed), which libgit2 sets itself (its value is not shown); remove it from git's "
+            + "configuration")
+      }
+    }
+  }
+
+  private static func failure(_ message: String) -> GitError {
+    GitError(code: -1, errorClass: Int32(GIT_ERROR_NET.rawValue), message: message, saysWhatToDo: true)
+  }
+}

@@ -75,7 +75,7 @@ public final class Remote {
     try state.install(into: &callbacks)
     // The headers stay allocated until the connection is closed.
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
-      try withStringArray(extraHeaders) { (headers) throws(GitError) -> [String: ObjectID] in
+      try withStringArray(try checkedHeaders()) { (headers) throws(GitError) -> [String: ObjectID] in
         try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, &headers))
         defer { git_remote_disconnect(pointer) }
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
@@ -102,7 +102,7 @@ public final class Remote {
     options.update_fetchhead = 0
     try state.install(into: &options.callbacks)
     try withExtendedLifetime(state) { () throws(GitError) in
-      try withStringArray(extraHeaders) { (headers) throws(GitError) in
+      try withStringArray(try checkedHeaders()) { (headers) throws(GitError) in
         options.custom_headers = headers
         try withStringArray(refspecs) { (array) throws(GitError) in
           try state.checking(git_remote_fetch(pointer, &array, &options, reflogMessage))
@@ -134,9 +134,11 @@ public final class Remote {
     let state = RemoteCallbackState(credentials: credentials, certificates: certificates, url: url)
     state.expectations = Dictionary(updates.map { ($0.reference, $0.expected) }) { first, _ in first }
     var options = git_push_options()
+    let pushHeaders: [String]
     do {
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
       try state.install(into: &options.callbacks)
+      pushHeaders = try checkedHeaders()
     } catch {
       throw .failed(error)
     }
@@ -163,7 +165,7 @@ public final class Remote {
     // moves backwards (an environment after a rollback) and the lease keeps it safe.
     let refspecs = zip(sources, updates).map { "+\($0):\($1.reference)" }
     let result = withExtendedLifetime(state) {
-      withStringArray(extraHeaders) { headers in
+      withStringArray(pushHeaders) { headers in
         options.custom_headers = headers
         return withStringArray(refspecs) { array in git_remote_push(pointer, &array, &options) }
       }
@@ -179,6 +181,12 @@ public final class Remote {
         throw .failed(error)
       }
     }
+  }
+
+  /// `extraHeaders`, once libgit2 would take them (see ``HTTPExtraHeaders/check(_:)``).
+  private func checkedHeaders() throws(GitError) -> [String] {
+    try HTTPExtraHeaders.check(extraHeaders)
+    return extraHeaders
   }
 
   /// The folder libgit2's local transport would use: a `file://` URL or an existing folder.

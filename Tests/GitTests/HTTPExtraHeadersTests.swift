@@ -49,4 +49,28 @@ import Testing
     #expect(!matches("https://ci@example.com/", "https://example.com/team/prompts.git"))
     #expect(matches("https://ci@example.com/", "https://ci@example.com/team/prompts.git"))
   }
+
+  @Test func aHeaderLibgit2WouldRefuseIsNamedWithoutItsValue() throws {
+    let secret = "eC1hY2Nlc3MtdG9rZW46czNjcmV0"
+    #expect(throws: Never.self) {
+      try HTTPExtraHeaders.check(["AUTHORIZATION: basic \(secret)", "X-Trace: 1"])
+    }
+    for (headers, words) in [
+      (
+        ["X-Trace: 1", "Authorization basic \(secret)"],
+        "http.extraHeader value 2 for this remote is not `Name: value`"
+      ),
+      (["Host: \(secret)"], "http.extraHeader value 1 for this remote sets Host, which libgit2 sets itself"),
+      ([": \(secret)"], "is not `Name: value`"),
+      (["X-A: b\r\nX-Injected: \(secret)"], "is not `Name: value`"),
+    ] {
+      #expect {
+        try HTTPExtraHeaders.check(headers)
+      } throws: { error in
+        let message = (error as? GitError)?.message ?? ""
+        return message.contains(words) && !message.contains(secret)
+          && (error as? GitError)?.saysWhatToDo == true
+      }
+    }
+  }
 }

@@ -129,6 +129,17 @@ extension HTTPSRemoteTests {
     try team.two.git("config", "http.https://example.com/.extraheader", token)
     let elsewhere = try server.sync(team.two, authority: server.authority)
     #expect(elsewhere.status == 2, "\(elsewhere.stdout)\(elsewhere.stderr)")
+
+    // A malformed one (a colon missing) is refused before anything is sent, without its value.
+    try team.two.git(
+      "config", "http.https://localhost:\(server.port)/.extraheader", "AUTHORIZATION basic czNjcmV0")
+    let malformed = try server.sync(team.two, authority: server.authority)
+    #expect(malformed.status == 2)
+    #expect(
+      malformed.stderr.contains(
+        "http.extraHeader value 1 for this remote is not `Name: value` (its value is not shown)"),
+      "\(malformed.stderr)")
+    #expect(!malformed.stderr.contains("czNjcmV0"))
   }
 }
 
