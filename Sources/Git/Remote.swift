@@ -70,13 +70,15 @@ public final class Remote {
   /// The references the remote advertises right now, by full name, as `git ls-remote` lists them.
   public func advertisedReferences() throws(GitError) -> [String: ObjectID] {
     let state = RemoteCallbackState(credentials: credentials, certificates: certificates, url: url)
-    var callbacks = git_remote_callbacks()
-    try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)))
-    try state.install(into: &callbacks)
+    var options = git_remote_connect_options()
+    try check(git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)))
+    try state.install(into: &options.callbacks)
+    options.follow_redirects = Self.redirects
     // The headers stay allocated until the connection is closed.
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
       try withStringArray(try checkedHeaders()) { (headers) throws(GitError) -> [String: ObjectID] in
-        try state.checking(git_remote_connect(pointer, GIT_DIRECTION_FETCH, &callbacks, nil, &headers))
+        options.custom_headers = headers
+        try state.checking(git_remote_connect_ext(pointer, GIT_DIRECTION_FETCH, &options))
         defer { git_remote_disconnect(pointer) }
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
         var count = 0
@@ -100,6 +102,7 @@ public final class Remote {
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.prune = GIT_FETCH_NO_PRUNE
     options.update_fetchhead = 0
+    options.follow_redirects = Self.redirects
     try state.install(into: &options.callbacks)
     try withExtendedLifetime(state) { () throws(GitError) in
       try withStringArray(try checkedHeaders()) { (headers) throws(GitError) in
@@ -138,6 +141,7 @@ public final class Remote {
     do {
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
       try state.install(into: &options.callbacks)
+      options.follow_redirects = Self.redirects
       pushHeaders = try checkedHeaders()
     } catch {
       throw .failed(error)
@@ -182,6 +186,11 @@ public final class Remote {
       }
     }
   }
+
+  /// Redirects to the same host are followed, never to another: the credentials and the
+  /// `http.extraHeader` lines (tokens, often) go only to the host the user named. (git follows
+  /// an off-site redirect of the first request; promptgate asks for the URL it points to.)
+  private static let redirects = GIT_REMOTE_REDIRECT_NONE
 
   /// `extraHeaders`, once libgit2 would take them (see ``HTTPExtraHeaders/check(_:)``).
   private func checkedHeaders() throws(GitError) -> [String] {

@@ -49,6 +49,20 @@ final class RemoteCallbackState {
     if let problem {
       throw GitError(code: result, errorClass: error.errorClass, message: problem, saysWhatToDo: true)
     }
+    // libgit2 (redirects set to NONE in Remote) says "cannot redirect from 'a' to 'b'".
+    if let range = error.message.range(of: "cannot redirect from '"),
+      range.lowerBound == error.message.startIndex
+    {
+      let hosts = error.message[range.upperBound...].split(separator: "'")
+      if hosts.count >= 3 {
+        throw GitError(
+          code: result, errorClass: error.errorClass,
+          message:
+            "\(hosts[0]) redirects to \(hosts[2]); promptgate follows redirects within a host only, so "
+            + "that credentials and http.extraHeader stay with the host you named: use the URL it redirects to "
+            + "if you trust that host", saysWhatToDo: true)
+      }
+    }
     if error.errorClass == Int32(GIT_ERROR_SSL.rawValue), error.code == .certificate,
       let explained = CertificateProblem.explain(error.message, host: URLComponents(string: url)?.host ?? url)
     {

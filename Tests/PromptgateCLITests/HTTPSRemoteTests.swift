@@ -144,29 +144,43 @@ extension HTTPSRemoteTests {
 }
 
 extension HTTPSRemoteTests {
-  /// libgit2 follows a remote's first redirect to any host; the credentials from the
-  /// environment must not follow it.
-  @Test func credentialsAreNotGivenToTheHostARemoteRedirectsTo() throws {
+  /// A remote that redirects to another host is refused before anything is sent there; one that
+  /// redirects to another port of its host gets no credentials: they and the http.extraHeader
+  /// lines go only to the host and port the user named.
+  @Test func credentialsAndHeadersNeverFollowARedirectElsewhere() throws {
     let team = try SyncTests.Team()
     let elsewhere = try HTTPSGitServer(serving: team.bare, requiring: "basic c2VjcmV0", plainHTTP: true)
-    let named = try HTTPSGitServer(
-      serving: team.bare, plainHTTP: true, redirectingTo: "http://127.0.0.1:\(elsewhere.port)")
     try team.approve(team.one, "alice", "prompt-review")
+    let secrets = ["GIT_USERNAME": "ci", "GIT_PASSWORD": "s3cret-password"]
+    func sync(_ url: String) throws -> ProcessResult {
+      try CLI.run(
+        ["-C", team.one.path, "--no-color", "sync", "--remote", url],
+        environment: CLI.sanitizerStacks.merging(secrets) { _, new in new })
+    }
 
-    let result = try CLI.run(
-      ["-C", team.one.path, "--no-color", "sync", "--remote", named.url],
-      environment: CLI.sanitizerStacks.merging(["GIT_USERNAME": "ci", "GIT_PASSWORD": "s3cret-password"]) {
-        _, new in new
-      })
-    #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+    let otherHost = try HTTPSGitServer(
+      serving: team.bare, plainHTTP: true, redirectingTo: "http://127.0.0.1:\(elsewhere.port)")
+    try team.one.git("config", "http.\(otherHost.url).extraheader", "AUTHORIZATION: basic c2VjcmV0")
+    let refused = try sync(otherHost.url)
+    #expect(refused.status == 2, "\(refused.stdout)\(refused.stderr)")
     #expect(
-      result.stderr.contains(
-        "localhost:\(named.port) redirected promptgate to 127.0.0.1:\(elsewhere.port), which asks for "
-          + "credentials; they go only to localhost:\(named.port)"), "\(result.stderr)")
-    #expect(named.log.contains(" 302 "), "\(named.log)")
+      refused.stderr.contains(
+        "localhost redirects to 127.0.0.1; promptgate follows redirects within a host only, so that "
+          + "credentials and http.extraHeader stay with the host you named"), "\(refused.stderr)")
+    #expect(otherHost.log.contains(" 302 "), "\(otherHost.log)")
+    #expect(elsewhere.log.isEmpty, "\(elsewhere.log)")
+
+    let otherPort = try HTTPSGitServer(
+      serving: team.bare, plainHTTP: true, redirectingTo: "http://localhost:\(elsewhere.port)")
+    let withheld = try sync(otherPort.url)
+    #expect(withheld.status == 2, "\(withheld.stdout)\(withheld.stderr)")
+    #expect(
+      withheld.stderr.contains(
+        "localhost:\(otherPort.port) redirected promptgate to localhost:\(elsewhere.port), which asks for "
+          + "credentials; they go only to localhost:\(otherPort.port)"), "\(withheld.stderr)")
     #expect(elsewhere.log.contains(" 401 "), "\(elsewhere.log)")
     #expect(!elsewhere.log.contains("received an Authorization header"), "\(elsewhere.log)")
-    #expect(!result.stderr.contains("s3cret-password"))
+    for output in [refused.stderr, withheld.stderr] { #expect(!output.contains("s3cret-password")) }
     #expect(team.ledger(team.bare) == nil)
   }
 }
