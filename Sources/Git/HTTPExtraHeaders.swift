@@ -8,9 +8,7 @@ extension Repository {
   /// job's token there (`http.https://github.com/.extraheader`), and Azure Pipelines its bearer
   /// token; libgit2 itself does not read the setting.
   func httpExtraHeaders(for url: String) -> [String] {
-    guard let target = URLComponents(string: url), let scheme = target.scheme?.lowercased(),
-      scheme == "http" || scheme == "https"
-    else { return [] }
+    guard let target = URLComponents(string: url), HTTPOrigin(target) != nil else { return [] }
     var configuration: OpaquePointer?
     guard git_repository_config_snapshot(&configuration, pointer) == 0, let configuration else {
       git_error_clear()
@@ -47,12 +45,9 @@ extension Repository {
   /// for plain URLs: same scheme, host and port, the same user when it names one, and a path
   /// that is a prefix of the target's at a `/`.
   static func urlMatches(_ pattern: String, _ target: URLComponents) -> Bool {
-    guard let scope = URLComponents(string: pattern), let scheme = scope.scheme?.lowercased(),
-      scheme == target.scheme?.lowercased(), let host = scope.host?.lowercased(),
-      host == target.host?.lowercased()
+    guard let scope = URLComponents(string: pattern), let origin = HTTPOrigin(scope),
+      origin == HTTPOrigin(target)
     else { return false }
-    let defaultPort = scheme == "https" ? 443 : 80
-    guard (scope.port ?? defaultPort) == (target.port ?? defaultPort) else { return false }
     if let user = scope.user, user != target.user { return false }
     let prefix = scope.path.hasSuffix("/") ? String(scope.path.dropLast()) : scope.path
     return target.path == prefix || target.path.hasPrefix(prefix + "/") || prefix.isEmpty

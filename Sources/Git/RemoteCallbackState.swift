@@ -79,9 +79,9 @@ final class RemoteCallbackState {
       guard allowed & kind.rawValue != 0 else { return false }
       return offered.insert(kind.rawValue).inserted
     }
-    // libgit2 follows the first redirect of an http(s) remote, to any host: the credentials
-    // from the environment go only to the host the user named.
-    if let asking = Self.httpHost(of: url), let named = Self.httpHost(of: self.url), asking != named {
+    // libgit2 follows a redirect within a host, to another port too (Remote refuses the others):
+    // the credentials from the environment go only to the host and port the user named.
+    if let asking = HTTPOrigin(url), let named = HTTPOrigin(self.url), asking != named {
       problem =
         "\(named) redirected promptgate to \(asking), which asks for credentials; they go only to "
         + "\(named): use the URL it redirects to if you trust that host"
@@ -134,14 +134,6 @@ final class RemoteCallbackState {
       problem = why
       return GIT_ECERTIFICATE.rawValue
     }
-  }
-
-  /// The lowercased host and port of an http or https URL; nil for any other.
-  static func httpHost(of url: String) -> String? {
-    guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-      scheme == "http" || scheme == "https", let host = components.host?.lowercased()
-    else { return nil }
-    return "\(host):\(components.port ?? (scheme == "https" ? 443 : 80))"
   }
 
   /// The port of an `ssh://` URL; 22 for `user@host:path` and URLs without one.

@@ -8,11 +8,18 @@ final class BlobTexts: @unchecked Sendable {
   /// Larger texts are not kept: read again rather than held twice.
   static let largest = 1 << 20
 
+  /// False for a diff nothing reads again (`promptgate diff`): it keeps nothing, so its peak
+  /// memory does not grow with the change.
+  let isKeeping: Bool
   private let lock = NSLock()
   private var texts: [ObjectID: String] = [:]
 
+  init(keeping: Bool) {
+    isKeeping = keeping
+  }
+
   func keep(_ text: String, for id: ObjectID) {
-    guard text.utf8.count <= Self.largest else { return }
+    guard isKeeping, text.utf8.count <= Self.largest else { return }
     lock.withLock { texts[id] = text }
   }
 

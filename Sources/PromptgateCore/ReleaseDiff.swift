@@ -59,9 +59,11 @@ extension ReleaseDiff {
     return diff
   }
 
-  /// Diffs `head` against `base` (every file added when there is no base) with `classifier`.
+  /// Diffs `head` against `base` (every file added when there is no base) with `classifier`;
+  /// with `keepingTexts`, the prompts and policies read stay in `texts` for the gates.
   public static func between(
-    _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier
+    _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier,
+    keepingTexts: Bool = false
   ) throws(PromptgateError) -> ReleaseDiff {
     let treeChanges: [TreeChange]
     do {
@@ -70,7 +72,7 @@ extension ReleaseDiff {
       throw RepositoryAccess.readFailure(
         error, reading: "the trees of the release \(head.id.short()) and its base")
     }
-    let texts = BlobTexts()
+    let texts = BlobTexts(keeping: keepingTexts)
     let files = try FileChange.all(
       treeChanges, classifier: classifier, repository: repository, keeping: texts)
     // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
