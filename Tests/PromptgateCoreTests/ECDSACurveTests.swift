@@ -5,7 +5,9 @@ import Testing
 
 @testable import PromptgateCore
 
-/// The nistp384 and nistp521 keys people have (issue 15), read and verified as nistp256 keys are.
+/// The nistp384 and nistp521 keys people have (issue 15): listed, revoked and kept apart from
+/// the other curves as nistp256 keys are. Signing and verifying them against `ssh-keygen` is in
+/// ``SSHSignatureTests``, whose key types include them.
 @Suite struct ECDSACurveTests {
   let message = #"{"checkpoint":"compliance-review","decision":"approve"}"#
 
@@ -17,16 +19,69 @@ import Testing
     let publicKey = try folder.publicKey("id")
     #expect(publicKey.algorithm.rawValue == type)
     #expect(publicKey.openSSH.hasPrefix("\(type) AAAA"))
-    let listed = try folder.keygen(["-lf", "id.pub"]).stdout.split(separator: " ")
-    #expect(listed.count > 1 && publicKey.fingerprint == String(listed[1]))
+    #expect(try SSHPrivateKey.load(path: path).publicKey == publicKey)
     let signed = try folder.keygen(["-Y", "sign", "-n", SSHKeyFolder.namespace, "-f", path], input: message)
     #expect(signed.status == 0, "\(signed.stderr)")
-    let signature = try SSHSignature(armored: signed.stdout)
-    var blob = SSHWireReader(signature.signatureBlob, subject: "the test")
+    var blob = SSHWireReader(try SSHSignature(armored: signed.stdout).signatureBlob, subject: "the test")
     #expect(try blob.readText() == type)
-    #expect(signature.verify(Array(message.utf8), namespace: SSHKeyFolder.namespace))
-    #expect(!signature.verify(Array(message.utf8), namespace: "git"))
-    #expect(!signature.verify(Array((message + " ").utf8), namespace: SSHKeyFolder.namespace))
+  }
+
+  @Test func allowedSignersAndRevokedKeysListThem() throws {
+    let folder = try SSHKeyFolder()
+    let p384 = try SSHPrivateKey.load(path: folder.makeKey("p384", type: "ecdsa-384"))
+    let p521 = try SSHPrivateKey.load(path: folder.makeKey("p521", type: "ecdsa-521"))
+    let allowed = """
+      alice@example.com \(p384.publicKey.openSSH) alice's laptop
+      bob@example.com namespaces="promptgate-*" \(p521.publicKey.openSSH)
+
+      """
+    let (signers, diagnostics) = AllowedSigners.parse(allowed, file: ".promptgate/allowed_signers")
+    #expect(diagnostics == [])
+    #expect(signers.entries.map(\.key) == [p384.publicKey, p521.publicKey])
+    let (revoked, problems) = RevokedKeys.parse(
+      "# lost\n\(p521.publicKey.openSSH) bob's old laptop\n", file: ".promptgate/revoked_keys")
+    #expect(problems == [])
+    #expect(revoked.contains(p521.publicKey))
+    #expect(!revoked.contains(p384.publicKey))
+
+    try folder.write("revoked_keys", "\(p521.publicKey.openSSH)\n")
+    for (key, principal) in [(p384, "alice@example.com"), (p521, "bob@example.com")] {
+      let refusal = signers.refusal(
+        principal: principal, key: key.publicKey, namespace: SSHKeyFolder.namespace, at: Date())
+      #expect(refusal == nil)
+      let signature = try SSHSignature.sign(Array(message.utf8), namespace: SSHKeyFolder.namespace, with: key)
+      let accepted = try folder.openSSHVerifies(
+        signature.armored, message: message, principal: principal, allowedSigners: allowed,
+        extra: ["-r", "revoked_keys"])
+      #expect(accepted == !revoked.contains(key.publicKey), "\(key.publicKey)")
+    }
+  }
+
+  /// A signature of one curve never verifies with a key of another, even relabelled as that
+  /// key's type: the numbers are read at the key's size and checked on the key's curve.
+  @Test func signaturesDoNotCrossCurves() throws {
+    let folder = try SSHKeyFolder()
+    let keys = try ["ecdsa", "ecdsa-384", "ecdsa-521"].map {
+      try SSHPrivateKey.load(path: folder.makeKey($0, type: $0))
+    }
+    for signer in keys {
+      let signature = try SSHSignature.sign(
+        Array(message.utf8), namespace: SSHKeyFolder.namespace, with: signer)
+      var reader = SSHWireReader(signature.signatureBlob, subject: "the test")
+      _ = try reader.readText()
+      let numbers = try reader.readString()
+      for other in keys where other.publicKey != signer.publicKey {
+        var relabelled = SSHWireWriter()
+        relabelled.write(text: other.publicKey.algorithm.rawValue)
+        relabelled.write(string: numbers)
+        for blob in [signature.signatureBlob, relabelled.bytes] {
+          let forged = SSHSignature(
+            publicKey: other.publicKey, namespace: SSHKeyFolder.namespace, hashAlgorithm: .sha512,
+            signatureBlob: blob)
+          #expect(!forged.verify(Array(message.utf8), namespace: SSHKeyFolder.namespace))
+        }
+      }
+    }
   }
 
   @Test func refusesKeysWhoseCurveOrPointIsWrong() throws {

@@ -77,7 +77,7 @@ final class SSHKeyFolder: @unchecked Sendable {
 }
 
 @Suite struct SSHSignatureTests {
-  static let keyTypes = ["ed25519", "ecdsa", "rsa"]
+  static let keyTypes = ["ed25519", "ecdsa", "ecdsa-384", "ecdsa-521", "rsa"]
   let message = #"{"checkpoint":"compliance-review","decision":"approve"}"#
 
   @Test(arguments: keyTypes)
