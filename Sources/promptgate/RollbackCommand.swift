@@ -14,11 +14,14 @@ extension Promptgate {
         One compare-and-swap of the ledger records the rollback; the environment ref follows. It \
         says which newer releases it skipped and why. Nothing to roll back to: exit 1, nothing \
         written. --revert-branch adds a commit on that branch whose tree is the good release's, so \
-        development continues from good content; history is never rewritten.
+        development continues from good content; history is never rewritten. Signed with --key by \
+        the rollback owner (reliability.rollback.owner) or a release role of what the environment runs.
         """
     )
 
     @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var signing: SigningOptions
 
     @Option(help: "The environment to roll back.")
     var env: String
@@ -64,7 +67,7 @@ extension Promptgate {
       }
       let result = try RollbackAction.rollback(
         environment: env, reason: reason, to: target, incident: incident, revertBranch: revertBranch,
-        in: repository, incidentStart: start)
+        signer: try signing.requiredSigner(for: "a rollback"), in: repository, incidentStart: start)
       let style = global.style
       for (commit, why) in result.skipped {
         print("skipped \(commit.prefix(7)): \(why)")
@@ -86,10 +89,15 @@ extension Promptgate {
     static let configuration = CommandConfiguration(
       commandName: "mark-bad",
       abstract:
-        "Quarantine a release: rollback never chooses it, and it cannot be released again without an override."
+        "Quarantine a release: rollback never chooses it, and it cannot be released again without an override.",
+      discussion: """
+        Signed with --key by the rollback owner (reliability.rollback.owner) or a release role.
+        """
     )
 
     @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var signing: SigningOptions
 
     @Argument(help: "The release to quarantine.")
     var release: String
@@ -103,7 +111,9 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
-      let record = try MarkBadAction.markBad(commit, environment: env, reason: reason, in: repository)
+      let record = try MarkBadAction.markBad(
+        commit, environment: env, reason: reason, signer: try signing.requiredSigner(for: "mark-bad"),
+        in: repository)
       print(record.map { "recorded \($0.event.summary)" } ?? "\(commit.id.short()) is already bad in \(env)")
     }
   }

@@ -3,8 +3,10 @@ import Git
 /// Keeps `refs/promptgate/environments/<env>` equal to what the ledger says is deployed.
 ///
 /// The ledger's compare-and-swap is the commit point of every write; the mirror is brought in
-/// line right after, under a transaction holding its lock, and repaired by any later command
-/// that finds it behind (a process killed between the two, say).
+/// line right after, under a transaction holding its lock, and repaired by any later move that
+/// finds it behind (a process killed between the two, say). What the ref should point at is
+/// read from the ledger only once the lock is held, so a process with an older view of the
+/// ledger can never move the ref backwards over a newer release's.
 public enum EnvironmentMirror {
   public enum Outcome: Equatable, Sendable {
     case inLine
@@ -16,9 +18,12 @@ public enum EnvironmentMirror {
     case missing(ObjectID)
   }
 
-  @discardableResult
-  public static func bringInLine(_ state: EnvironmentState, in repository: Repository, message: String)
-    throws(PromptgateError) -> Outcome
+  /// The ref that mirrors `environment`'s deployed release for deploy tooling (SPEC §3).
+  public static func reference(_ environment: String) -> String { "refs/promptgate/environments/\(environment)" }
+
+  /// Where the mirror stands against the ledger, without touching it: what `status` reports.
+  public static func outcome(_ state: EnvironmentState, in repository: Repository) throws(PromptgateError)
+    -> Outcome
   {
     let current: ObjectID?
     do {
@@ -29,20 +34,37 @@ public enum EnvironmentMirror {
     let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
     guard current != wanted else { return .inLine }
     if let wanted, !repository.contains(wanted) { return .missing(wanted) }
+    return .moved(from: current)
+  }
+
+  /// Moves the mirror of `environment` to what the ledger says is deployed there now.
+  @discardableResult
+  public static func bringInLine(
+    _ environment: String, ledger: Ledger, in repository: Repository, message: String
+  ) throws(PromptgateError) -> Outcome {
+    let reference = reference(environment)
     do {
       let transaction = try Transaction(repository)
-      try transaction.lock(state.reference)
-      if let wanted {
-        try transaction.setTarget(state.reference, to: wanted, message: message)
+      try transaction.lock(reference)
+      // Read under the lock: whoever moves the ref after us reads a ledger at least as new.
+      let state = try EnvironmentState(environment, ledger: ledger)
+      let outcome = try Self.outcome(state, in: repository)
+      guard case .moved(let from) = outcome else { return outcome }
+      if let wanted = state.deployed.flatMap({ ObjectID(hex: $0.commit) }) {
+        try transaction.setTarget(reference, to: wanted, message: message)
       } else {
-        try transaction.remove(state.reference)
+        try transaction.remove(reference)
       }
       try transaction.commit()
-      return .moved(from: current)
-    } catch  where error.code == .locked {
+      return .moved(from: from)
+    } catch let error as GitError where error.code == .locked {
       return .locked
+    } catch let error as GitError {
+      throw RepositoryAccess.readFailure(error, reading: reference)
+    } catch let error as PromptgateError {
+      throw error
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: state.reference)
+      throw PromptgateError.input("cannot move \(reference): \(error)")
     }
   }
 }

@@ -17,6 +17,8 @@ public struct EnvironmentState: Sendable {
 
   public let name: String
   public let deployed: LedgerEvent.Release?
+  /// The sequence number of the event that made `deployed` what runs here.
+  public let deployedBy: Int?
   /// Oldest first.
   public let deployments: [Deployment]
   /// Release commit → why it is bad here (rolled back from, marked bad), deployed or not.
@@ -54,11 +56,23 @@ public struct EnvironmentState: Sendable {
     }
     if fold.count != known { fold.save(name, ledger: ledger) }
     deployed = fold.deployed
+    deployedBy = fold.deployedBy
     deployments = fold.deployments
     quarantine = fold.quarantine
     pendingRollback = try fold.pendingRollback.map { commit throws(PromptgateError) in
       try ledger.record(commit).event
     }
+  }
+
+  /// The environment as `fold` holds it, with the rollback still waiting for an answer: the
+  /// audit replays the ledger event by event and judges each release as it stood then.
+  init(_ name: String, fold: EnvironmentFold, pendingRollback: LedgerEvent?) {
+    self.name = name
+    deployed = fold.deployed
+    deployedBy = fold.deployedBy
+    deployments = fold.deployments
+    quarantine = fold.quarantine
+    self.pendingRollback = pendingRollback
   }
 
   /// The newest release recorded here that went in through its gates or an override and was
@@ -84,5 +98,5 @@ public struct EnvironmentState: Sendable {
   }
 
   /// The ref that mirrors the deployed release for deploy tooling (SPEC §3).
-  public var reference: String { "refs/promptgate/environments/\(name)" }
+  public var reference: String { EnvironmentMirror.reference(name) }
 }

@@ -15,9 +15,11 @@ public enum RollbackAction {
     public let revertCommit: ObjectID?
   }
 
+  /// Rolls back, signed by `signer`, who must hold the rollback owner's role or a release role
+  /// under the rules of what the environment runs.
   public static func rollback(
     environment: String, reason: String, to requested: Commit?, incident: String?, revertBranch: String?,
-    in repository: Repository, now: Date = Date(), incidentStart: Date? = nil
+    signer: StatementSigner, in repository: Repository, now: Date = Date(), incidentStart: Date? = nil
   ) throws(PromptgateError) -> Result {
     // The incident began before the rollback that answers it: reports count recovery from it.
     if let incidentStart, incidentStart > now {
@@ -25,9 +27,8 @@ public enum RollbackAction {
         "--incident-start \(Ledger.timestamp(incidentStart)) is after the rollback (\(Ledger.timestamp(now))): "
           + "give when the incident began, in the past")
     }
-    let ledger = Ledger(repository)
-    let decidedOn = try ledger.head()
-    let state = try EnvironmentState(environment, ledger: ledger)
+    let ground = try EnvironmentMove.Ground(environment, in: repository)
+    let state = ground.state
     guard let current = state.deployed else {
       throw PromptgateError(
         .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
@@ -78,28 +79,25 @@ public enum RollbackAction {
     let revertTarget = try revertBranch.map { branch throws(PromptgateError) in
       try RevertBranch(branch, in: repository)
     }
-    var details: [String: JSONValue] = [
-      "from": .object(["commit": .string(current.commit), "tree": .string(current.tree)]),
-      "reason": .string(reason),
+    let currentCommit = try state.deployedCommit(in: repository) ?? targetCommit
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: currentCommit, ledger: ground.ledger, in: repository)
+    let authority = try MoveAuthority.authorize(
+      .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
+      rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
+    let statement = MoveStatement(
+      move: .rollback, environment: environment, release: target.release,
+      repository: try RepositoryAnchor.id(ledger: ground.ledger, release: targetCommit),
+      principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now), replaces: current,
+      reason: reason, incident: incident, incidentStart: incidentStart.map { Ledger.timestamp($0) })
+    let details: [String: JSONValue] = [
       "skipped": .array(
-        skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) }),
+        skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) })
     ]
-    if let incident { details["incident"] = .string(incident) }
-    if let incidentStart { details["incident_start"] = .string(Ledger.timestamp(incidentStart)) }
-    let actor = ReleaseAction.actor(in: repository)
-    let repositoryID = try RepositoryIdentity.root(of: targetCommit, in: repository)
-    let record = try ledger.append(independent: false, decidedOn: .some(decidedOn)) { sequence in
-      (
-        LedgerEvent(
-          kind: .rollback, sequence: sequence, time: Ledger.timestamp(now), actor: actor,
-          environment: environment,
-          release: target.release, repository: repositoryID, details: details),
-        nil
-      )
-    }
-    let mirror = try EnvironmentMirror.bringInLine(
-      try EnvironmentState(environment, ledger: ledger), in: repository,
-      message: "promptgate: rollback to \(targetID.short()) (ledger #\(record.event.sequence))")
+    let (record, recordedMirror) = try EnvironmentMove.record(
+      .rollback, statement, signer: signer, details: details, on: ground, now: now, in: repository)
+    let mirror = recordedMirror ?? .inLine
+    let actor = RevertBranch.committer(in: repository)
     let revert = try revertTarget.map { branch throws(PromptgateError) in
       try branch.addCommit(
         tree: targetCommit.tree,
@@ -148,6 +146,20 @@ struct RevertBranch {
     } catch {
       throw PromptgateError.input("cannot read \(reference): \(error)")
     }
+  }
+
+  /// Who adds the commit, as git names a committer: `GIT_COMMITTER_NAME` and
+  /// `GIT_COMMITTER_EMAIL` first (what CI jobs set), then `user.name` and `user.email`, else the
+  /// login name.
+  static func committer(in repository: Repository) -> String {
+    let environment = ProcessInfo.processInfo.environment
+    let configured = repository.configuredIdentity()
+    let user = environment["USER"] ?? "unknown"
+    let name = environment["GIT_COMMITTER_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.name ?? user
+    let email =
+      environment["GIT_COMMITTER_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.email
+      ?? "\(user)@localhost"
+    return "\(name) <\(email)>"
   }
 
   /// Adds a commit whose tree is the good release's, with a compare-and-swap on the branch, so

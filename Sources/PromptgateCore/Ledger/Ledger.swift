@@ -88,10 +88,16 @@ public final class Ledger {
     return records.reversed()
   }
 
-  /// A drafted event: everything but its sequence, which the ledger assigns.
-  public typealias Draft = (_ sequence: Int) throws(PromptgateError) -> (
-    event: LedgerEvent, signature: String?
-  )
+  /// Where a drafted event goes: its sequence number and the time the ledger records it at.
+  public struct Slot: Sendable {
+    public let sequence: Int
+    /// Now, or the newest event's time when this clock is a little behind it: the ledger's
+    /// times never go backwards (SPEC §4).
+    public let time: String
+  }
+
+  /// A drafted event: everything but its sequence and time, which the ledger assigns.
+  public typealias Draft = (_ slot: Slot) throws(PromptgateError) -> (event: LedgerEvent, signature: String?)
 
   /// Appends the event `draft` builds for the next sequence number, with a compare-and-swap of
   /// the ledger ref. If another writer moved the ledger first, an independent event (approval,
@@ -102,7 +108,7 @@ public final class Ledger {
   /// head as `decidedOn`, and the append fails with a conflict if the ledger has moved since.
   @discardableResult
   public func append(
-    independent: Bool, decidedOn: ObjectID?? = nil, _ draft: Draft
+    independent: Bool, decidedOn: ObjectID?? = nil, now: Date = Date(), _ draft: Draft
   ) throws(PromptgateError) -> Record {
     var attempts = 0
     while true {
@@ -115,9 +121,8 @@ public final class Ledger {
             + "safe to run again")
       }
       let parent = current
-      let sequence =
-        try parent.map { commit throws(PromptgateError) in try record(commit).event.sequence } ?? 0
-      let (event, signature) = try draft(sequence + 1)
+      let previous = try parent.map { commit throws(PromptgateError) in try record(commit).event }
+      let (event, signature) = try draft(try Self.slot(after: previous, now: now))
       let commit = try write(event, signature: signature, parent: parent)
       TestHold.beforeCommitPoint()
       do {
@@ -150,6 +155,25 @@ public final class Ledger {
         throw PromptgateError(.input, "cannot append to the ledger: \(error)")
       }
     }
+  }
+
+  /// The next slot after `previous`. A clock a little behind the newest event records at that
+  /// event's time; one far behind (or an event dated in the future) stops the write, since
+  /// the ledger's times never go backwards.
+  static func slot(after previous: LedgerEvent?, now: Date) throws(PromptgateError) -> Slot {
+    let time = timestamp(now)
+    guard let previous else { return Slot(sequence: 1, time: time) }
+    guard let newest = Timestamp.date(previous.time), newest > now else {
+      return Slot(sequence: previous.sequence + 1, time: time)
+    }
+    guard newest.timeIntervalSince(now) <= Statement.clockSkew else {
+      throw PromptgateError(
+        .blocked,
+        "the ledger's newest event #\(previous.sequence) is dated \(previous.time), later than this machine's "
+          + "clock (\(time)): set the clock right, or, if that event's time is wrong, run promptgate audit verify; "
+          + "nothing was written")
+    }
+    return Slot(sequence: previous.sequence + 1, time: previous.time)
   }
 
   /// Writes the event's blobs, tree and commit; moves no reference. The same event, signature

@@ -146,7 +146,7 @@ public enum LedgerSync {
       var entry = SyncReport.Environment(
         name: name, deployed: wanted?.hex, local: "in-line", remote: "in-line")
       switch try EnvironmentMirror.bringInLine(
-        state, in: repository, message: "promptgate sync with \(label)")
+        name, ledger: ledger, in: repository, message: "promptgate sync with \(label)")
       {
       case .inLine: break
       case .moved: entry.local = "moved"

@@ -1,0 +1,101 @@
+/// What each kind of event carries, read in one place: the signed statement of an approval,
+/// an override or a move, and the unsigned record of a decision (its gates, what it skipped).
+/// Events recorded by earlier versions, before moves were signed, keep their `details` keys
+/// (`from`, `reason`, `incident`, `base`); they are read here too, so no other file looks
+/// inside `details`.
+extension LedgerEvent {
+  /// The signed statement of an approval or rejection.
+  public var approvalStatement: ApprovalStatement? {
+    guard kind == .approval || kind == .rejection, let json = details["statement"] else { return nil }
+    return try? ApprovalStatement(json: json)
+  }
+
+  /// The signed statement of a break-glass override.
+  public var overrideStatement: OverrideStatement? {
+    guard kind == .override, let json = details["statement"] else { return nil }
+    return try? OverrideStatement(json: json)
+  }
+
+  /// The signed statement of a release, blocked attempt, rollback or mark-bad.
+  public var moveStatement: MoveStatement? {
+    guard [.release, .blocked, .rollback, .markBad].contains(kind), let json = details["statement"] else {
+      return nil
+    }
+    return try? MoveStatement(json: json)
+  }
+
+  /// The move this event makes, for the role check: nil for approvals, rejections and an
+  /// attempt its gates blocked... which is signed as a release.
+  public var move: MoveKind? {
+    switch kind {
+    case .release, .blocked: .release
+    case .rollback: .rollback
+    case .markBad: .markBad
+    case .override: .override
+    case .approval, .rejection: nil
+    }
+  }
+
+  /// Why: a rollback's or mark-bad's reason, an override's.
+  public var reason: String? {
+    moveStatement?.reason ?? overrideStatement?.reason ?? details["reason"]?.string
+  }
+
+  /// The incident a rollback answers, and when it began.
+  public var incident: String? { moveStatement?.incident ?? details["incident"]?.string }
+  public var incidentStart: String? { moveStatement?.incidentStart ?? details["incident_start"]?.string }
+
+  /// What a rollback moved the environment off.
+  public var rolledBackFrom: Release? {
+    guard kind == .rollback else { return nil }
+    if let statement = moveStatement { return statement.replaces }
+    return Self.release(details["from"])
+  }
+
+  /// What the environment ran when this move was decided: `.some(nil)` when it ran nothing,
+  /// nil when the event does not say (events of earlier versions that recorded no base).
+  public var decidedOn: Release?? {
+    if let statement = moveStatement { return .some(statement.replaces) }
+    if let replaces = details["replaces"] { return .some(Self.release(replaces)) }
+    switch kind {
+    case .release, .override, .blocked:
+      guard let base = details["base"] else { return nil }
+      return .some(Self.release(base))
+    case .rollback:
+      return rolledBackFrom.map { .some($0) }
+    default:
+      return nil
+    }
+  }
+
+  /// The base a release, blocked attempt or override was judged against.
+  public var judgedAgainst: Release? {
+    moveStatement?.base ?? Self.release(details["base"])
+  }
+
+  /// The gates that failed: a blocked attempt's, or those an override overrode.
+  public var failedGates: [String] {
+    details["failed"]?.array?.compactMap(\.string) ?? overrideStatement?.overrides ?? []
+  }
+
+  /// Every gate of a release, blocked attempt or override, with its status.
+  public var gateResults: [(id: String, status: String)] {
+    details["gates"]?.array?.compactMap { gate in
+      guard let id = gate["id"]?.string, let status = gate["status"]?.string else { return nil }
+      return (id, status)
+    } ?? []
+  }
+
+  /// The releases a rollback passed over, each with why.
+  public var skipped: [(commit: String, reason: String)] {
+    details["skipped"]?.array?.compactMap { entry in
+      guard let commit = entry["commit"]?.string, let reason = entry["reason"]?.string else { return nil }
+      return (commit, reason)
+    } ?? []
+  }
+
+  private static func release(_ value: JSONValue?) -> Release? {
+    guard let commit = value?["commit"]?.string, let tree = value?["tree"]?.string else { return nil }
+    return Release(commit: commit, tree: tree)
+  }
+}
