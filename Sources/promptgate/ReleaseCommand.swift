@@ -69,7 +69,7 @@ extension Promptgate {
       if dryRun, !global.quiet {
         if let authority = result.authority {
           print("signed by \(authority.principal) as \(authority.role)")
-        } else if signing.key == nil {
+        } else if signing.keyPath == nil {
           print("not signed: a real \(override ? "override" : "release") needs --key of a principal the base allows")
         }
       }

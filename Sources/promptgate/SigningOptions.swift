@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PromptgateCore
 
 /// The key a signed command signs with (SPEC §3, §4): `approve`, `release`, `rollback` and
@@ -6,7 +7,8 @@ import PromptgateCore
 struct SigningOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "The SSH key that signs (its .pub with --signer ssh-keygen). CI keeps the release-bot key as a secret.",
+      "The SSH key that signs (its .pub with --signer ssh-keygen); default: $PROMPTGATE_KEY. CI keeps the "
+        + "release-bot key as a secret.",
       valueName: "file"))
   var key: String?
 
@@ -17,9 +19,14 @@ struct SigningOptions: ParsableArguments {
   @Option(help: "The principal to sign as, when your key is listed for several.")
   var principal: String?
 
+  /// The key file: --key, else `PROMPTGATE_KEY` (a CI job sets it once, from a secret file).
+  var keyPath: String? {
+    key ?? ProcessInfo.processInfo.environment["PROMPTGATE_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
   /// The signer, or nil when no key was given.
   func statementSigner() throws -> StatementSigner? {
-    guard let key else { return nil }
+    guard let key = keyPath else { return nil }
     let signing = try SigningKey(path: key, signer: signer)
     return StatementSigner(publicKey: signing.publicKey, principal: principal) { bytes throws(PromptgateError) in
       try signing.sign(bytes, namespace: Statement.namespace)
@@ -30,8 +37,8 @@ struct SigningOptions: ParsableArguments {
   func requiredSigner(for move: String) throws -> StatementSigner {
     guard let signer = try statementSigner() else {
       throw ValidationError(
-        "\(move) is signed: give --key <file> (or --signer ssh-keygen --key <file.pub>) of a principal holding a "
-          + "role the runbook allows for it")
+        "\(move) is signed: give --key <file> (or set PROMPTGATE_KEY) of a principal holding a role the runbook "
+          + "allows for it; --signer ssh-keygen signs with ssh-agent")
     }
     return signer
   }

@@ -29,7 +29,7 @@ final class ApprovalFixture: @unchecked Sendable {
     self.keys = keys
     for (name, type) in [
       ("alice", "ed25519"), ("alice-laptop", "ecdsa"), ("carol", "ecdsa"), ("sam", "ed25519"),
-      ("dave", "ed25519"), ("mallory", "ed25519"),
+      ("dave", "ed25519"), ("mallory", "ed25519"), ("ci", "ed25519"), ("omar", "ed25519"),
     ] {
       let result = try run(
         "/usr/bin/ssh-keygen",
@@ -39,12 +39,11 @@ final class ApprovalFixture: @unchecked Sendable {
     try repository.scratch.write("runbook.yaml", Self.runbook)
     try repository.scratch.write(
       ".promptgate/allowed_signers",
-      try ["alice", "carol", "sam", "dave"].map { name in
-        // sam, the service manager, also signs break-glass overrides.
-        let namespaces = name == "sam" ? "promptgate-approval,promptgate-override" : "promptgate-approval"
-        return try Self.signerLine(name, keys: keys, namespaces: namespaces)
+      try ["alice", "carol", "sam", "dave", "ci", "omar"].map { name in
+        try Self.signerLine(name, keys: keys)
       }.joined())
     base = try repository.commit("first release with reviewers")
+    ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
     try repository.bumpPrompt()
     head = try repository.scratch.commit("billing: kinder", author: "Dev Eloper <dev@example.com>")
   }
@@ -59,7 +58,7 @@ final class ApprovalFixture: @unchecked Sendable {
   }
 
   static func signerLine(
-    _ name: String, principals: String? = nil, keys: String, namespaces: String = "promptgate-approval"
+    _ name: String, principals: String? = nil, keys: String, namespaces: String = "promptgate"
   ) throws -> String {
     let publicKey = try String(contentsOfFile: "\(keys)/\(name).pub", encoding: .utf8)
       .split(separator: " ").prefix(2).joined(separator: " ")
@@ -67,6 +66,12 @@ final class ApprovalFixture: @unchecked Sendable {
   }
 
   func key(_ name: String) -> String { "\(keys)/\(name)" }
+
+  /// The release-bot's signing arguments: every release is signed by a release role.
+  var releaseBot: [String] { ["--key", key("ci")] }
+
+  /// The rollback owner's (omar, ai-operations-engineer) signing arguments.
+  var rollbackOwner: [String] { ["--key", key("omar")] }
 
   @discardableResult
   func approve(
@@ -97,7 +102,7 @@ final class ApprovalFixture: @unchecked Sendable {
 
   /// Signs `statement` with ssh-keygen itself (the interop path) in `namespace`.
   func sshKeygenSign(
-    _ statement: ApprovalStatement, as name: String, namespace: String = "promptgate-approval"
+    _ statement: ApprovalStatement, as name: String, namespace: String = "promptgate"
   )
     throws -> String
   {

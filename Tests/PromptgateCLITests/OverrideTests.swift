@@ -78,7 +78,7 @@ import Testing
       "/bin/sh",
       [
         "-c",
-        "ssh-keygen -Y verify -f allowed_signers -I sam@example.com -n promptgate-override -s event.sig "
+        "ssh-keygen -Y verify -f allowed_signers -I sam@example.com -n promptgate -s event.sig "
           + "< statement.json",
       ], in: folder)
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")

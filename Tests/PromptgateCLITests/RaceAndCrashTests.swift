@@ -27,6 +27,7 @@ import Testing
     func copy(_ name: String) throws -> String {
       let folder = try makeTemporaryFolder(prefix: "promptgate-race") + "/" + name
       #expect(try run("/bin/cp", ["-a", fixture.path, folder]).status == 0)
+      ReleaseBotKeys.shared.register(fixture.key("ci"), for: folder)
       return folder
     }
 
@@ -45,7 +46,7 @@ import Testing
 
   /// What the ledger says staging runs, by `status --format json` (which also repairs the mirror).
   private static func deployed(_ folder: String) throws -> String? {
-    let result = try CLI.run(["-C", folder, "status", "--env", "staging", "--format", "json"])
+    let result = try CLI.run(["-C", folder, "status", "--env", "staging", "--repair", "--format", "json"])
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let environments = json?["environments"] as? [[String: Any]]
     return (environments?.first?["deployed"] as? [String: Any])?["commit"] as? String

@@ -247,7 +247,7 @@ import Testing
     #expect(try promptgate(fixture, ["release", fixture.base, "--env", "staging"]).status == 0)
     // As if the process died between the ledger's commit point and the mirror update.
     try fixture.repository.scratch.git("update-ref", "-d", "refs/promptgate/environments/staging")
-    let status = try promptgate(fixture, ["status", "--env", "staging"])
+    let status = try promptgate(fixture, ["status", "--env", "staging", "--repair"])
     #expect(status.stdout.contains("was behind the ledger; brought in line"))
     #expect(environmentRef(fixture, "staging") == fixture.base)
   }

@@ -23,6 +23,7 @@ import Testing
       try fixture.repository.scratch.git("push", "-q", bare.path, "main")
       one = try Self.clone(bare)
       two = try Self.clone(bare)
+      for clone in [one, two] { ReleaseBotKeys.shared.register(fixture.key("ci"), for: clone.path) }
     }
 
     static func clone(_ bare: ScratchRepository, _ options: [String] = [], url: String? = nil) throws
