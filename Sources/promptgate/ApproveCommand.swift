@@ -10,9 +10,9 @@ extension Promptgate {
       abstract: "Sign an approval (or rejection) of a release's checkpoint and record it in the ledger.",
       discussion: """
         The statement (SPEC §4) is signed with your SSH key in the namespace promptgate. \
-        Unencrypted ed25519 and ecdsa-sha2-nistp256 key files are read directly; for an encrypted \
-        key, ssh-agent or a hardware key use --signer ssh-keygen. Your principal is looked up in \
-        .promptgate/allowed_signers unless you give --principal.
+        Unencrypted ed25519 and ECDSA (nistp256, nistp384, nistp521) key files are read directly; \
+        for an encrypted key, ssh-agent or a hardware key use --signer ssh-keygen. Your principal is \
+        looked up in .promptgate/allowed_signers unless you give --principal.
         """
     )
 

@@ -28,12 +28,21 @@ final class SSHKeyFolder: @unchecked Sendable {
     try run(sshKeygen, arguments, in: path, environment: ["SSH_AUTH_SOCK": ""], input: input)
   }
 
-  /// Makes a key pair; `type` is what `ssh-keygen -t` takes. Returns the private key's path.
+  /// Makes a key pair; `type` is what `ssh-keygen -t` takes, or `ecdsa-384` / `ecdsa-521` for
+  /// the larger curves (`ecdsa` alone is nistp256). Returns the private key's path.
   func makeKey(
     _ name: String, type: String, passphrase: String = "", comment: String = "alice@example.com"
   ) throws -> String {
-    let bits = type == "ecdsa" ? ["-b", "256"] : type == "rsa" ? ["-b", "2048"] : []
-    let result = try keygen(["-q", "-t", type] + bits + ["-N", passphrase, "-C", comment, "-f", name])
+    let (keygenType, bits) =
+      switch type {
+      case "ecdsa": ("ecdsa", ["-b", "256"])
+      case "ecdsa-384": ("ecdsa", ["-b", "384"])
+      case "ecdsa-521": ("ecdsa", ["-b", "521"])
+      case "rsa": ("rsa", ["-b", "2048"])
+      default: (type, [])
+      }
+    let result = try keygen(
+      ["-q", "-t", keygenType] + bits + ["-N", passphrase, "-C", comment, "-f", name])
     #expect(result.status == 0, "ssh-keygen -t \(type): \(result.stderr)")
     return "\(path)/\(name)"
   }
@@ -68,7 +77,7 @@ final class SSHKeyFolder: @unchecked Sendable {
 }
 
 @Suite struct SSHSignatureTests {
-  static let keyTypes = ["ed25519", "ecdsa", "rsa"]
+  static let keyTypes = ["ed25519", "ecdsa", "ecdsa-384", "ecdsa-521", "rsa"]
   let message = #"{"checkpoint":"compliance-review","decision":"approve"}"#
 
   @Test(arguments: keyTypes)
@@ -181,7 +190,7 @@ final class SSHKeyFolder: @unchecked Sendable {
     }
   }
 
-  @Test(arguments: ["ed25519", "ecdsa"])
+  @Test(arguments: ["ed25519", "ecdsa", "ecdsa-384", "ecdsa-521"])
   func signsThroughSSHKeygen(type: String) throws {
     let folder = try SSHKeyFolder()
     let path = try folder.makeKey("id", type: type)

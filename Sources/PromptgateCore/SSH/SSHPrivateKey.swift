@@ -7,11 +7,11 @@ import _CryptoExtras
 /// Encrypted keys, keys in ssh-agent and hardware keys are left to ``SSHKeygenSigner``: asking
 /// for a passphrase or a touch is `ssh-keygen`'s job, and it already does it well.
 public struct SSHPrivateKey: Sendable {
-  /// The private numbers. CryptoKit's ed25519 and P-256 keys are not `Sendable`, so those
+  /// The private numbers. CryptoKit's ed25519 and NIST-curve keys are not `Sendable`, so those
   /// are kept as their raw bytes and rebuilt to sign.
   private enum Secret: Sendable {
     case ed25519(seed: [UInt8])
-    case ecdsaP256(scalar: [UInt8])
+    case ecdsa(SSHPublicKey.Curve, scalar: [UInt8])
     case rsa(_RSA.Signing.PrivateKey)
   }
 
@@ -123,9 +123,10 @@ public struct SSHPrivateKey: Sendable {
   private static func readSecret(
     type: String, from reader: inout SSHWireReader, source: String
   ) throws(SSHKeyError) -> Secret {
+    let algorithm = SSHPublicKey.Algorithm(rawValue: type)
     do {
-      switch type {
-      case SSHPublicKey.Algorithm.ed25519.rawValue:
+      switch algorithm {
+      case .ed25519:
         let publicKey = try reader.readString()
         let secretKey = try reader.readString()  // the 32-byte seed, then the public key
         guard publicKey.count == 32, secretKey.count == 64, Array(secretKey.suffix(32)) == publicKey else {
@@ -134,17 +135,18 @@ public struct SSHPrivateKey: Sendable {
         let seed = Array(secretKey.prefix(32))
         _ = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
         return .ed25519(seed: seed)
-      case SSHPublicKey.Algorithm.ecdsaP256.rawValue:
-        guard try reader.readText() == "nistp256" else {
-          throw reader.malformed("names a curve other than nistp256")
+      case .ecdsaP256, .ecdsaP384, .ecdsaP521:
+        let named = try reader.readText()
+        guard let curve = algorithm?.curve, named == curve.rawValue else {
+          throw reader.malformed("names the curve \(SSHKeyError.quoted(named)), not the one of \(type)")
         }
         _ = try reader.readString()  // the public point, checked against the private scalar below
         let scalar = try reader.readMPInt()
-        guard scalar.count <= 32 else { throw reader.malformed("is corrupted (bad ecdsa key)") }
-        let padded = [UInt8](repeating: 0, count: 32 - scalar.count) + scalar
-        _ = try P256.Signing.PrivateKey(rawRepresentation: padded)
-        return .ecdsaP256(scalar: padded)
-      case SSHPublicKey.Algorithm.rsa.rawValue:
+        guard scalar.count <= curve.size else { throw reader.malformed("is corrupted (bad ecdsa key)") }
+        let padded = [UInt8](repeating: 0, count: curve.size - scalar.count) + scalar
+        _ = try curve.publicPoint(scalar: padded)
+        return .ecdsa(curve, scalar: padded)
+      case .rsa:
         let n = try reader.readMPInt()
         let e = try reader.readMPInt()
         let d = try reader.readMPInt()
@@ -152,9 +154,9 @@ public struct SSHPrivateKey: Sendable {
         let p = try reader.readMPInt()
         let q = try reader.readMPInt()
         return .rsa(try _RSA.Signing.PrivateKey(n: n, e: e, d: d, p: p, q: q))
-      case SSHPublicKey.Algorithm.skEd25519.rawValue, SSHPublicKey.Algorithm.skEcdsaP256.rawValue:
+      case .skEd25519, .skEcdsaP256:
         throw SSHKeyError("\(source) is a hardware (FIDO) key; sign with --signer ssh-keygen")
-      default:
+      case nil:
         throw SSHKeyError(
           "unsupported key type \(SSHKeyError.quoted(type)) in \(source); use an ed25519 or ecdsa-sha2-nistp256 key"
         )
@@ -175,13 +177,13 @@ public struct SSHPrivateKey: Sendable {
       }
       writer.write(text: SSHPublicKey.Algorithm.ed25519.rawValue)
       writer.write(string: key.publicKey.rawRepresentation)
-    case .ecdsaP256(let scalar):
-      guard let key = try? P256.Signing.PrivateKey(rawRepresentation: scalar) else {
+    case .ecdsa(let curve, let scalar):
+      guard let point = try? curve.publicPoint(scalar: scalar) else {
         throw SSHKeyError("the ecdsa key is invalid; generate the key again")
       }
-      writer.write(text: SSHPublicKey.Algorithm.ecdsaP256.rawValue)
-      writer.write(text: "nistp256")
-      writer.write(string: key.publicKey.x963Representation)
+      writer.write(text: curve.algorithm.rawValue)
+      writer.write(text: curve.rawValue)
+      writer.write(string: point)
     case .rsa(let key):
       guard let primitives = try? key.publicKey.getKeyPrimitives() else {
         throw SSHKeyError("the RSA key is invalid; generate the key again")
@@ -194,7 +196,8 @@ public struct SSHPrivateKey: Sendable {
   }
 
   /// Signs `data` and returns the SSH signature blob (`string algorithm, string signature`):
-  /// ed25519, ECDSA over SHA-256, or `rsa-sha2-512` for RSA keys, as `ssh-keygen` signs.
+  /// ed25519, ECDSA over the curve's hash (SHA-256, SHA-384 or SHA-512), or `rsa-sha2-512`
+  /// for RSA keys, as `ssh-keygen` signs.
   public func sign(_ data: [UInt8]) throws(SSHKeyError) -> [UInt8] {
     var writer = SSHWireWriter()
     do {
@@ -203,13 +206,12 @@ public struct SSHPrivateKey: Sendable {
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: seed)
         writer.write(text: SSHPublicKey.Algorithm.ed25519.rawValue)
         writer.write(string: Array(try key.signature(for: data)))
-      case .ecdsaP256(let scalar):
-        let key = try P256.Signing.PrivateKey(rawRepresentation: scalar)
-        let raw = Array(try key.signature(for: data).rawRepresentation)
+      case .ecdsa(let curve, let scalar):
+        let raw = try curve.sign(data, scalar: scalar)
         var inner = SSHWireWriter()
-        inner.write(mpint: raw.prefix(32))
-        inner.write(mpint: raw.suffix(32))
-        writer.write(text: SSHPublicKey.Algorithm.ecdsaP256.rawValue)
+        inner.write(mpint: raw.prefix(curve.size))
+        inner.write(mpint: raw.suffix(curve.size))
+        writer.write(text: curve.algorithm.rawValue)
         writer.write(string: inner.bytes)
       case .rsa(let key):
         let signature = try key.signature(for: SHA512.hash(data: data), padding: .insecurePKCS1v1_5)
@@ -221,5 +223,32 @@ public struct SSHPrivateKey: Sendable {
         "signing with the \(publicKey.algorithm.rawValue) key \(publicKey.fingerprint) failed: \(error)")
     }
     return writer.bytes
+  }
+}
+
+extension SSHPublicKey.Curve {
+  /// The uncompressed public point of a private scalar of `size` bytes; throws unless the
+  /// scalar is a private key of the curve.
+  fileprivate func publicPoint(scalar: [UInt8]) throws -> [UInt8] {
+    switch self {
+    case .p256: Array(try P256.Signing.PrivateKey(rawRepresentation: scalar).publicKey.x963Representation)
+    case .p384: Array(try P384.Signing.PrivateKey(rawRepresentation: scalar).publicKey.x963Representation)
+    case .p521: Array(try P521.Signing.PrivateKey(rawRepresentation: scalar).publicKey.x963Representation)
+    }
+  }
+
+  /// ECDSA over the curve's hash of `data`, as `r || s`, each `size` bytes.
+  fileprivate func sign(_ data: [UInt8], scalar: [UInt8]) throws -> [UInt8] {
+    switch self {
+    case .p256:
+      let key = try P256.Signing.PrivateKey(rawRepresentation: scalar)
+      return Array(try key.signature(for: data).rawRepresentation)
+    case .p384:
+      let key = try P384.Signing.PrivateKey(rawRepresentation: scalar)
+      return Array(try key.signature(for: data).rawRepresentation)
+    case .p521:
+      let key = try P521.Signing.PrivateKey(rawRepresentation: scalar)
+      return Array(try key.signature(for: data).rawRepresentation)
+    }
   }
 }

@@ -9,15 +9,27 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
   public enum Algorithm: String, Sendable {
     case ed25519 = "ssh-ed25519"
     case ecdsaP256 = "ecdsa-sha2-nistp256"
+    case ecdsaP384 = "ecdsa-sha2-nistp384"
+    case ecdsaP521 = "ecdsa-sha2-nistp521"
     case rsa = "ssh-rsa"
     case skEd25519 = "sk-ssh-ed25519@openssh.com"
     case skEcdsaP256 = "sk-ecdsa-sha2-nistp256@openssh.com"
+
+    /// The curve of an ECDSA key type; nil for the others.
+    var curve: Curve? {
+      switch self {
+      case .ecdsaP256, .skEcdsaP256: .p256
+      case .ecdsaP384: .p384
+      case .ecdsaP521: .p521
+      case .ed25519, .rsa, .skEd25519: nil
+      }
+    }
   }
 
   /// The numbers of the key, as read from its blob.
   enum Material: Sendable {
     case ed25519([UInt8])
-    case ecdsaP256(point: [UInt8])
+    case ecdsa(Curve, point: [UInt8])
     case rsa(exponent: [UInt8], modulus: [UInt8])
     case skEd25519([UInt8], application: String)
     case skEcdsaP256(point: [UInt8], application: String)
@@ -31,9 +43,8 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
   /// Key types OpenSSH knows that promptgate does not use; named so users hear "unsupported"
   /// rather than "not a key".
   static let knownUnsupportedTypes: Set<String> = [
-    "ssh-dss", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-xmss@openssh.com",
-    "webauthn-sk-ecdsa-sha2-nistp256@openssh.com", "ssh-rsa-cert-v01@openssh.com",
-    "ssh-dss-cert-v01@openssh.com", "ssh-ed25519-cert-v01@openssh.com",
+    "ssh-dss", "ssh-xmss@openssh.com", "webauthn-sk-ecdsa-sha2-nistp256@openssh.com",
+    "ssh-rsa-cert-v01@openssh.com", "ssh-dss-cert-v01@openssh.com", "ssh-ed25519-cert-v01@openssh.com",
     "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
     "ecdsa-sha2-nistp521-cert-v01@openssh.com", "sk-ssh-ed25519-cert-v01@openssh.com",
     "sk-ecdsa-sha2-nistp256-cert-v01@openssh.com", "ssh-xmss-cert-v01@openssh.com",
@@ -74,39 +85,42 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
   public init(blob: [UInt8]) throws(SSHKeyError) {
     var reader = SSHWireReader(blob, subject: "the public key")
     let type = try reader.readText()
+    guard let algorithm = Algorithm(rawValue: type) else {
+      throw SSHKeyError(
+        "unsupported key type \(SSHKeyError.quoted(type)); use an ed25519 or ecdsa-sha2-nistp256 key")
+    }
     var writer = SSHWireWriter()
     writer.write(text: type)
-    switch type {
-    case Algorithm.ed25519.rawValue, Algorithm.skEd25519.rawValue:
+    switch algorithm {
+    case .ed25519, .skEd25519:
       let key = try reader.readString()
       guard key.count == 32 else { throw reader.malformed("is not a 32-byte ed25519 key") }
       writer.write(string: key)
-      if type == Algorithm.ed25519.rawValue {
-        (algorithm, material) = (.ed25519, .ed25519(key))
+      if algorithm == .ed25519 {
+        material = .ed25519(key)
       } else {
         let application = try reader.readText()
         writer.write(text: application)
-        (algorithm, material) = (.skEd25519, .skEd25519(key, application: application))
+        material = .skEd25519(key, application: application)
       }
-    case Algorithm.ecdsaP256.rawValue, Algorithm.skEcdsaP256.rawValue:
-      guard try reader.readText() == "nistp256" else {
-        throw reader.malformed("names a curve other than nistp256")
+    case .ecdsaP256, .ecdsaP384, .ecdsaP521, .skEcdsaP256:
+      // The blob names the curve again (RFC 5656 §3.1), and it must be the type's.
+      let named = try reader.readText()
+      guard let curve = algorithm.curve, named == curve.rawValue else {
+        throw reader.malformed("names the curve \(SSHKeyError.quoted(named)), not the one of \(type)")
       }
       let point = try reader.readString()
-      // OpenSSH writes the point uncompressed; CryptoKit checks it lies on the curve.
-      guard point.count == 65, point.first == 4,
-        (try? P256.Signing.PublicKey(x963Representation: point)) != nil
-      else { throw reader.malformed("is not a valid nistp256 point") }
-      writer.write(text: "nistp256")
+      guard curve.isValid(point: point) else { throw reader.malformed("is not a valid \(named) point") }
+      writer.write(text: named)
       writer.write(string: point)
-      if type == Algorithm.ecdsaP256.rawValue {
-        (algorithm, material) = (.ecdsaP256, .ecdsaP256(point: point))
-      } else {
+      if algorithm == .skEcdsaP256 {
         let application = try reader.readText()
         writer.write(text: application)
-        (algorithm, material) = (.skEcdsaP256, .skEcdsaP256(point: point, application: application))
+        material = .skEcdsaP256(point: point, application: application)
+      } else {
+        material = .ecdsa(curve, point: point)
       }
-    case Algorithm.rsa.rawValue:
+    case .rsa:
       let exponent = try reader.readMPInt()
       let modulus = try reader.readMPInt()
       // OpenSSH's bounds: at least 1024 bits, at most 16384; an odd exponent that fits 32 bits.
@@ -119,12 +133,10 @@ public struct SSHPublicKey: Hashable, Sendable, CustomStringConvertible {
       }
       writer.write(mpint: exponent)
       writer.write(mpint: modulus)
-      (algorithm, material) = (.rsa, .rsa(exponent: exponent, modulus: modulus))
-    default:
-      throw SSHKeyError(
-        "unsupported key type \(SSHKeyError.quoted(type)); use an ed25519 or ecdsa-sha2-nistp256 key")
+      material = .rsa(exponent: exponent, modulus: modulus)
     }
     try reader.expectEnd()
+    self.algorithm = algorithm
     self.blob = writer.bytes
   }
 
@@ -162,11 +174,11 @@ extension SSHPublicKey {
       let signature = try reader.readString()
       try reader.expectEnd()
       return Self.verifyEd25519(key: key, signature: signature, data: data)
-    case .ecdsaP256(let point):
-      guard type == Algorithm.ecdsaP256.rawValue else { return false }
-      let signature = try Self.readECDSASignature(&reader)
+    case .ecdsa(let curve, let point):
+      guard type == algorithm.rawValue else { return false }
+      let signature = try Self.readECDSASignature(&reader, curve: curve)
       try reader.expectEnd()
-      return Self.verifyP256(point: point, signature: signature, data: data)
+      return curve.verify(point: point, signature: signature, data: data)
     case .rsa(let exponent, let modulus):
       let signature = try reader.readString()
       try reader.expectEnd()
@@ -179,9 +191,9 @@ extension SSHPublicKey {
       return Self.verifyEd25519(key: key, signature: signature, data: signed)
     case .skEcdsaP256(let point, let application):
       guard type == Algorithm.skEcdsaP256.rawValue else { return false }
-      let signature = try Self.readECDSASignature(&reader)
+      let signature = try Self.readECDSASignature(&reader, curve: .p256)
       let signed = try Self.readHardwareSignedData(&reader, application: application, data: data)
-      return Self.verifyP256(point: point, signature: signature, data: signed)
+      return Curve.p256.verify(point: point, signature: signature, data: signed)
     }
   }
 
@@ -192,22 +204,17 @@ extension SSHPublicKey {
     return key.isValidSignature(signature, for: data)
   }
 
-  /// `string (mpint r, mpint s)`, as the 64-byte `r || s` CryptoKit takes.
-  private static func readECDSASignature(_ reader: inout SSHWireReader) throws(SSHKeyError) -> [UInt8] {
+  /// `string (mpint r, mpint s)`, as the `r || s` of two `curve.size` numbers CryptoKit takes.
+  private static func readECDSASignature(
+    _ reader: inout SSHWireReader, curve: Curve
+  ) throws(SSHKeyError) -> [UInt8] {
     var inner = SSHWireReader(try reader.readString(), subject: reader.subject)
     let r = try inner.readMPInt()
     let s = try inner.readMPInt()
     try inner.expectEnd()
-    guard r.count <= 32, s.count <= 32 else { throw inner.malformed("has an oversized ECDSA number") }
-    return [UInt8](repeating: 0, count: 32 - r.count) + r + [UInt8](repeating: 0, count: 32 - s.count) + s
-  }
-
-  /// ECDSA over SHA-256 of `data`, as `ecdsa-sha2-nistp256` specifies.
-  private static func verifyP256(point: [UInt8], signature: [UInt8], data: [UInt8]) -> Bool {
-    guard let key = try? P256.Signing.PublicKey(x963Representation: point),
-      let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
-    else { return false }
-    return key.isValidSignature(signature, for: data)
+    let size = curve.size
+    guard r.count <= size, s.count <= size else { throw inner.malformed("has an oversized ECDSA number") }
+    return [UInt8](repeating: 0, count: size - r.count) + r + [UInt8](repeating: 0, count: size - s.count) + s
   }
 
   /// PKCS #1 v1.5 with SHA-256 or SHA-512; the SHA-1 `ssh-rsa` signature is refused, as
@@ -244,5 +251,64 @@ extension SSHPublicKey {
     signed.write(uint32: counter)
     signed.write(raw: SHA256.hash(data: data))
     return signed.bytes
+  }
+}
+
+extension SSHPublicKey {
+  /// The NIST curves of `ecdsa-sha2-*` keys (RFC 5656), named as the key blob names them. Each
+  /// signs with its own hash: SHA-256, SHA-384 and SHA-512, which CryptoKit picks by curve.
+  enum Curve: String, Sendable {
+    case p256 = "nistp256"
+    case p384 = "nistp384"
+    case p521 = "nistp521"
+
+    /// The key type of a (non-hardware) key on the curve.
+    var algorithm: Algorithm {
+      switch self {
+      case .p256: .ecdsaP256
+      case .p384: .ecdsaP384
+      case .p521: .ecdsaP521
+      }
+    }
+
+    /// The bytes of one coordinate, of `r` or `s`, and of the private scalar.
+    var size: Int {
+      switch self {
+      case .p256: 32
+      case .p384: 48
+      case .p521: 66
+      }
+    }
+
+    /// Whether `point` is a point of the curve in the uncompressed form OpenSSH writes.
+    func isValid(point: [UInt8]) -> Bool {
+      guard point.count == 1 + 2 * size, point.first == 4 else { return false }
+      switch self {
+      case .p256: return (try? P256.Signing.PublicKey(x963Representation: point)) != nil
+      case .p384: return (try? P384.Signing.PublicKey(x963Representation: point)) != nil
+      case .p521: return (try? P521.Signing.PublicKey(x963Representation: point)) != nil
+      }
+    }
+
+    /// ECDSA over the curve's hash of `data`; `signature` is `r || s`, each `size` bytes.
+    func verify(point: [UInt8], signature: [UInt8], data: [UInt8]) -> Bool {
+      switch self {
+      case .p256:
+        guard let key = try? P256.Signing.PublicKey(x963Representation: point),
+          let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature)
+        else { return false }
+        return key.isValidSignature(signature, for: data)
+      case .p384:
+        guard let key = try? P384.Signing.PublicKey(x963Representation: point),
+          let signature = try? P384.Signing.ECDSASignature(rawRepresentation: signature)
+        else { return false }
+        return key.isValidSignature(signature, for: data)
+      case .p521:
+        guard let key = try? P521.Signing.PublicKey(x963Representation: point),
+          let signature = try? P521.Signing.ECDSASignature(rawRepresentation: signature)
+        else { return false }
+        return key.isValidSignature(signature, for: data)
+      }
+    }
   }
 }
