@@ -51,7 +51,8 @@ extension Promptgate {
           try RepositoryAccess.commit(revision, in: repository)
         }, environment: env, ledger: ledger, in: repository)
       let report = try GateEngine.check(
-        releaseCommit, basis: basis, environment: env, strict: strict, ledger: ledger, environmentState: state,
+        releaseCommit, basis: basis, environment: env, strict: strict, ledger: ledger,
+        environmentState: state,
         in: repository)
       let names = CheckNames(release: release, base: base ?? basis.base.map { $0.id.short() })
       switch format {

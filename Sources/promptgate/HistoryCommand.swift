@@ -40,7 +40,8 @@ extension Promptgate {
             "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
           if !event.failedGates.isEmpty {
-            line += "  \(event.kind == .override ? "overrode" : "failed"): \(event.failedGates.joined(separator: ", "))"
+            line +=
+              "  \(event.kind == .override ? "overrode" : "failed"): \(event.failedGates.joined(separator: ", "))"
           }
           if let reason = event.reason {
             line += "  reason: \(reason)"

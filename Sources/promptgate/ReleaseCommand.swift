@@ -37,7 +37,8 @@ extension Promptgate {
     @Flag(help: "Show what would happen; write nothing.")
     var dryRun = false
 
-    @Flag(help: "Break-glass: release even though gates fail; needs --reason and the key of an override role.")
+    @Flag(
+      help: "Break-glass: release even though gates fail; needs --reason and the key of an override role.")
     var override = false
 
     @Option(help: "Why the gates are overridden (recorded and signed).")
@@ -70,7 +71,9 @@ extension Promptgate {
         if let authority = result.authority {
           print("signed by \(authority.principal) as \(authority.role)")
         } else if signing.keyPath == nil {
-          print("not signed: a real \(override ? "override" : "release") needs --key of a principal the base allows")
+          print(
+            "not signed: a real \(override ? "override" : "release") needs --key of a principal the base allows"
+          )
         }
       }
       if let report = result.report, !global.quiet {

@@ -28,7 +28,8 @@ struct SigningOptions: ParsableArguments {
   func statementSigner() throws -> StatementSigner? {
     guard let key = keyPath else { return nil }
     let signing = try SigningKey(path: key, signer: signer)
-    return StatementSigner(publicKey: signing.publicKey, principal: principal) { bytes throws(PromptgateError) in
+    return StatementSigner(publicKey: signing.publicKey, principal: principal) {
+      bytes throws(PromptgateError) in
       try signing.sign(bytes, namespace: Statement.namespace)
     }
   }

@@ -163,7 +163,9 @@ struct EnvironmentStatus: Encodable {
     self.mirror =
       switch mirror {
       case .inLine: "in line"
-      case .moved: repair ? "was behind the ledger; brought in line" : "is behind the ledger; run promptgate status --repair"
+      case .moved:
+        repair
+          ? "was behind the ledger; brought in line" : "is behind the ledger; run promptgate status --repair"
       case .locked:
         "is locked: \(RepositoryAccess.staleLock(of: state.reference, in: repository))"
       case .missing(let commit):

@@ -127,6 +127,49 @@ final class ApprovalFixture: @unchecked Sendable {
       signedAt: Ledger.timestamp())
   }
 
+  /// Appends `event` (its sequence number replaced by the next one) to the ledger with git's
+  /// plumbing, as an insider who can push refs/promptgate/* could, with `signature` if given.
+  @discardableResult
+  func forge(_ event: LedgerEvent, signature: String? = nil) throws -> String {
+    let scratch = repository.scratch
+    let parent = try? scratch.git("rev-parse", "--verify", "-q", "refs/promptgate/ledger")
+    let sequence = try parent.map { Int(try scratch.git("rev-list", "--count", $0))! } ?? 0
+    let numbered = LedgerEvent(
+      kind: event.kind, sequence: sequence + 1, time: event.time, actor: event.actor,
+      environment: event.environment, release: event.release, repository: event.repository,
+      details: event.details)
+    func blob(_ text: String) throws -> String {
+      try run("/usr/bin/git", ["-C", path, "hash-object", "-w", "--stdin"], input: text)
+        .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    var entries = "100644 blob \(try blob(numbered.json.canonicalString))\tevent.json\n"
+    if let signature { entries += "100644 blob \(try blob(signature))\tevent.sig\n" }
+    let tree = try run("/usr/bin/git", ["-C", path, "mktree"], input: entries)
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let commit = try scratch.git(
+      ["commit-tree", tree, "-m", numbered.summary] + (parent.map { ["-p", $0] } ?? []))
+    try scratch.git(["update-ref", "refs/promptgate/ledger", commit] + (parent.map { [$0] } ?? []))
+    return commit
+  }
+
+  /// Signs any bytes with ssh-keygen in the namespace `promptgate`, as `name`.
+  func sshKeygenSign(_ text: String, as name: String, namespace: String = "promptgate") throws -> String {
+    let result = try run(
+      "/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-n", namespace, "-f", key(name)], input: text)
+    guard result.status == 0 else { throw CLIFailure(result: result) }
+    return result.stdout
+  }
+
+  /// The tree id of a revision.
+  func tree(_ revision: String) throws -> String {
+    try repository.scratch.git("rev-parse", "\(revision)^{tree}")
+  }
+
+  /// The repository id: the root commit.
+  var rootCommit: String {
+    get throws { try repository.scratch.git("rev-list", "--max-parents=0", base) }
+  }
+
   /// Appends a hand-made event to the ledger with git's plumbing, as an attacker with write
   /// access to the repository could: `event` as written, `signature` as given.
   @discardableResult

@@ -134,7 +134,7 @@ import Testing
           + "`reliability.fallback.strategy` (previous-release, static-response or human-handoff)",
         lines.first { $0.hasPrefix("::error file=prompts/billing.prompty,line=9,") }
           ?? "missing secret annotation",
-        "::warning file=runbook.yaml,line=27,col=1,title=promptgate review-cadence::`improvement.owner` is not declared; "
+        "::warning file=runbook.yaml,line=28,col=1,title=promptgate review-cadence::`improvement.owner` is not declared; "
           + "add it to runbook.yaml",
         "promptgate check blocked: fallback-declared, no-secrets",
       ])

@@ -114,6 +114,9 @@ import Testing
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     var environment = ProcessInfo.processInfo.environment
+    if arguments.count > 1, let key = ReleaseBotKeys.shared.key(for: arguments[1]) {
+      environment["PROMPTGATE_KEY"] = key
+    }
     let hold = try makeTemporaryFolder(prefix: "promptgate-hold")
     switch point {
     case .after: break

@@ -5,6 +5,14 @@
 struct ChangeAuthors {
   /// Lower-cased identity → the first commit (short id) where it appears.
   private var identities: [String: String] = [:]
+  /// With signed commits: each commit of the change that carries no signature the base trusts,
+  /// and why. Any one blocks the checkpoint.
+  private(set) var unverified: [String] = []
+
+  /// Records a commit whose signature the base does not accept.
+  mutating func add(unverified commit: String, reason: String) {
+    unverified.append("\(commit) is not signed by a key of the base's allowed_signers (\(reason))")
+  }
 
   /// Records a commit's git identities: e-mail addresses and names.
   mutating func add(name: String, email: String, commit: String) {

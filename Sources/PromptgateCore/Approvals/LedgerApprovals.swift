@@ -12,6 +12,9 @@ public final class LedgerApprovals: ApprovalSource {
   /// The repository id the ledger is anchored to (SPEC §3): a decision for another repository
   /// never counts.
   let anchor: String
+  /// True when the release's history holds the anchor's root: a release of another repository
+  /// (or a ledger whose first event came from one) has no approval that counts.
+  let anchorInHistory: Bool
   /// Only decisions recorded before this sequence number count (the audit re-judging a release
   /// as it was decided); nil for all.
   let recordedBefore: Int?
@@ -29,6 +32,7 @@ public final class LedgerApprovals: ApprovalSource {
     self.base = base
     self.trusted = try TrustedSigners.load(from: trustedCommit, in: ledger.repository)
     self.anchor = anchor
+    anchorInHistory = (try? RepositoryAnchor.check(release, anchor: anchor, in: ledger.repository)) != nil
     self.now = now
     self.recordedBefore = recordedBefore
   }
@@ -42,6 +46,16 @@ public final class LedgerApprovals: ApprovalSource {
     let verdicts: [ApprovalVerdict]
     do {
       verdicts = try self.verdicts(for: checkpoint, environment: environment, rules: rules)
+      // With signed commits, authorship is proven by signatures: a commit without one the base
+      // trusts blocks the checkpoint, whatever approvals it has (SPEC §4).
+      if rules.governance?.signedCommits == true {
+        let unverified = try changeAuthors(touching: checkpoint, rules: rules).unverified
+        if !unverified.isEmpty {
+          return ApprovalTally(
+            valid: 0,
+            notes: unverified + ["governance.signed_commits: every commit of the change must be signed"])
+        }
+      }
     } catch {
       return ApprovalTally(valid: 0, notes: ["the ledger cannot be read: \(error.message)"])
     }
@@ -65,7 +79,7 @@ public final class LedgerApprovals: ApprovalSource {
       cachedRecords = records
     }
     guard !records.isEmpty else { return [] }
-    let authors = try changeAuthors(touching: checkpoint)
+    let authors = try changeAuthors(touching: checkpoint, rules: rules)
     var verdicts: [ApprovalVerdict] = []
     // The standing decision of each principal, and the principal each key counted for.
     var standing: [String: Int] = [:]
@@ -74,7 +88,8 @@ public final class LedgerApprovals: ApprovalSource {
       guard let statement = record.event.approvalStatement else { continue }
       guard statement.checkpoint == checkpoint.name else { continue }
       var fingerprint: String?
-      let forgery = authenticityProblem(record, statement, environment: environment, fingerprint: &fingerprint)
+      let forgery = authenticityProblem(
+        record, statement, environment: environment, fingerprint: &fingerprint)
       // A rejection is a reviewer withdrawing: once it is authentic it cancels their approval,
       // whatever rule an approval would also have to meet.
       let reason =
@@ -152,8 +167,9 @@ public final class LedgerApprovals: ApprovalSource {
     if trusted.revoked.contains(signature.publicKey) {
       return "its key \(signature.publicKey.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath)"
     }
-    guard statement.repository == anchor else {
-      return "it is for another repository (root commit \(statement.repository.prefix(7)), not \(anchor.prefix(7)))"
+    guard statement.repository == anchor, anchorInHistory else {
+      return
+        "it is for another repository (root commit \(statement.repository.prefix(7)), not \(anchor.prefix(7)))"
     }
     guard statement.environment == environment else {
       return "it is for the environment \(statement.environment), not \(environment)"
@@ -189,7 +205,9 @@ public final class LedgerApprovals: ApprovalSource {
 
   /// Email → one commit, for everyone who authored or committed a commit between the base and
   /// the release that touches the checkpoint's paths.
-  private func changeAuthors(touching checkpoint: Runbook.Checkpoint) throws(PromptgateError) -> ChangeAuthors {
+  private func changeAuthors(touching checkpoint: Runbook.Checkpoint, rules: Runbook) throws(PromptgateError)
+    -> ChangeAuthors
+  {
     if let cached = authorsByCheckpoint[checkpoint.name] { return cached }
     let repository = ledger.repository
     let globs = checkpoint.paths.map(Glob.init)
@@ -211,6 +229,14 @@ public final class LedgerApprovals: ApprovalSource {
         if touches {
           authors.add(name: commit.author.name, email: commit.author.email, commit: id.short())
           authors.add(name: commit.committer.name, email: commit.committer.email, commit: id.short())
+          if rules.governance?.signedCommits == true {
+            switch CommitSigner(trusting: trusted).verdict(on: try repository.commitSignature(id), at: now) {
+            case .signed(let principals, _):
+              for principal in principals { authors.add(signer: principal, commit: id.short()) }
+            case .unsigned: authors.add(unverified: id.short(), reason: "it is not signed")
+            case .refused(let reason): authors.add(unverified: id.short(), reason: reason)
+            }
+          }
         }
       }
     } catch {

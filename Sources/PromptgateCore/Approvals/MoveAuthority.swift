@@ -40,7 +40,8 @@ public struct MoveAuthority: Sendable {
       throw PromptgateError(
         .blocked,
         "\(rules.source) names no \(move.rolesSetting) for \(environment), so nobody may sign a \(move.rawValue) "
-          + "there; add them (and the principals holding them under `roles:`) in a release of their own first")
+          + "there; add them (and the principals holding them under `roles:`) in a release of their own first"
+      )
     }
     let listed = rules.signers.signers.principals(listing: key)
     let principal: String
@@ -63,7 +64,8 @@ public struct MoveAuthority: Sendable {
         "\(principal) holds none of the roles that may sign a \(move.rawValue) in \(environment) "
           + "(\(allowed.joined(separator: ", "))) in \(rules.source)")
     }
-    if let refusal = keyRefusal(principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
+    if let refusal = keyRefusal(
+      principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
     {
       throw PromptgateError(.blocked, refusal)
     }
@@ -73,7 +75,8 @@ public struct MoveAuthority: Sendable {
   /// Why a move recorded as signed by `principal` in `role` with `key` is not allowed by
   /// `rules`, or nil: what the audit re-judges.
   public static func refusal(
-    _ move: MoveKind, environment: String, principal: String, role: String, key: SSHPublicKey, namespace: String,
+    _ move: MoveKind, environment: String, principal: String, role: String, key: SSHPublicKey,
+    namespace: String,
     rules: Rules, at time: Date
   ) -> String? {
     let allowed = rules.runbook.roles(allowedTo: move, in: environment)
@@ -90,11 +93,14 @@ public struct MoveAuthority: Sendable {
   private static func keyRefusal(
     principal: String, key: SSHPublicKey, namespace: String, rules: Rules, at time: Date
   ) -> String? {
-    if let refusal = rules.signers.signers.refusal(principal: principal, key: key, namespace: namespace, at: time) {
+    if let refusal = rules.signers.signers.refusal(
+      principal: principal, key: key, namespace: namespace, at: time)
+    {
       return "\(refusal) (\(TrustedSigners.allowedSignersPath) of \(rules.commit.id.short()))"
     }
     if rules.signers.revoked.contains(key) {
-      return "the key \(key.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath) of \(rules.commit.id.short())"
+      return
+        "the key \(key.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath) of \(rules.commit.id.short())"
     }
     return nil
   }

@@ -55,7 +55,8 @@ public enum RepositoryAnchor {
   }
 
   /// Refuses `release` when its history does not contain the anchor's root commit.
-  public static func check(_ release: Commit, anchor: String, in repository: Repository) throws(PromptgateError)
+  public static func check(_ release: Commit, anchor: String, in repository: Repository)
+    throws(PromptgateError)
   {
     if try RepositoryIdentity.root(of: release, in: repository) == anchor { return }
     // Several roots (unrelated histories merged): the anchor need only be among the ancestors.

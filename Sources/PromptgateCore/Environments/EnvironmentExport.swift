@@ -6,7 +6,8 @@ extension ReleaseExport {
   public static func export(
     environment: String, in repository: Repository, to folder: String, replace: Bool
   ) throws(PromptgateError) -> (commit: Commit, result: Result, notes: [String]) {
-    let state = try EnvironmentState(environment, ledger: Ledger(repository))
+    // Nothing is exported on the word of an event that fails the audit (SPEC §7).
+    let state = try EnvironmentMove.Ground(environment, in: repository).state
     guard let deployed = state.deployed, let id = ObjectID(hex: deployed.commit),
       let commit = try? repository.commit(id)
     else {

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// Keeps `refs/promptgate/environments/<env>` equal to what the ledger says is deployed.
@@ -19,11 +20,15 @@ public enum EnvironmentMirror {
   }
 
   /// The ref that mirrors `environment`'s deployed release for deploy tooling (SPEC §3).
-  public static func reference(_ environment: String) -> String { "refs/promptgate/environments/\(environment)" }
+  public static func reference(_ environment: String) -> String {
+    "refs/promptgate/environments/\(environment)"
+  }
 
   /// Where the mirror stands against the ledger, without touching it: what `status` reports.
-  public static func outcome(_ state: EnvironmentState, in repository: Repository) throws(PromptgateError)
-    -> Outcome
+  /// A ref lagging behind while its lock file exists is `locked` (a crash's leftover, or a
+  /// writer at work), unless the caller holds that lock itself.
+  public static func outcome(_ state: EnvironmentState, in repository: Repository, holdingLock: Bool = false)
+    throws(PromptgateError) -> Outcome
   {
     let current: ObjectID?
     do {
@@ -34,6 +39,11 @@ public enum EnvironmentMirror {
     let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
     guard current != wanted else { return .inLine }
     if let wanted, !repository.contains(wanted) { return .missing(wanted) }
+    if !holdingLock,
+      FileManager.default.fileExists(atPath: RepositoryAccess.lockFile(of: state.reference, in: repository))
+    {
+      return .locked
+    }
     return .moved(from: current)
   }
 
@@ -48,7 +58,7 @@ public enum EnvironmentMirror {
       try transaction.lock(reference)
       // Read under the lock: whoever moves the ref after us reads a ledger at least as new.
       let state = try EnvironmentState(environment, ledger: ledger)
-      let outcome = try Self.outcome(state, in: repository)
+      let outcome = try Self.outcome(state, in: repository, holdingLock: true)
       guard case .moved(let from) = outcome else { return outcome }
       if let wanted = state.deployed.flatMap({ ObjectID(hex: $0.commit) }) {
         try transaction.setTarget(reference, to: wanted, message: message)

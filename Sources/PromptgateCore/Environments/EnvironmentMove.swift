@@ -39,7 +39,8 @@ public enum EnvironmentMove {
     let signature = try signer.sign(statement.signedBytes)
     var details = details
     details["statement"] = statement.json
-    let record = try ground.ledger.append(independent: false, decidedOn: .some(ground.head), now: now) { slot in
+    let record = try ground.ledger.append(independent: false, decidedOn: .some(ground.head), now: now) {
+      slot in
       (
         LedgerEvent(
           kind: kind, sequence: slot.sequence, time: slot.time, actor: statement.principal,
@@ -51,7 +52,9 @@ public enum EnvironmentMove {
     guard kind != .blocked else { return (record, nil) }
     let mirror = try EnvironmentMirror.bringInLine(
       ground.state.name, ledger: ground.ledger, in: repository,
-      message: "promptgate: \(kind.rawValue) \(statement.release.commit.prefix(7)) (ledger #\(record.event.sequence))")
+      message:
+        "promptgate: \(kind.rawValue) \(statement.release.commit.prefix(7)) (ledger #\(record.event.sequence))"
+    )
     return (record, mirror)
   }
 }

@@ -14,7 +14,8 @@ public enum MarkBadAction {
     let anchor = try RepositoryAnchor.id(ledger: ground.ledger, release: commit)
     try RepositoryAnchor.check(commit, anchor: anchor, in: repository)
     let judged = try ground.state.deployedCommit(in: repository) ?? commit
-    let basis = try ReleaseBasis.forEnvironment(environment, release: judged, ledger: ground.ledger, in: repository)
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: judged, ledger: ground.ledger, in: repository)
     let authority = try MoveAuthority.authorize(
       .markBad, environment: environment, key: signer.publicKey, principal: signer.principal,
       rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
@@ -23,7 +24,9 @@ public enum MarkBadAction {
       release: LedgerEvent.Release(commit: commit.id.hex, tree: commit.tree.hex), repository: anchor,
       principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now),
       replaces: ground.state.deployed, reason: reason)
-    return try EnvironmentMove.record(.markBad, statement, signer: signer, on: ground, now: now, in: repository)
-      .record
+    return try EnvironmentMove.record(
+      .markBad, statement, signer: signer, on: ground, now: now, in: repository
+    )
+    .record
   }
 }

@@ -51,7 +51,9 @@ public enum ReleaseAction {
         "\(commit.id.short()) was \(reason) in \(environment); it cannot be released there again without "
           + "--override")
     }
-    if let deployed = try state.deployedCommit(in: repository), repository.isDescendant(deployed.id, of: commit.id) {
+    if let deployed = try state.deployedCommit(in: repository),
+      repository.isDescendant(deployed.id, of: commit.id)
+    {
       throw PromptgateError(
         .blocked,
         "\(commit.id.short()) is older than \(deployed.id.short()), deployed in \(environment); going back is a "
@@ -59,9 +61,11 @@ public enum ReleaseAction {
     }
     let anchor = try RepositoryAnchor.id(ledger: ground.ledger, release: commit)
     try RepositoryAnchor.check(commit, anchor: anchor, in: repository)
-    let basis = try ReleaseBasis.forEnvironment(environment, release: commit, ledger: ground.ledger, in: repository)
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: commit, ledger: ground.ledger, in: repository)
     let report = try GateEngine.check(
-      commit, basis: basis, environment: environment, ledger: ground.ledger, environmentState: state, now: now,
+      commit, basis: basis, environment: environment, ledger: ground.ledger, environmentState: state,
+      now: now,
       in: repository)
     let rules = try MoveAuthority.Rules(commit: basis.rules, in: repository)
     let release = LedgerEvent.Release(commit: commit.id.hex, tree: commit.tree.hex)
@@ -77,22 +81,26 @@ public enum ReleaseAction {
       }
       let authority = try signer.map { signer throws(PromptgateError) in
         try MoveAuthority.authorize(
-          .override, environment: environment, key: signer.publicKey, principal: signer.principal, rules: rules,
+          .override, environment: environment, key: signer.publicKey, principal: signer.principal,
+          rules: rules,
           at: now)
       }
       guard let signer, let authority, !dryRun else {
         return Result(outcome: .wouldOverride, report: report, record: nil, mirror: nil, authority: authority)
       }
       let statement = OverrideStatement(
-        environment: environment, overrides: overridden, principal: authority.principal, reason: override.reason,
+        environment: environment, overrides: overridden, principal: authority.principal,
+        reason: override.reason,
         release: release, repository: anchor, role: authority.role, signedAt: Ledger.timestamp(now))
       var details = gateDetails(report)
       details["failed"] = .array(overridden.map(JSONValue.string))
-      details["base"] = basis.base.map { LedgerEvent.Release(commit: $0.id.hex, tree: $0.tree.hex).json } ?? .null
+      details["base"] =
+        basis.base.map { LedgerEvent.Release(commit: $0.id.hex, tree: $0.tree.hex).json } ?? .null
       details["replaces"] = state.deployed?.json ?? .null
       let (record, mirror) = try EnvironmentMove.record(
         .override, statement, signer: signer, details: details, on: ground, now: now, in: repository)
-      return Result(outcome: .overridden, report: report, record: record, mirror: mirror, authority: authority)
+      return Result(
+        outcome: .overridden, report: report, record: record, mirror: mirror, authority: authority)
     }
     let authority = try signer.map { signer throws(PromptgateError) in
       try MoveAuthority.authorize(

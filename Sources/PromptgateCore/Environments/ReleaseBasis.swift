@@ -73,7 +73,8 @@ public struct ReleaseBasis: Sendable {
 
   /// The basis of `release` without an environment: the newest release of any environment,
   /// or the release itself when nothing was ever released.
-  public static func latest(release: Commit, ledger: Ledger, in repository: Repository) throws(PromptgateError)
+  public static func latest(release: Commit, ledger: Ledger, in repository: Repository)
+    throws(PromptgateError)
     -> ReleaseBasis
   {
     guard let newest = newest(try deployedNow(ledger)) else { return firstRelease(release) }
@@ -126,7 +127,8 @@ public struct ReleaseBasis: Sendable {
     if loaded == nil && firstRelease {
       return ReleaseBasis(
         base: base, rules: release,
-        note: "the base \(base.id.short()) has no \(Runbook.path) and nothing was ever released: judged by its "
+        note:
+          "the base \(base.id.short()) has no \(Runbook.path) and nothing was ever released: judged by its "
           + "own rules, as the first gated release")
     }
     let why = loaded?.diagnostics.first.map { ": \($0.formatted)" } ?? ": it has no \(Runbook.path)"
@@ -136,7 +138,8 @@ public struct ReleaseBasis: Sendable {
         + "its own rules instead, so this fails closed")
   }
 
-  private static func commit(_ release: LedgerEvent.Release, in repository: Repository) throws(PromptgateError)
+  private static func commit(_ release: LedgerEvent.Release, in repository: Repository)
+    throws(PromptgateError)
     -> Commit
   {
     guard let id = ObjectID(hex: release.commit), let commit = try? repository.commit(id) else {

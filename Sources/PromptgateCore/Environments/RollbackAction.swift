@@ -29,10 +29,16 @@ public enum RollbackAction {
     }
     let ground = try EnvironmentMove.Ground(environment, in: repository)
     let state = ground.state
-    guard let current = state.deployed else {
+    guard let current = state.deployed, let currentCommit = try state.deployedCommit(in: repository) else {
       throw PromptgateError(
         .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
     }
+    // Who may roll back is decided by the rules of what runs, before anything else is said.
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: currentCommit, ledger: ground.ledger, in: repository)
+    let authority = try MoveAuthority.authorize(
+      .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
+      rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
     var skipped: [(commit: String, reason: String)] = []
     let target: EnvironmentState.Deployment
     if let requested {
@@ -79,16 +85,11 @@ public enum RollbackAction {
     let revertTarget = try revertBranch.map { branch throws(PromptgateError) in
       try RevertBranch(branch, in: repository)
     }
-    let currentCommit = try state.deployedCommit(in: repository) ?? targetCommit
-    let basis = try ReleaseBasis.forEnvironment(
-      environment, release: currentCommit, ledger: ground.ledger, in: repository)
-    let authority = try MoveAuthority.authorize(
-      .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
-      rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
     let statement = MoveStatement(
       move: .rollback, environment: environment, release: target.release,
       repository: try RepositoryAnchor.id(ledger: ground.ledger, release: targetCommit),
-      principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now), replaces: current,
+      principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now),
+      replaces: current,
       reason: reason, incident: incident, incidentStart: incidentStart.map { Ledger.timestamp($0) })
     let details: [String: JSONValue] = [
       "skipped": .array(

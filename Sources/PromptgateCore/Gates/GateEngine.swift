@@ -12,7 +12,8 @@ public enum GateEngine {
   /// audit re-judging a release as it was decided); `now` is when it is judged.
   public static func check(
     _ release: Commit, basis: ReleaseBasis, environment: String?, strict: Bool = false, ledger: Ledger,
-    environmentState: EnvironmentState?, now: Date = Date(), recordedBefore: Int? = nil, in repository: Repository
+    environmentState: EnvironmentState?, now: Date = Date(), recordedBefore: Int? = nil,
+    in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
     let approvals = try LedgerApprovals(
       ledger: ledger, release: release, base: basis.base, trustedCommit: basis.rules,

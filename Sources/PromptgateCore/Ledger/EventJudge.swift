@@ -20,6 +20,9 @@ struct EventJudge {
   /// Each environment as the events so far made it.
   private(set) var folds: [String: EnvironmentFold] = [:]
 
+  /// When the audit runs: no event may be dated after it (beyond the clock skew).
+  let now = Date()
+
   init(ledger: Ledger) { self.ledger = ledger }
 
   struct Verdict {
@@ -40,6 +43,11 @@ struct EventJudge {
     guard let time = Timestamp.date(event.time) else {
       verdict.problems.append("its time \(event.time) is not an RFC 3339 time")
       return verdict
+    }
+    if time > now.addingTimeInterval(Statement.clockSkew) {
+      verdict.problems.append(
+        "it is dated \(event.time), in the future: a clock set ahead, or a forged time; nothing after it can be "
+          + "recorded in order")
     }
     if let lastTime, let last = Timestamp.date(lastTime), time < last {
       verdict.problems.append(
@@ -85,7 +93,9 @@ struct EventJudge {
       return mustSign ? ["a \(event.kind.rawValue) event must be signed"] : []
     }
     guard let armored = record.signature else { return ["a \(event.kind.rawValue) event must be signed"] }
-    guard let signature = try? SSHSignature(armored: armored) else { return ["event.sig is not an SSH signature"] }
+    guard let signature = try? SSHSignature(armored: armored) else {
+      return ["event.sig is not an SSH signature"]
+    }
     guard Statement.accepts(signature.namespace, forKind: statement.kind) else {
       return ["it is signed in the namespace \(signature.namespace), not \(Statement.namespace)"]
     }
@@ -175,7 +185,8 @@ struct EventJudge {
       // An unsigned event of promptgate 0.1 judged against what it recorded.
       let base = try recordedBase.map { release throws(PromptgateError) in
         guard let id = ObjectID(hex: release.commit), let base = try? repository.commit(id) else {
-          throw PromptgateError(.blocked, "its base \(release.commit.prefix(7)) is not in this clone; fetch it")
+          throw PromptgateError(
+            .blocked, "its base \(release.commit.prefix(7)) is not in this clone; fetch it")
         }
         return base
       }
@@ -190,7 +201,9 @@ struct EventJudge {
       }
       return verdict
     }
-    let pending = try fold.pendingRollback.map { commit throws(PromptgateError) in try ledger.record(commit).event }
+    let pending = try fold.pendingRollback.map { commit throws(PromptgateError) in
+      try ledger.record(commit).event
+    }
     let report = try GateEngine.check(
       commit, basis: basis, environment: environment, ledger: ledger,
       environmentState: EnvironmentState(environment, fold: fold, pendingRollback: pending), now: time,
@@ -202,12 +215,14 @@ struct EventJudge {
         verdict.problems.append("its signed statement records a blocked attempt, not a release")
       }
       if let quarantined {
-        verdict.problems.append("it releases \(commit.id.short()), which was \(quarantined) there, without an override")
+        verdict.problems.append(
+          "it releases \(commit.id.short()), which was \(quarantined) there, without an override")
       }
       verdict.problems += gateProblems(report, event: event, notices: &verdict.notices)
     case .override:
       if report.passed && quarantined == nil {
-        verdict.problems.append("it overrides gates that pass: an override is only for a release its gates block")
+        verdict.problems.append(
+          "it overrides gates that pass: an override is only for a release its gates block")
       }
     default:
       break
@@ -232,7 +247,8 @@ struct EventJudge {
     if hard.isEmpty {
       notices.append(
         "\(failures.map(\.id).joined(separator: ", ")) now fail\(failures.count == 1 ? "s" : ""): it was judged by "
-          + "promptgate \(judgedBy?.version ?? "0.1") and this is \(PromptgateVersion.current), whose gates changed")
+          + "promptgate \(judgedBy?.version ?? "0.1") and this is \(PromptgateVersion.current), whose gates changed"
+      )
       return []
     }
     return [
@@ -265,7 +281,9 @@ struct EventJudge {
 
   /// The signer of a signed move held a role allowed for it, with a key the rules list and do
   /// not revoke, when it was recorded.
-  private func authorityProblems(_ record: Ledger.Record, rules: MoveAuthority.Rules, at time: Date) -> [String] {
+  private func authorityProblems(_ record: Ledger.Record, rules: MoveAuthority.Rules, at time: Date)
+    -> [String]
+  {
     guard let move = record.event.move, let statement = record.event.statement,
       let signature = record.signature.flatMap({ try? SSHSignature(armored: $0) })
     else { return [] }
@@ -287,7 +305,8 @@ struct EventJudge {
 
   var json: JSONValue {
     .object([
-      "repository": repository.map(JSONValue.string) ?? .null, "last_time": lastTime.map(JSONValue.string) ?? .null,
+      "repository": repository.map(JSONValue.string) ?? .null,
+      "last_time": lastTime.map(JSONValue.string) ?? .null,
       "first_signed_move": firstSignedMove.map { .integer(Int64($0)) } ?? .null,
       "environments": .object(folds.mapValues(\.json)),
     ])

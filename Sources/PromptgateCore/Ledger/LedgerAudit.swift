@@ -166,7 +166,8 @@ public enum LedgerAudit {
       verdict.problems.forEach(problem)
       notices += verdict.notices.map {
         AuditReport.Problem(
-          sequence: position, commit: commit.id.hex, message: "event #\(position) (\(commit.id.short())): \($0)")
+          sequence: position, commit: commit.id.hex,
+          message: "event #\(position) (\(commit.id.short())): \($0)")
       }
     }
     let report = AuditReport(

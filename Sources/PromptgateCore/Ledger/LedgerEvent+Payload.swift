@@ -39,7 +39,11 @@ extension LedgerEvent {
   /// Why: a rollback's or mark-bad's reason, an override's.
   public var reason: String? {
     moveStatement?.reason ?? overrideStatement?.reason ?? details["reason"]?.string
+      ?? details["statement"]?["reason"]?.string
   }
+
+  /// The role the signer signed in, as the statement says.
+  public var signedRole: String? { statement?.role ?? details["statement"]?["role"]?.string }
 
   /// The incident a rollback answers, and when it began.
   public var incident: String? { moveStatement?.incident ?? details["incident"]?.string }

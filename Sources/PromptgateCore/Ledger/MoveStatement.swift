@@ -4,7 +4,8 @@
 /// nothing to say, so the signed bytes never depend on who wrote the JSON.
 public struct MoveStatement: Sendable, Hashable {
   public static let kinds: [MoveKind: String] = [
-    .release: "promptgate.release/v1", .rollback: "promptgate.rollback/v1", .markBad: "promptgate.mark-bad/v1",
+    .release: "promptgate.release/v1", .rollback: "promptgate.rollback/v1",
+    .markBad: "promptgate.mark-bad/v1",
   ]
 
   /// A release's verdict as the signer saw it: it went in, or its gates blocked it.
@@ -92,8 +93,10 @@ public struct MoveStatement: Sendable, Hashable {
       throw LedgerFormatError(
         "the statement must have exactly the fields \(Self.fields.sorted().joined(separator: ", "))")
     }
-    guard let kind = json["kind"]?.string, let move = Self.kinds.first(where: { $0.value == kind })?.key else {
-      throw LedgerFormatError("the statement is not one of \(Self.kinds.values.sorted().joined(separator: ", "))")
+    guard let kind = json["kind"]?.string, let move = Self.kinds.first(where: { $0.value == kind })?.key
+    else {
+      throw LedgerFormatError(
+        "the statement is not one of \(Self.kinds.values.sorted().joined(separator: ", "))")
     }
     func release(_ key: String) throws(LedgerFormatError) -> LedgerEvent.Release? {
       guard let value = json[key], value != .null else { return nil }

@@ -177,7 +177,7 @@ private struct Accumulator {
           exceptions.append(
             ComplianceException(
               sequence: event.sequence, time: event.time, actor: event.actor,
-              role: event.overrideStatement?.role, release: commit, reason: event.reason ?? "",
+              role: event.signedRole, release: commit, reason: event.reason ?? "",
               overridden: event.failedGates))
         }
         if let tree = event.release?.tree,

@@ -59,6 +59,15 @@ struct SyncPlan {
       }
     }
     var found: [String: Conflict] = [:]
+    // A release into an environment that ran nothing was judged against another environment's
+    // release (SPEC §3): any move of another environment on the remote may change that base.
+    let anyIncoming = incoming.first { Self.movesEnvironment($0.event.kind) }
+    for record in pending where [.release, .override].contains(record.event.kind) {
+      guard let environment = record.event.environment, record.event.decidedOn == .some(nil),
+        let other = anyIncoming, found[environment] == nil
+      else { continue }
+      found[environment] = Conflict(environment: environment, ours: record, theirs: other)
+    }
     for record in pending where Self.movesEnvironment(record.event.kind) {
       guard let environment = record.event.environment, let other = theirs[environment],
         found[environment] == nil
