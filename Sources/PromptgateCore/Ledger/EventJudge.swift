@@ -146,10 +146,10 @@ struct EventJudge {
         verdict.notices += judged.notices
       case .rollback:
         verdict.problems += rollbackProblems(event, fold: fold)
-        verdict.problems += try authorityProblems(
+        verdict.problems += authorityProblems(
           record, rules: try rulesOfWhatRuns(environment, fold: fold, fallback: commit), at: time)
       case .markBad:
-        verdict.problems += try authorityProblems(
+        verdict.problems += authorityProblems(
           record, rules: try rulesOfWhatRuns(environment, fold: fold, fallback: commit), at: time)
       }
     } catch {
@@ -179,7 +179,7 @@ struct EventJudge {
             + "was \(basis.base.map { $0.id.short() } ?? "none (a first release)"): \(basis.note)")
         return verdict
       }
-      verdict.problems += try authorityProblems(
+      verdict.problems += authorityProblems(
         record, rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: time)
     } else {
       // An unsigned event of promptgate 0.1 judged against what it recorded.
