@@ -92,7 +92,12 @@ public enum LedgerAudit {
     }
 
     // Walk first parents back to the root (or to the last verified head), then check oldest first.
-    let start = verified.flatMap { repository.isDescendant(current, of: $0.head) ? $0 : nil }
+    var start = verified.flatMap { repository.isDescendant(current, of: $0.head) ? $0 : nil }
+    // New events are judged on the state the last verification reached; without it, from the start.
+    var judge = EventJudge(ledger: ledger)
+    if let known = start, known.head != current {
+      if let saved = known.judge { judge = saved } else { start = nil }
+    }
     var chain: [Commit] = []
     var next: ObjectID? = current
     do {
@@ -116,7 +121,6 @@ public enum LedgerAudit {
     chain.reverse()
     var signed = 0
     var notices: [AuditReport.Problem] = []
-    var judge = start?.judge ?? EventJudge(ledger: ledger)
     let skipped = start?.events ?? 0
     for (offset, commit) in chain.enumerated() {
       let position = skipped + offset + 1
@@ -173,9 +177,9 @@ public enum LedgerAudit {
     let report = AuditReport(
       head: current.hex, root: start == nil ? chain.first?.id.hex : nil, events: skipped + chain.count,
       signedEvents: signed, problems: problems, notices: notices)
-    if report.verified {
+    if report.verified && !chain.isEmpty {
       try ledger.state.remember(head: current, root: start == nil ? chain.first?.id : nil, in: repository)
-      VerifiedHead(head: current, events: report.events, judge: judge).save(ledger)
+      VerifiedHead.save(head: current, events: report.events, judge: judge, in: ledger)
     }
     return report
   }
@@ -215,35 +219,47 @@ public enum LedgerAudit {
   }
 }
 
-/// The last ledger head a verification passed on, how many events it held, and what the
-/// re-judging had learnt by then (each environment's state, the anchor, the last time), kept
-/// in `.git/promptgate/verified.json`. Only a cache: a missing or unreadable one means verifying
+/// The last ledger head a verification passed on and how many events it held, in
+/// `.git/promptgate/verified.json`, and what the re-judging had learnt by then (each
+/// environment's state, the anchor, the last time) beside it in `verified-state.json`, read only
+/// when there are new events to judge. Only a cache: a missing or unreadable one means verifying
 /// everything again, and a head the ledger no longer descends from is ignored.
 struct VerifiedHead {
   static let version: Int64 = 2
 
   let head: ObjectID
   let events: Int
-  let judge: EventJudge
+  private let ledger: Ledger
 
   static func file(_ ledger: Ledger) -> String { ledger.state.folder + "/verified.json" }
+  static func stateFile(_ ledger: Ledger) -> String { ledger.state.folder + "/verified-state.json" }
 
   static func load(_ ledger: Ledger) -> VerifiedHead? {
     guard let data = FileManager.default.contents(atPath: file(ledger)),
       let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
       let head = json["head"]?.string.flatMap(ObjectID.init(hex:)),
-      let events = json["events"]?.integer, events > 0,
-      let state = json["judge"], let judge = EventJudge(json: state, ledger: ledger)
+      let events = json["events"]?.integer, events > 0
     else { return nil }
-    return VerifiedHead(head: head, events: Int(events), judge: judge)
+    return VerifiedHead(head: head, events: Int(events), ledger: ledger)
   }
 
-  func save(_ ledger: Ledger) {
-    let json = JSONValue.object([
-      "version": .integer(Self.version), "head": .string(head.hex), "events": .integer(Int64(events)),
-      "judge": judge.json,
-    ])
+  /// The judge as it stood at `head`; nil when its file is missing, unreadable or of another head.
+  var judge: EventJudge? {
+    guard let data = FileManager.default.contents(atPath: Self.stateFile(ledger)),
+      let json = try? JSONValue(parsing: Array(data)), json["head"]?.string == head.hex,
+      let state = json["judge"]
+    else { return nil }
+    return EventJudge(json: state, ledger: ledger)
+  }
+
+  static func save(head: ObjectID, events: Int, judge: EventJudge, in ledger: Ledger) {
     try? FileManager.default.createDirectory(atPath: ledger.state.folder, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(json.canonical, to: Self.file(ledger))
+    // The state first: a head whose state is missing is verified again from the start.
+    let state = JSONValue.object(["head": .string(head.hex), "judge": judge.json])
+    try? LedgerState.atomicWrite(state.canonical, to: stateFile(ledger))
+    let json = JSONValue.object([
+      "version": .integer(version), "head": .string(head.hex), "events": .integer(Int64(events)),
+    ])
+    try? LedgerState.atomicWrite(json.canonical, to: file(ledger))
   }
 }
