@@ -347,3 +347,90 @@ import Testing
     #expect(event["details"]?["statement"]?["kind"]?.string == "promptgate.release/v1")
   }
 }
+
+/// An upgrade of promptgate never reads as a forgery (SPEC §7).
+@Suite struct UpgradeTests {
+  private func promptgate(_ fixture: ApprovalFixture, _ arguments: [String]) throws -> ProcessResult {
+    try CLI.run(["-C", fixture.path, "--no-color"] + arguments)
+  }
+
+  @Test func approvalsSignedInTheOlderNamespaceKeepCountingForTheirKindOnly() throws {
+    let fixture = try ApprovalFixture()
+    try fixture.repository.edit(".promptgate/allowed_signers") {
+      $0.replacingOccurrences(
+        of: "alice@example.com namespaces=\"promptgate\"",
+        with: "alice@example.com namespaces=\"promptgate,promptgate-approval,promptgate-override\"")
+    }
+    let base = try fixture.repository.commit("alice's key for the older namespaces too")
+    try fixture.repository.edit("prompts/billing.prompty") {
+      $0.replacingOccurrences(of: "version: 1.1.0", with: "version: 1.2.0")
+    }
+    fixture.head = try fixture.repository.commit("a prompt change to approve")
+    let statement = try fixture.statement(
+      by: "alice", checkpoint: "prompt-review", role: "prompt-owner", env: "staging")
+    try fixture.forge(
+      statement: statement,
+      signature: try fixture.sshKeygenSign(statement, as: "alice", namespace: "promptgate-approval"))
+    let counted = try promptgate(fixture, ["approvals", fixture.head, "--env", "staging", "--base", base])
+    #expect(counted.stdout.contains("#1 alice@example.com approves at "), "\(counted.stdout)")
+    #expect(counted.stdout.contains(": counts"), "\(counted.stdout)")
+    #expect(try promptgate(fixture, ["audit", "verify"]).status == 0)
+    // An override's old namespace never passes for an approval.
+    try fixture.forge(
+      statement: statement,
+      signature: try fixture.sshKeygenSign(statement, as: "alice", namespace: "promptgate-override"))
+    let audit = try promptgate(fixture, ["audit", "verify"])
+    #expect(audit.status == 1)
+    #expect(
+      audit.stdout.contains("it is signed in the namespace promptgate-override, not promptgate"),
+      "\(audit.stdout)")
+  }
+
+  /// A release whose content gate fails only under this promptgate: a notice naming both
+  /// versions when another version judged it; a forgery when this very version did.
+  @Test func aContentVerdictThatChangedWithPromptgateIsANotice() throws {
+    for (version, pack) in [("0.1.9", "sha256:older"), (PromptgateVersion.current, GatePack.standardDigest)] {
+      let fixture = try ApprovalFixture()
+      // The head changes the prompt without bumping its version: prompt-version-bump fails.
+      try fixture.repository.edit("prompts/billing.prompty") {
+        $0.replacingOccurrences(of: "version: 1.1.0", with: "version: 1.0.0")
+      }
+      fixture.head = try fixture.repository.commit("no version bump")
+      #expect(
+        try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
+      #expect(
+        try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
+      #expect(try promptgate(fixture, ["release", fixture.base, "--env", "staging"]).status == 0)
+      #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
+      let release = LedgerEvent.Release(commit: fixture.head, tree: try fixture.tree(fixture.head))
+      let base = LedgerEvent.Release(commit: fixture.base, tree: try fixture.tree(fixture.base))
+      let statement = MoveStatement(
+        move: .release, environment: "staging", release: release, repository: try fixture.rootCommit,
+        principal: "ci@example.com", role: "release-bot", signedAt: Ledger.timestamp(), replaces: base,
+        base: base,
+        outcome: .release, judgedBy: .init(version: version, gatePack: pack))
+      try fixture.forge(
+        LedgerEvent(
+          kind: .release, sequence: 0, time: statement.signedAt, actor: "ci@example.com",
+          environment: "staging",
+          release: release, repository: statement.repository, details: ["statement": statement.json]),
+        signature: try fixture.sshKeygenSign(statement.json.canonicalString, as: "ci"))
+      let audit = try promptgate(fixture, ["audit", "verify"])
+      if version == PromptgateVersion.current {
+        #expect(audit.status == 1)
+        #expect(
+          audit.stdout.contains("its gates fail when judged again as it was recorded: prompt-version-bump"),
+          "\(audit.stdout)")
+      } else {
+        #expect(audit.status == 0, "\(audit.stdout)")
+        #expect(
+          audit.stdout.contains(
+            "notice event #5 (")
+            && audit.stdout.contains(
+              "prompt-version-bump now fails: it was judged by promptgate 0.1.9 and this is \(PromptgateVersion.current)"
+            ),
+          "\(audit.stdout)")
+      }
+    }
+  }
+}

@@ -91,7 +91,7 @@ public struct ReleaseBasis: Sendable {
   {
     try judged(
       by: base, release: release, firstRelease: newest(try deployedNow(ledger)) == nil,
-      how: "the base \(base.id.short()) given with --base", in: repository)
+      how: "given with --base", in: repository)
   }
 
   /// What each environment runs now.
