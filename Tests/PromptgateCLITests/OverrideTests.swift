@@ -100,7 +100,7 @@ import Testing
     #expect(alice.status == 1)
     #expect(
       alice.stderr.contains(
-        "alice@example.com holds none of the roles that may sign a override in staging (service-manager)"))
+        "alice@example.com holds none of the roles that may sign an override in staging (service-manager)"))
     let mallory = try override(fixture, as: "mallory")
     #expect(mallory.status == 1)
     #expect(
@@ -133,7 +133,7 @@ import Testing
     #expect(dave.status == 1)
     #expect(
       dave.stderr.contains(
-        "dave@example.com holds none of the roles that may sign a override in staging (service-manager) in "
+        "dave@example.com holds none of the roles that may sign an override in staging (service-manager) in "
           + "runbook.yaml of \(fixture.base.prefix(7))"
       ))
     #expect(try ledgerHead(fixture) == before)

@@ -39,7 +39,7 @@ public struct MoveAuthority: Sendable {
     guard !allowed.isEmpty else {
       throw PromptgateError(
         .blocked,
-        "\(rules.source) names no \(move.rolesSetting) for \(environment), so nobody may sign a \(move.rawValue) "
+        "\(rules.source) names no \(move.rolesSetting) for \(environment), so nobody may sign \(move.withArticle) "
           + "there; add them (and the principals holding them under `roles:`) in a release of their own first"
       )
     }
@@ -61,7 +61,7 @@ public struct MoveAuthority: Sendable {
     guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
       throw PromptgateError(
         .blocked,
-        "\(principal) holds none of the roles that may sign a \(move.rawValue) in \(environment) "
+        "\(principal) holds none of the roles that may sign \(move.withArticle) in \(environment) "
           + "(\(allowed.joined(separator: ", "))) in \(rules.source)")
     }
     if let refusal = keyRefusal(
@@ -81,7 +81,7 @@ public struct MoveAuthority: Sendable {
   ) -> String? {
     let allowed = rules.runbook.roles(allowedTo: move, in: environment)
     guard allowed.contains(role) else {
-      return "\(role) may not sign a \(move.rawValue) in \(environment) under \(rules.source) "
+      return "\(role) may not sign \(move.withArticle) in \(environment) under \(rules.source) "
         + "(allowed: \(allowed.isEmpty ? "nobody" : allowed.joined(separator: ", ")))"
     }
     guard rules.runbook.holds(principal, role: role) else {

@@ -24,8 +24,8 @@ extension LedgerEvent {
     return try? MoveStatement(json: json)
   }
 
-  /// The move this event makes, for the role check: nil for approvals, rejections and an
-  /// attempt its gates blocked... which is signed as a release.
+  /// The move this event is, for the role check: nil for approvals and rejections. A blocked
+  /// attempt is a release its gates stopped, signed by a release role like any release.
   public var move: MoveKind? {
     switch kind {
     case .release, .blocked: .release

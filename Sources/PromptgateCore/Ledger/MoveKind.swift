@@ -4,6 +4,9 @@ public enum MoveKind: String, Sendable, CaseIterable, Codable {
   case release, rollback, override
   case markBad = "mark-bad"
 
+  /// The move with its article, for messages: "a release", "an override".
+  public var withArticle: String { self == .override ? "an override" : "a \(rawValue)" }
+
   /// How the role that allows it is named in the runbook, for messages.
   public var rolesSetting: String {
     switch self {
