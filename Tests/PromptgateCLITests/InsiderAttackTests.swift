@@ -87,7 +87,8 @@ import Testing
     let rollback = try promptgate(fixture, ["rollback", "--env", "staging", "--reason", "x"])
     #expect(rollback.status == 1)
     #expect(
-      rollback.stderr.contains("the ledger does not verify, and promptgate acts on no event that fails"))
+      rollback.stderr.contains(
+        "the ledger does not verify, so promptgate acts on none of it and nothing was written"))
   }
 
   @Test func aSignedReleaseStillHasToPassItsGatesAndHoldTheRole() throws {

@@ -17,13 +17,8 @@ public enum EnvironmentMove {
     /// and reads the environment. No move acts on a ledger holding an event that fails.
     public init(_ environment: String, in repository: Repository) throws(PromptgateError) {
       ledger = Ledger(repository)
-      let audit = try LedgerAudit.verifyNewEvents(ledger)
-      if let problem = audit.problems.first {
-        throw PromptgateError(
-          .blocked,
-          "the ledger does not verify, and promptgate acts on no event that fails: \(problem.message) "
-            + "(promptgate audit verify lists every problem); nothing was written")
-      }
+      try LedgerAudit.requireVerified(
+        ledger, consequence: "promptgate acts on none of it and nothing was written")
       head = try ledger.head()
       state = try EnvironmentState(environment, ledger: ledger)
     }

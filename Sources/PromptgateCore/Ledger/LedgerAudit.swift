@@ -57,6 +57,17 @@ public enum LedgerAudit {
     try verify(ledger, expect: expect, after: nil)
   }
 
+  /// Verifies the new events and stops (exit 1) on the first problem: nothing acts on an event
+  /// that fails (SPEC §7). `consequence` says what did not happen.
+  public static func requireVerified(_ ledger: Ledger, consequence: String) throws(PromptgateError) {
+    if let problem = try verifyNewEvents(ledger).problems.first {
+      throw PromptgateError(
+        .blocked,
+        "the ledger does not verify, so \(consequence): \(problem.message) (promptgate audit verify lists every "
+          + "problem)")
+    }
+  }
+
   /// Verifies only the events after the last head a verification passed on (the whole ledger the
   /// first time), so `status` can say the ledger verifies at a cost that does not grow with it.
   public static func verifyNewEvents(_ ledger: Ledger) throws(PromptgateError) -> AuditReport {

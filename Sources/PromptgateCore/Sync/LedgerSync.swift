@@ -140,13 +140,8 @@ public enum LedgerSync {
       try ledger.state.remember(head: final, root: newRoot, in: repository)
     }
     // What came from the remote is judged before any environment ref moves onto it (SPEC §7).
-    let audit = try LedgerAudit.verifyNewEvents(ledger)
-    if let problem = audit.problems.first {
-      throw PromptgateError(
-        .blocked,
-        "the ledger from \(label) does not verify, so no environment ref was moved: \(problem.message) "
-          + "(promptgate audit verify lists every problem)")
-    }
+    try LedgerAudit.requireVerified(
+      ledger, consequence: "no environment ref was moved after fetching from \(label)")
     var environments: [SyncReport.Environment] = []
     for name in try ledger.environments() {
       let state = try EnvironmentState(name, ledger: ledger)
