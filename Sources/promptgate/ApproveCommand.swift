@@ -87,7 +87,8 @@ extension Promptgate {
         let event = LedgerEvent(
           kind: reject ? .rejection : .approval, sequence: slot.sequence, time: slot.time, actor: who,
           environment: env,
-          release: statement.release, repository: statement.repository, details: ["statement": statement.json]
+          release: statement.release, repository: statement.repository,
+          details: LedgerEvent.Record(statement: statement).details
         )
         return (event, signature.armored)
       }

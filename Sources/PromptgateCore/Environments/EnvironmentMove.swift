@@ -25,15 +25,17 @@ public enum EnvironmentMove {
   }
 
   /// Signs `statement` and records it as a `kind` event decided on `ground`, then mirrors the
-  /// environment when the event moved it. `details` are what the event records beside the
+  /// environment when the event moved it. `record` is what the event keeps beside the
   /// statement (gate results, releases skipped), which the audit derives again.
   public static func record(
     _ kind: LedgerEvent.Kind, _ statement: some SignableStatement, signer: StatementSigner,
-    details: [String: JSONValue] = [:], on ground: Ground, now: Date, in repository: Repository
+    record extra: LedgerEvent.Record = LedgerEvent.Record(), on ground: Ground, now: Date,
+    in repository: Repository
   ) throws(PromptgateError) -> (record: Ledger.Record, mirror: EnvironmentMirror.Outcome?) {
     let signature = try signer.sign(statement.signedBytes)
-    var details = details
-    details["statement"] = statement.json
+    var extra = extra
+    extra.statement = statement
+    let details = extra.details
     let record = try ground.ledger.append(independent: false, decidedOn: .some(ground.head), now: now) {
       slot in
       (

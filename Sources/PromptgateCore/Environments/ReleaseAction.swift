@@ -92,13 +92,12 @@ public enum ReleaseAction {
         environment: environment, overrides: overridden, principal: authority.principal,
         reason: override.reason,
         release: release, repository: anchor, role: authority.role, signedAt: Ledger.timestamp(now))
-      var details = gateDetails(report)
-      details["failed"] = .array(overridden.map(JSONValue.string))
-      details["base"] =
-        basis.base.map { LedgerEvent.Release(commit: $0.id.hex, tree: $0.tree.hex).json } ?? .null
-      details["replaces"] = state.deployed?.json ?? .null
+      var kept = gateRecord(report)
+      kept.failed = overridden
+      kept.base = .some(basis.base.map { LedgerEvent.Release(commit: $0.id.hex, tree: $0.tree.hex) })
+      kept.replaces = .some(state.deployed)
       let (record, mirror) = try EnvironmentMove.record(
-        .override, statement, signer: signer, details: details, on: ground, now: now, in: repository)
+        .override, statement, signer: signer, record: kept, on: ground, now: now, in: repository)
       return Result(
         outcome: .overridden, report: report, record: record, mirror: mirror, authority: authority)
     }
@@ -119,24 +118,21 @@ public enum ReleaseAction {
       base: basis.base.map { LedgerEvent.Release(commit: $0.id.hex, tree: $0.tree.hex) },
       outcome: report.passed ? .release : .blocked,
       judgedBy: MoveStatement.JudgedBy(version: PromptgateVersion.current, gatePack: GatePack.standardDigest))
-    var details = gateDetails(report)
-    if !report.passed {
-      details["failed"] = .array(report.blockingFailures.map { .string($0.id) })
-    }
+    var kept = gateRecord(report)
+    kept.failed = report.passed ? [] : report.blockingFailures.map(\.id)
     let (record, mirror) = try EnvironmentMove.record(
-      report.passed ? .release : .blocked, statement, signer: signer, details: details, on: ground, now: now,
+      report.passed ? .release : .blocked, statement, signer: signer, record: kept, on: ground, now: now,
       in: repository)
     return Result(
       outcome: report.passed ? .released : .blocked, report: report, record: record, mirror: mirror,
       authority: authority)
   }
 
-  /// What a release, blocked or override event records of the decision beside its statement:
+  /// What a release, blocked or override event keeps of the decision beside its statement:
   /// every gate, as judged then. The audit judges them again.
-  static func gateDetails(_ report: CheckReport) -> [String: JSONValue] {
-    [
-      "gates": .array(
-        report.gates.map { .object(["id": .string($0.id), "status": .string($0.status.rawValue)]) })
-    ]
+  static func gateRecord(_ report: CheckReport) -> LedgerEvent.Record {
+    var record = LedgerEvent.Record()
+    record.gates = report.gates.map { ($0.id, $0.status.rawValue) }
+    return record
   }
 }

@@ -91,12 +91,10 @@ public enum RollbackAction {
       principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now),
       replaces: current,
       reason: reason, incident: incident, incidentStart: incidentStart.map { Ledger.timestamp($0) })
-    let details: [String: JSONValue] = [
-      "skipped": .array(
-        skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) })
-    ]
+    var kept = LedgerEvent.Record()
+    kept.skipped = skipped
     let (record, recordedMirror) = try EnvironmentMove.record(
-      .rollback, statement, signer: signer, details: details, on: ground, now: now, in: repository)
+      .rollback, statement, signer: signer, record: kept, on: ground, now: now, in: repository)
     let mirror = recordedMirror ?? .inLine
     let actor = RevertBranch.committer(in: repository)
     let revert = try revertTarget.map { branch throws(PromptgateError) in

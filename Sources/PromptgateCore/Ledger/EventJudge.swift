@@ -87,7 +87,7 @@ struct EventJudge {
     let event = record.event
     let mustSign = event.kind == .approval || event.kind == .rejection || event.kind == .override
     guard let statement = event.statement else {
-      if record.signature != nil || event.details["statement"] != nil {
+      if record.signature != nil || event.carriesStatement {
         return ["it carries no readable signed statement"]
       }
       return mustSign ? ["a \(event.kind.rawValue) event must be signed"] : []

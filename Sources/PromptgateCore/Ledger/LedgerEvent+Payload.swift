@@ -98,6 +98,48 @@ extension LedgerEvent {
     } ?? []
   }
 
+  /// What an event records beside its envelope, written here and nowhere else: the signed
+  /// statement, and what the decision saw (each gate's status, the gates that failed or were
+  /// overridden, the releases a rollback passed over, an override's base and what it replaced).
+  public struct Record: Sendable {
+    public var statement: (any SignableStatement)?
+    public var gates: [(id: String, status: String)] = []
+    public var failed: [String] = []
+    public var skipped: [(commit: String, reason: String)] = []
+    /// An override's base and what the environment ran (a move's statement says both itself).
+    public var base: Release?? = nil
+    public var replaces: Release?? = nil
+
+    public init(statement: (any SignableStatement)? = nil) {
+      self.statement = statement
+    }
+
+    /// The `details` object of `event.json`.
+    public var details: [String: JSONValue] {
+      var details: [String: JSONValue] = [:]
+      if let statement { details["statement"] = statement.json }
+      if !gates.isEmpty {
+        details["gates"] = .array(
+          gates.map { .object(["id": .string($0.id), "status": .string($0.status)]) })
+      }
+      if !failed.isEmpty { details["failed"] = .array(failed.map(JSONValue.string)) }
+      if !skipped.isEmpty {
+        details["skipped"] = .array(
+          skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) })
+      }
+      if let base { details["base"] = base?.json ?? .null }
+      if let replaces { details["replaces"] = replaces?.json ?? .null }
+      return details
+    }
+  }
+
+  /// The checkpoint an approval or rejection is about, for its summary line.
+  var decidedCheckpoint: String? { details["statement"]?["checkpoint"]?.string }
+
+  /// True when the event carries a statement, readable or not: the audit tells a signed event
+  /// whose statement is broken from an unsigned one.
+  var carriesStatement: Bool { details["statement"] != nil }
+
   private static func release(_ value: JSONValue?) -> Release? {
     guard let commit = value?["commit"]?.string, let tree = value?["tree"]?.string else { return nil }
     return Release(commit: commit, tree: tree)
