@@ -33,7 +33,12 @@ run history --env production
 run audit verify
 
 echo
-echo "== 5. The report for the client"
+echo "== 5. Every move is signed by a role: carol reviews compliance, and may not roll back production"
+run rollback --env production --reason "looks wrong to me" --key "$work/carol" \
+  || echo "(exit $?: refused, as it should be; nothing was written)"
+
+echo
+echo "== 6. The report for the client"
 run report --since 2026-11-01 --until 2026-11-30
 "$bin" -C "$repo" report --since 2026-11-01 --until 2026-11-30 --period week --format html >"$repo/report.html"
 echo
