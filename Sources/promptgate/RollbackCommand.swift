@@ -16,6 +16,9 @@ extension Promptgate {
         written. --revert-branch adds a commit on that branch whose tree is the good release's, so \
         development continues from good content; history is never rewritten. Signed with --key by \
         the rollback owner (reliability.rollback.owner) or a release role of what the environment runs.
+        --dry-run says the target, every release skipped and why, and what would be written, with \
+        the exit code the rollback would give; it writes nothing and needs a key only to say who \
+        would sign.
         """
     )
 
@@ -46,6 +49,9 @@ extension Promptgate {
         valueName: "time"))
     var incidentStart: String?
 
+    @Flag(help: "Show the target, the releases skipped and what would be written; write nothing.")
+    var dryRun = false
+
     func validate() throws {
       if reason.trimmingCharacters(in: .whitespaces).isEmpty {
         throw ValidationError("--reason must say why: it is the record a service manager reads")
@@ -67,14 +73,34 @@ extension Promptgate {
       }
       let result = try RollbackAction.rollback(
         environment: env, reason: reason, to: target, incident: incident, revertBranch: revertBranch,
-        signer: try signing.requiredSigner(for: "a rollback"), in: repository, incidentStart: start)
+        signer: dryRun ? try signing.statementSigner() : try signing.requiredSigner(for: "a rollback"),
+        dryRun: dryRun, in: repository, incidentStart: start)
       let style = global.style
       for (commit, why) in result.skipped {
-        print("skipped \(commit.prefix(7)): \(why)")
+        print("\(dryRun ? "would skip" : "skipped") \(commit.prefix(7)): \(why)")
+      }
+      guard let record = result.record else {
+        let target = result.target.release.commit.prefix(7)
+        print(
+          "dry run: \(env) would go back to \(target) (released as #\(result.target.sequence)); nothing was written"
+        )
+        print(
+          "  would record a rollback event in \(Ledger.reference), marking \(result.from.commit.prefix(7)) bad"
+        )
+        print(
+          "  would move \(EnvironmentMirror.reference(env)) from \(result.from.commit.prefix(7)) to \(target)"
+        )
+        if let branch = revertBranch {
+          print("  would add a commit on \(branch) with the content of \(target)")
+        }
+        print(
+          result.authority.map { "  signed by \($0.principal) as \($0.role)" }
+            ?? "  not signed: the rollback needs --key of the rollback owner or a release role")
+        return
       }
       print(
         style.green("rolled back") + ": \(env) now runs \(result.target.release.commit.prefix(7)) "
-          + "(released as #\(result.target.sequence)); recorded \(result.record.event.summary)")
+          + "(released as #\(result.target.sequence)); recorded \(record.event.summary)")
       if let revert = result.revertCommit, let branch = revertBranch {
         print(
           "added \(revert.short()) on \(branch) with the content of \(result.target.release.commit.prefix(7))"

@@ -225,6 +225,46 @@ import Testing
     #expect(try Self.deployed(folder) == stage.v3)
     #expect(Self.git(folder, "rev-parse", "refs/promptgate/environments/staging") == stage.v3)
   }
+
+  /// A writer paused between its read of the ledger and its write of the environment ref (a
+  /// `status --repair` with an older view of the ledger) never moves the ref backwards over a
+  /// newer move: the ref's lock comes first, the ledger is read under it, and the other writer
+  /// waits for the lock and reads the newer ledger.
+  @Test func aPausedMirrorWriterNeverMovesTheRefBackwards() throws {
+    let stage = try Stage()
+    let folder = try stage.copy("paused")
+    // The mirror lags (v2 deployed, the ref still at v1), so the repair has something to write.
+    #expect(Self.git(folder, "update-ref", "refs/promptgate/environments/staging", stage.fixture.base) != nil)
+    let ledgerBefore = try #require(Self.git(folder, "rev-parse", "refs/promptgate/ledger"))
+    let hold = try makeTemporaryFolder(prefix: "promptgate-hold")
+    defer { try? FileManager.default.removeItem(atPath: hold) }
+    let repair = Process()
+    repair.executableURL = URL(fileURLWithPath: CLI.executable)
+    repair.arguments = ["-C", folder, "status", "--env", "staging", "--repair"]
+    repair.environment = ProcessInfo.processInfo.environment.merging([
+      "PROMPTGATE_TEST_HOLD_MIRROR": "\(hold):2"
+    ]) { _, new in new }
+    repair.standardOutput = FileHandle.nullDevice
+    try repair.run()
+    // The repair holds the ref's lock, has read the ledger (v2) and waits before its write.
+    let deadline = Date().addingTimeInterval(20)
+    while (try? FileManager.default.contentsOfDirectory(atPath: hold).isEmpty) != false, Date() < deadline {
+      usleep(1_000)
+    }
+    // Meanwhile a rollback records its event, waits for the ref's lock, and leaves the ref to
+    // the repair; then the repair goes on with what it read before the rollback.
+    let rollback = try CLI.run(stage.rollback(in: folder))
+    #expect(rollback.stderr.contains("staging.lock exists"), "\(rollback.stderr)")
+    _ = FileManager.default.createFile(atPath: "\(hold)/go", contents: nil)
+    repair.waitUntilExit()
+    #expect(rollback.status == 0, "\(rollback.stderr)")
+    #expect(Self.git(folder, "rev-parse", "refs/promptgate/ledger^") == ledgerBefore)
+    // The repair saw the ledger move while it wrote, and wrote again: the ref is where the
+    // ledger says, v1, not the v2 it read first.
+    #expect(Self.git(folder, "rev-parse", "refs/promptgate/environments/staging") == stage.fixture.base)
+    #expect(try Self.deployed(folder) == stage.fixture.base)
+    #expect(try CLI.run(["-C", folder, "audit", "verify"]).status == 0)
+  }
 }
 
 /// Issue 5's bad input: each a one-line error with the fix, exit 2 (usage) or 1 (refused).

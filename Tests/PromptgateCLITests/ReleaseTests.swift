@@ -91,6 +91,31 @@ import Testing
     return fixture
   }
 
+  @Test func rollbackDryRunSaysEverythingAndWritesNothing() throws {
+    let fixture = try twoReleases()
+    let ledger = try fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger")
+    let dryRun = try promptgate(
+      fixture, ["rollback", "--env", "staging", "--reason", "errors", "--dry-run", "--revert-branch", "main"])
+    #expect(dryRun.status == 0, "\(dryRun.stderr)")
+    #expect(
+      dryRun.stdout
+        == """
+        would skip \(fixture.head.prefix(7)): it is the release being rolled back
+        dry run: staging would go back to \(fixture.base.prefix(7)) (released as #3); nothing was written
+          would record a rollback event in refs/promptgate/ledger, marking \(fixture.head.prefix(7)) bad
+          would move refs/promptgate/environments/staging from \(fixture.head.prefix(7)) to \(fixture.base.prefix(7))
+          would add a commit on main with the content of \(fixture.base.prefix(7))
+          signed by ci@example.com as release-bot
+
+        """)
+    #expect(try fixture.repository.scratch.git("rev-parse", "refs/promptgate/ledger") == ledger)
+    #expect(environmentRef(fixture, "staging") == fixture.head)
+    // The exit codes are the rollback's: nothing to roll back to is 1, whether it is a dry run or not.
+    let nothing = try promptgate(fixture, ["rollback", "--env", "production", "--reason", "x", "--dry-run"])
+    #expect(nothing.status == 1)
+    #expect(nothing.stderr.contains("nothing is deployed in production, so there is nothing to roll back"))
+  }
+
   @Test func rollbackGoesBackToTheLastGoodReleaseAndTheNextReleaseAnswersIt() throws {
     let fixture = try twoReleases()
     let scratch = fixture.repository.scratch

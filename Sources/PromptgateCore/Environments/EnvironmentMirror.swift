@@ -48,18 +48,45 @@ public enum EnvironmentMirror {
   }
 
   /// Moves the mirror of `environment` to what the ledger says is deployed there now.
+  ///
+  /// The ref's lock comes first, then the ledger is read; the ledger moves without that lock,
+  /// so after writing, the ledger's head is checked again and the ref moved again if it changed
+  /// meanwhile. Whichever writer finishes last read the newest ledger, so the ref ends where
+  /// the ledger says and never stays on an older view. Another writer holding the lock is
+  /// waited for (milliseconds); a lock that stays is a crash's leftover, reported as `locked`
+  /// for the next command to repair.
   @discardableResult
   public static func bringInLine(
+    _ environment: String, ledger: Ledger, in repository: Repository, message: String
+  ) throws(PromptgateError) -> Outcome {
+    var first: Outcome?
+    var waits = 0
+    while waits < 100 {
+      let decidedOn = try ledger.head()
+      let outcome = try moveUnderLock(environment, ledger: ledger, in: repository, message: message)
+      if outcome == .locked {
+        waits += 1
+        usleep(20_000)
+        continue
+      }
+      if first == nil || first == .inLine { first = outcome }
+      guard try ledger.head() != decidedOn else { return first ?? outcome }
+    }
+    return .locked
+  }
+
+  /// One attempt: take the ref's lock, then read the ledger and move the ref.
+  private static func moveUnderLock(
     _ environment: String, ledger: Ledger, in repository: Repository, message: String
   ) throws(PromptgateError) -> Outcome {
     let reference = reference(environment)
     do {
       let transaction = try Transaction(repository)
       try transaction.lock(reference)
-      // Read under the lock: whoever moves the ref after us reads a ledger at least as new.
       let state = try EnvironmentState(environment, ledger: ledger)
       let outcome = try Self.outcome(state, in: repository, holdingLock: true)
       guard case .moved(let from) = outcome else { return outcome }
+      TestHold.beforeMirrorWrite()
       if let wanted = state.deployed.flatMap({ ObjectID(hex: $0.commit) }) {
         try transaction.setTarget(reference, to: wanted, message: message)
       } else {

@@ -6,8 +6,14 @@ import Git
 /// back to: exit 1, nothing written. History is never rewritten.
 public enum RollbackAction {
   public struct Result: Sendable {
-    public let record: Ledger.Record
+    /// The recorded event; nil for a dry run.
+    public let record: Ledger.Record?
     public let target: EnvironmentState.Deployment
+    /// What moved the environment away from: the release rolled back from.
+    public let from: LedgerEvent.Release
+    /// Who signs (or, in a dry run, would sign) it, and in which role; nil for a dry run
+    /// without a key.
+    public let authority: MoveAuthority?
     /// Newer releases passed over, each with why.
     public let skipped: [(commit: String, reason: String)]
     public let mirror: EnvironmentMirror.Outcome
@@ -16,10 +22,12 @@ public enum RollbackAction {
   }
 
   /// Rolls back, signed by `signer`, who must hold the rollback owner's role or a release role
-  /// under the rules of what the environment runs.
+  /// under the rules of what the environment runs. A dry run decides everything the same way
+  /// (and fails the same way) but writes nothing; it needs a key only to say who would sign.
   public static func rollback(
     environment: String, reason: String, to requested: Commit?, incident: String?, revertBranch: String?,
-    signer: StatementSigner, in repository: Repository, now: Date = Date(), incidentStart: Date? = nil
+    signer: StatementSigner?, dryRun: Bool = false, in repository: Repository, now: Date = Date(),
+    incidentStart: Date? = nil
   ) throws(PromptgateError) -> Result {
     // The incident began before the rollback that answers it: reports count recovery from it.
     if let incidentStart, incidentStart > now {
@@ -36,9 +44,11 @@ public enum RollbackAction {
     // Who may roll back is decided by the rules of what runs, before anything else is said.
     let basis = try ReleaseBasis.forEnvironment(
       environment, release: currentCommit, ledger: ground.ledger, in: repository)
-    let authority = try MoveAuthority.authorize(
-      .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
-      rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
+    let authority = try signer.map { signer throws(PromptgateError) in
+      try MoveAuthority.authorize(
+        .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
+        rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
+    }
     var skipped: [(commit: String, reason: String)] = []
     let target: EnvironmentState.Deployment
     if let requested {
@@ -85,6 +95,11 @@ public enum RollbackAction {
     let revertTarget = try revertBranch.map { branch throws(PromptgateError) in
       try RevertBranch(branch, in: repository)
     }
+    guard let signer, let authority, !dryRun else {
+      return Result(
+        record: nil, target: target, from: current, authority: authority, skipped: skipped, mirror: .inLine,
+        revertCommit: nil)
+    }
     let statement = MoveStatement(
       move: .rollback, environment: environment, release: target.release,
       repository: try RepositoryAnchor.id(ledger: ground.ledger, release: targetCommit),
@@ -104,7 +119,9 @@ public enum RollbackAction {
           + "promptgate rollback #\(record.event.sequence) in \(environment) moved it off \(current.commit.prefix(7)).\n",
         actor: actor, now: now, in: repository)
     }
-    return Result(record: record, target: target, skipped: skipped, mirror: mirror, revertCommit: revert)
+    return Result(
+      record: record, target: target, from: current, authority: authority, skipped: skipped, mirror: mirror,
+      revertCommit: revert)
   }
 }
 
