@@ -193,13 +193,33 @@ import Testing
     }
   }
 
+  @Test func leftoversOfAKilledWriterAreRemovedByTheNext() throws {
+    let stage = try Stage()
+    let folder = try stage.copy("leftovers")
+    // What a writer killed mid-way leaves: libgit2's object not yet in place (old), a cache file
+    // of ours whose writer is gone; and what a live writer holds right now (kept).
+    let stale = "\(folder)/.git/objects/tmp_object_git2_0123456789abcdef"
+    let fresh = "\(folder)/.git/objects/tmp_object_git2_fedcba9876543210"
+    let ours = "\(folder)/.git/promptgate/ledger-state.json.tmp-2147483000-42"
+    for path in [stale, fresh, ours] {
+      _ = FileManager.default.createFile(atPath: path, contents: Data("x".utf8))
+    }
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: stale)
+    #expect(try CLI.run(stage.release(in: folder)).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(!FileManager.default.fileExists(atPath: ours))
+    #expect(FileManager.default.fileExists(atPath: fresh))
+  }
+
   @Test func aStaleLockLeftByACrashIsNamedWithWhatToDo() throws {
     let stage = try Stage()
     let folder = try stage.copy("stale")
     let ledgerBefore = Self.git(folder, "rev-parse", "refs/promptgate/ledger")
     _ = FileManager.default.createFile(atPath: "\(folder)/.git/refs/promptgate/ledger.lock", contents: Data())
     let blocked = try CLI.run(stage.release(in: folder))
-    #expect(blocked.status == 3)
+    // Not "safe to retry" (3): a retry loop would never get past it; a person must look (2).
+    #expect(blocked.status == 2)
     #expect(
       blocked.stderr.contains(
         "refs/promptgate/ledger is locked: \(folder)/.git/refs/promptgate/ledger.lock exists; if no other "

@@ -110,6 +110,7 @@ public final class Ledger {
   public func append(
     independent: Bool, decidedOn: ObjectID?? = nil, now: Date = Date(), _ draft: Draft
   ) throws(PromptgateError) -> Record {
+    Leftovers.remove(commonDirectory: repository.commonDirectory, promptgateFolder: state.folder)
     var attempts = 0
     while true {
       attempts += 1
@@ -132,9 +133,10 @@ public final class Ledger {
         return Record(commit: commit, parent: parent, event: event, signature: signature)
       } catch let error as GitError where error.code == .locked {
         // A live writer holds the lock for milliseconds; one that stays is a crash's leftover.
+        // Not a conflict a retry resolves (exit 3): a person has to look (exit 2).
         guard attempts < 100 else {
           throw PromptgateError(
-            .conflict,
+            .input,
             "\(Self.reference) is locked: \(RepositoryAccess.staleLock(of: Self.reference, in: repository)) "
               + "and run again; nothing was written")
         }
@@ -148,7 +150,7 @@ public final class Ledger {
         // Another writer got there first: back off a little, rebuild on its head, try again.
         usleep(UInt32.random(in: 1_000...20_000))
       } catch let error as GitError {
-        throw RepositoryAccess.readFailure(error, reading: Self.reference)
+        throw RepositoryAccess.writeFailure(error, writing: Self.reference)
       } catch let error as PromptgateError {
         throw error
       } catch {
@@ -192,11 +194,22 @@ public final class Ledger {
       }
       let tree = try repository.writeTree(entries)
       let who = Self.identity(of: event.actor, at: Self.seconds(event.time))
-      return try repository.writeCommit(
+      let commit = try repository.writeCommit(
         tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
         message: event.summary + "\n")
+      // The commit point moves the ledger onto this commit: it must be there, whole.
+      guard repository.contains(commit), repository.contains(tree) else {
+        throw PromptgateError.input(
+          "could not write the new ledger event: its objects are not in the repository after writing; nothing "
+            + "was recorded")
+      }
+      return commit
+    } catch let error as GitError {
+      throw RepositoryAccess.writeFailure(error, writing: "the new ledger event")
+    } catch let error as PromptgateError {
+      throw error
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the new ledger event (could not write it)")
+      throw PromptgateError.input("could not write the new ledger event: \(error); nothing was recorded")
     }
   }
 
