@@ -55,6 +55,14 @@ extension Promptgate {
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryAccess.commit(release, in: repository)
       let runbook = try Runbook.load(from: releaseCommit, in: repository)?.runbook
+      // A typo would record an approval nothing ever counts: refuse a name the runbook does not declare.
+      let declared = runbook?.environments.map(\.name) ?? []
+      if !declared.isEmpty, !declared.contains(env) {
+        let hint = Suggestion.closest(to: env, among: declared).map { "did you mean `\($0)`? " } ?? ""
+        throw PromptgateError.input(
+          "`\(env)` is not an environment \(Runbook.path) of \(releaseCommit.id.short()) declares: \(hint)it declares "
+            + "\(declared.joined(separator: ", ")); nothing was recorded")
+      }
       let checkpoints = runbook?.governance?.checkpoints ?? []
       guard let definition = checkpoints.first(where: { $0.name == checkpoint }) else {
         let names = checkpoints.map(\.name)

@@ -46,18 +46,20 @@ extension Promptgate {
       if head == nil && release != "HEAD" {
         _ = try RepositoryAccess.commit(release, in: repository)
       }
+      let pipeline = try EnvironmentPipeline(ledger: ledger, in: repository)
       var environments: [EnvironmentStatus] = []
-      for name in try env.map({ [$0] }) ?? ledger.environments() {
+      for name in env.map({ [$0] }) ?? pipeline.names {
         environments.append(
           try EnvironmentStatus(
-            name, head: head, ledger: ledger, repair: repair && audit.verified, in: repository))
+            name, head: head, ledger: ledger, pipeline: pipeline, repair: repair && audit.verified,
+            in: repository))
       }
       let status = StatusReport(
         ledger: .init(
           reference: Ledger.reference, head: audit.head, events: audit.events, verified: audit.verified,
           problems: audit.problems.map(\.message)),
         release: head.map { .init(revision: release, commit: $0.id.hex) },
-        environments: environments)
+        environments: environments, warnings: pipeline.warnings(recorded: try ledger.environments()))
       switch format {
       case .json: print(try Output.json(status))
       case .text: print(StatusTextFormatter(style: global.style).format(status), terminator: "")
@@ -85,6 +87,7 @@ struct StatusReport: Encodable {
   let ledger: LedgerSummary
   let release: Revision?
   let environments: [EnvironmentStatus]
+  let warnings: [String]
 }
 
 /// One environment: deployed, last good, bad releases, the branch head's open checkpoints.
@@ -130,14 +133,23 @@ struct EnvironmentStatus: Encodable {
   let bad: [Bad]
   let head: Head?
   let mirror: String
+  /// Where a rollback would go now.
+  let rollbackTo: Deployed?
+  /// When what runs here may go on to the environments that come after this one.
+  let promotions: [String]
 
   enum CodingKeys: String, CodingKey {
-    case name, deployed, bad, head, mirror
+    case name, deployed, bad, head, mirror, promotions
     case lastGood = "last_good"
+    case rollbackTo = "rollback_to"
   }
 
-  init(_ name: String, head: Commit?, ledger: Ledger, repair: Bool, in repository: Repository) throws {
+  init(
+    _ name: String, head: Commit?, ledger: Ledger, pipeline: EnvironmentPipeline, repair: Bool,
+    in repository: Repository
+  ) throws {
     let state = try EnvironmentState(name, ledger: ledger)
+    promotions = pipeline.promotions(from: state)
     let mirror =
       repair
       ? try EnvironmentMirror.bringInLine(
@@ -157,6 +169,7 @@ struct EnvironmentStatus: Encodable {
       }
     }
     lastGood = state.lastGood.map(summary)
+    rollbackTo = state.rollbackTarget.map(summary)
     bad = state.deployments.compactMap { deployment in
       deployment.bad.map { Bad(commit: deployment.release.commit, reason: $0) }
     }

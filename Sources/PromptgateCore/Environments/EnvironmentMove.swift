@@ -19,6 +19,7 @@ public enum EnvironmentMove {
       ledger = Ledger(repository)
       try LedgerAudit.requireVerified(
         ledger, consequence: "promptgate acts on none of it and nothing was written")
+      try EnvironmentPipeline(ledger: ledger, in: repository).refuseUndeclared(environment)
       head = try ledger.head()
       state = try EnvironmentState(environment, ledger: ledger)
     }

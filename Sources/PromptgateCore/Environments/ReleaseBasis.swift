@@ -44,8 +44,25 @@ public struct ReleaseBasis: Sendable {
     try forEnvironment(environment, release: release, deployed: try deployedNow(ledger), in: repository)
   }
 
-  /// The basis of `release` for `environment`, given what each environment runs.
+  /// The basis of `release` for `environment`, given what each environment runs. An
+  /// environment the judging runbook does not declare (when it declares any) is refused here,
+  /// before anything is recorded, naming the nearest declared one.
   public static func forEnvironment(
+    _ environment: String, release: Commit, deployed: Deployed, in repository: Repository
+  ) throws(PromptgateError) -> ReleaseBasis {
+    let basis = try choose(environment, release: release, deployed: deployed, in: repository)
+    let declared = try Runbook.load(from: basis.rules, in: repository)?.runbook?.environments ?? []
+    if !declared.isEmpty, !declared.contains(where: { $0.name == environment }) {
+      let names = declared.map(\.name)
+      let hint = Suggestion.closest(to: environment, among: names).map { "did you mean `\($0)`? " } ?? ""
+      throw PromptgateError.input(
+        "`\(environment)` is not an environment \(Runbook.path) of \(basis.rules.id.short()) declares: \(hint)it "
+          + "declares \(names.joined(separator: ", ")) (in promotion order); nothing was recorded")
+    }
+    return basis
+  }
+
+  private static func choose(
     _ environment: String, release: Commit, deployed: Deployed, in repository: Repository
   ) throws(PromptgateError) -> ReleaseBasis {
     if let own = deployed[environment] {

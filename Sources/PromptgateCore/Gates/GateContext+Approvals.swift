@@ -51,7 +51,7 @@ extension GateContext {
     changes += governancePaths.map { "\($0) changed" }
     let before = baseRunbook?.document
     let after = runbook?.document
-    for key in ["governance", "roles"] where before?[key] != after?[key] {
+    for key in ["governance", "roles", "environments"] where before?[key] != after?[key] {
       changes.append("the runbook's `\(key)` changed")
     }
     guard !changes.isEmpty else {

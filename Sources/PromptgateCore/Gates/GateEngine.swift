@@ -9,25 +9,34 @@ public enum GateEngine {
   /// Runs every gate with the approvals the ledger records for the release, judged by the
   /// basis's rules and keys: what `check`, `release`, `status` and `audit verify` all ask.
   /// `recordedBefore` limits the approvals to those recorded before that sequence number (the
-  /// audit re-judging a release as it was decided); `now` is when it is judged.
+  /// audit re-judging a release as it was decided); `now` is when it is judged. `predecessor`
+  /// is the state of the environment this one comes `after`; nil reads it from the ledger.
   public static func check(
     _ release: Commit, basis: ReleaseBasis, environment: String?, strict: Bool = false, ledger: Ledger,
-    environmentState: EnvironmentState?, now: Date = Date(), recordedBefore: Int? = nil,
-    in repository: Repository
+    environmentState: EnvironmentState?, predecessor: EnvironmentState?? = nil, now: Date = Date(),
+    recordedBefore: Int? = nil, in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
+    var predecessor = predecessor
+    if predecessor == nil {
+      let after = try environment.flatMap { name throws(PromptgateError) in
+        try Runbook.load(from: basis.rules, in: repository)?.runbook?.environment(name)?.after
+      }
+      predecessor = .some(
+        try after.map { name throws(PromptgateError) in try EnvironmentState(name, ledger: ledger) })
+    }
     let approvals = try LedgerApprovals(
       ledger: ledger, release: release, base: basis.base, trustedCommit: basis.rules,
       anchor: try RepositoryAnchor.id(ledger: ledger, release: release), now: now,
       recordedBefore: recordedBefore)
     return try check(
       release, basis: basis, environment: environment, strict: strict, approvals: approvals,
-      environmentState: environmentState, in: repository)
+      environmentState: environmentState, predecessor: predecessor ?? nil, now: now, in: repository)
   }
 
   public static func check(
     _ release: Commit, basis: ReleaseBasis, environment: String? = nil, strict: Bool = false,
     approvals: any ApprovalSource = NoApprovalsRecorded(), environmentState: EnvironmentState? = nil,
-    in repository: Repository
+    predecessor: EnvironmentState? = nil, now: Date = Date(), in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
     let base = basis.base
     let judged = try Runbook.load(from: release, in: repository)
@@ -49,7 +58,7 @@ public enum GateEngine {
       repository: repository, release: release, base: base, environment: environment, judged: judged,
       baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, texts: diff.texts,
       approvals: approvals,
-      environmentState: environmentState)
+      environmentState: environmentState, predecessor: predecessor, now: now)
 
     var results: [GateResult] = []
     if !pack.diagnostics.isEmpty {

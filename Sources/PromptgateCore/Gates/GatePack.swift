@@ -113,7 +113,8 @@ extension GateDefinition {
     case (.governanceChange, .governanceChange):
       return standard.kind == kind ? nil : "\(refusal): it names another checkpoint\(fix)"
     case (.runbookSchema, .runbookSchema), (.fallback, .fallback), (.rollbackPlan, .rollbackPlan),
-      (.checkpoints, .checkpoints), (.versionBump, .versionBump), (.incidentFollowUp, .incidentFollowUp):
+      (.checkpoints, .checkpoints), (.versionBump, .versionBump), (.incidentFollowUp, .incidentFollowUp),
+      (.promotion, .promotion):
       return nil
     default:
       return "\(refusal): it changes the gate's kind\(fix)"

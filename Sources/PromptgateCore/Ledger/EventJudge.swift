@@ -204,10 +204,14 @@ struct EventJudge {
     let pending = try fold.pendingRollback.map { commit throws(PromptgateError) in
       try ledger.record(commit).event
     }
+    let after = try Runbook.load(from: basis.rules, in: repository)?.runbook?.environment(environment)?.after
+    let predecessor = after.map { name in
+      EnvironmentState(name, fold: folds[name] ?? EnvironmentFold(), pendingRollback: nil)
+    }
     let report = try GateEngine.check(
       commit, basis: basis, environment: environment, ledger: ledger,
-      environmentState: EnvironmentState(environment, fold: fold, pendingRollback: pending), now: time,
-      recordedBefore: event.sequence, in: repository)
+      environmentState: EnvironmentState(environment, fold: fold, pendingRollback: pending),
+      predecessor: .some(predecessor), now: time, recordedBefore: event.sequence, in: repository)
     let quarantined = fold.quarantine[commit.id.hex]
     switch event.kind {
     case .release:
@@ -236,7 +240,7 @@ struct EventJudge {
   private func gateProblems(_ report: CheckReport, event: LedgerEvent, notices: inout [String]) -> [String] {
     let failures = report.blockingFailures
     guard !failures.isEmpty else { return [] }
-    let ledgerDecided = GateKind.countingApprovals.union(["incident-follow-up", "gate-files"])
+    let ledgerDecided = GateKind.countingApprovals.union(["incident-follow-up", "promotion", "gate-files"])
     let judgedBy = event.moveStatement?.judgedBy
     let sameCode =
       judgedBy?.version == PromptgateVersion.current && judgedBy?.gatePack == GatePack.standardDigest
