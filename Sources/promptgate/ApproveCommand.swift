@@ -18,6 +18,8 @@ extension Promptgate {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var syncing: SyncOption
+
     @Argument(help: "The release to approve: any revision git understands.")
     var release: String
 
@@ -54,6 +56,7 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      try syncing.before(repository, quiet: global.quiet)
       let runbook = try Runbook.load(from: releaseCommit, in: repository)?.runbook
       // A typo would record an approval nothing ever counts: refuse a name the runbook does not declare.
       let declared = runbook?.environments.map(\.name) ?? []
@@ -104,6 +107,7 @@ extension Promptgate {
         print("recorded \(record.event.summary)")
         print("ledger \(Ledger.reference) is now \(record.commit.short())")
       }
+      try syncing.after(repository, quiet: global.quiet)
     }
   }
 }

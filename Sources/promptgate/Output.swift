@@ -12,12 +12,18 @@ enum Output {
     FileHandle.standardError.write(Data("promptgate: warning: \(message)\n".utf8))
   }
 
+  /// Progress a command reports beside its result (what `--sync` fetched and pushed).
+  static func note(_ message: String) {
+    let text = message.hasSuffix("\n") ? message : message + "\n"
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
   /// The environment's mirror could not be moved because its ref is locked.
   static func mirrorLocked(_ environment: String, in repository: Repository) {
-    let reference = "refs/promptgate/environments/\(environment)"
+    let reference = EnvironmentMirror.reference(environment)
     warning(
-      "\(reference) is locked: the ledger is recorded and the next promptgate command brings the ref in "
-        + "line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
+      "\(reference) is locked: the ledger is recorded and the next move of \(environment) (or promptgate status "
+        + "--repair) brings the ref in line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.

@@ -46,6 +46,8 @@ extension Promptgate {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var syncing: SyncOption
+
     func validate() throws {
       if override {
         guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -59,6 +61,7 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
+      if !dryRun { try syncing.before(repository, quiet: global.quiet) }
       let signer =
         dryRun
         ? try signing.statementSigner()
@@ -91,6 +94,7 @@ extension Promptgate {
           style.yellow("overridden")
             + ": \(result.record?.event.summary ?? commit.id.short()); recorded as a compliance exception")
         warnIfLocked(result, in: repository)
+        try syncing.after(repository, quiet: global.quiet)
       case .wouldBlock:
         print("dry run: \(commit.id.short()) would be blocked in \(env); nothing was written")
         throw ExitCode(1)
@@ -98,10 +102,13 @@ extension Promptgate {
         print(
           style.red("blocked")
             + ": recorded \(result.record?.event.summary ?? "the attempt"); \(env) did not move")
+        // The blocked attempt is evidence too: it is pushed like a release.
+        try syncing.after(repository, quiet: global.quiet)
         throw ExitCode(1)
       case .released:
         print(style.green("released") + ": \(result.record?.event.summary ?? commit.id.short())")
         warnIfLocked(result, in: repository)
+        try syncing.after(repository, quiet: global.quiet)
       }
     }
 

@@ -26,6 +26,8 @@ extension Promptgate {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var syncing: SyncOption
+
     @Option(help: "The environment to roll back.")
     var env: String
 
@@ -68,6 +70,7 @@ extension Promptgate {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
       }
       let repository = try global.openRepository()
+      if !dryRun { try syncing.before(repository, quiet: global.quiet) }
       let target = try to.map { revision throws(PromptgateError) in
         try RepositoryAccess.commit(revision, in: repository)
       }
@@ -107,6 +110,7 @@ extension Promptgate {
         )
       }
       if result.mirror == .locked { Output.mirrorLocked(env, in: repository) }
+      try syncing.after(repository, quiet: global.quiet)
     }
   }
 
@@ -125,6 +129,8 @@ extension Promptgate {
 
     @OptionGroup var signing: SigningOptions
 
+    @OptionGroup var syncing: SyncOption
+
     @Argument(help: "The release to quarantine.")
     var release: String
 
@@ -137,10 +143,12 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
+      try syncing.before(repository, quiet: global.quiet)
       let record = try MarkBadAction.markBad(
         commit, environment: env, reason: reason, signer: try signing.requiredSigner(for: "mark-bad"),
         in: repository)
       print(record.map { "recorded \($0.event.summary)" } ?? "\(commit.id.short()) is already bad in \(env)")
+      if record != nil { try syncing.after(repository, quiet: global.quiet) }
     }
   }
 }

@@ -18,7 +18,11 @@ struct StatusTextFormatter {
     }
     lines += status.warnings.map { style.yellow("warning") + ": " + $0 }
     if status.environments.isEmpty {
-      lines.append("no environment has a release yet; promptgate release <rev> --env <env>")
+      lines.append(
+        ledger.head == nil
+          ? "this clone has no ledger: a clone fetches branches and tags, not refs/promptgate/*; if the "
+            + "repository has one, run promptgate sync --remote origin"
+          : "no environment has a release yet; promptgate release <rev> --env <env>")
     }
     for environment in status.environments {
       lines.append("")

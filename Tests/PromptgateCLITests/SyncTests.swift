@@ -232,6 +232,42 @@ import Testing
     return team
   }
 
+  /// The 3 a.m. rollback from a fresh clone: the clone has no ledger and says what to run; with
+  /// `--sync origin` one command fetches, rolls back and pushes; the other clones see it.
+  @Test func aFreshCloneRollsBackInOneCommandWithSync() throws {
+    let team = try releasedTeam()
+    try team.approve(team.one, "alice", "prompt-review")
+    #expect(
+      try team.promptgate(team.one, ["release", team.fixture.head, "--env", "staging", "--sync", "origin"])
+        .status == 0)
+    #expect(team.reference(team.bare, "refs/promptgate/environments/staging") == team.fixture.head)
+
+    let fresh = try Team.clone(team.bare)
+    let omar = ["--key", team.fixture.key("omar")]
+    let lost = try team.promptgate(fresh, ["rollback", "--env", "staging", "--reason", "errors"] + omar)
+    #expect(lost.status == 1)
+    #expect(
+      lost.stderr.contains(
+        "this clone has no refs/promptgate/ledger, so there is nothing to roll back: a clone fetches branches and "
+          + "tags, not refs/promptgate/*; run promptgate sync --remote origin first (or add --sync origin)"),
+      "\(lost.stderr)")
+    let rolled = try team.promptgate(
+      fresh, ["rollback", "--env", "staging", "--reason", "errors", "--sync", "origin"] + omar)
+    #expect(rolled.status == 0, "\(rolled.stderr)")
+    #expect(rolled.stdout.contains("rolled back: staging now runs \(team.fixture.base.prefix(7))"))
+    #expect(team.reference(team.bare, "refs/promptgate/environments/staging") == team.fixture.base)
+    #expect(team.ledger(team.bare) == team.ledger(fresh))
+
+    #expect(try team.sync(team.two).status == 0)
+    #expect(team.reference(team.two, "refs/promptgate/environments/staging") == team.fixture.base)
+    let history = try team.promptgate(team.two, ["history", "--env", "staging"])
+    #expect(
+      history.stdout.contains("rollback   \(team.fixture.base.prefix(7))  omar@example.com"),
+      "\(history.stdout)")
+    try team.verify(team.two)
+    try team.checkRemoteNeverRewritten()
+  }
+
   @Test func twoMovesOfOneEnvironmentConflictAndNothingIsWritten() throws {
     let team = try releasedTeam()
     // Clone one releases head to staging; clone two marks base bad there. Both move staging.

@@ -38,6 +38,7 @@ public enum RollbackAction {
     let ground = try EnvironmentMove.Ground(environment, in: repository)
     let state = ground.state
     guard let current = state.deployed, let currentCommit = try state.deployedCommit(in: repository) else {
+      guard ground.head != nil else { throw Ledger.missingHint(doing: "roll back") }
       throw PromptgateError(
         .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
     }

@@ -227,6 +227,16 @@ public final class Ledger {
     (try? Date(time, strategy: .iso8601)).map { Int64($0.timeIntervalSince1970) } ?? 0
   }
 
+  /// What to say when a command needs the ledger and this clone has none: a clone fetches
+  /// branches and tags only, never refs/promptgate/*.
+  public static func missingHint(doing what: String) -> PromptgateError {
+    PromptgateError(
+      .blocked,
+      "this clone has no \(reference), so there is nothing to \(what): a clone fetches branches and tags, not "
+        + "refs/promptgate/*; run promptgate sync --remote origin first (or add --sync origin), then run it again"
+    )
+  }
+
   /// Now, as events record time.
   public static func timestamp(_ date: Date = Date()) -> String {
     date.formatted(.iso8601)
