@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs the built `promptgate` executable, which sits next to the test binary.
 enum CLI {
@@ -69,4 +70,15 @@ final class ReleaseBotKeys: @unchecked Sendable {
 
   func register(_ key: String, for repository: String) { lock.withLock { keys[repository] = key } }
   func key(for repository: String) -> String? { lock.withLock { keys[repository] } }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// For tests that run promptgate under libfaketime: its preloaded clock hooks deadlock with
+  /// AddressSanitizer's start-up, so the leak check (scripts/leak-check.sh sets
+  /// PROMPTGATE_SANITIZED) leaves them to the plain run.
+  static var withFaketime: Self {
+    .enabled(
+      if: ProcessInfo.processInfo.environment["PROMPTGATE_SANITIZED"] == nil,
+      "faketime and AddressSanitizer do not start together")
+  }
 }

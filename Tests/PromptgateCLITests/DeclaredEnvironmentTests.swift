@@ -64,7 +64,7 @@ import Testing
     }
   }
 
-  @Test func productionTakesOnlyWhatSoakedInStaging() throws {
+  @Test(.withFaketime) func productionTakesOnlyWhatSoakedInStaging() throws {
     let (fixture, first) = try declared()
     // At once: it has not soaked; the attempt is recorded as blocked and production does not move.
     let early = try promptgate(fixture, ["release", first, "--env", "production"])

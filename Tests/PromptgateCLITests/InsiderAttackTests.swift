@@ -154,7 +154,7 @@ import Testing
 
   // MARK: 4. Time is the ledger's, not the signer's
 
-  @Test func aClockSetAheadNeverBuysAnApprovalAndStopsNothingButItself() throws {
+  @Test(.withFaketime) func aClockSetAheadNeverBuysAnApprovalAndStopsNothingButItself() throws {
     let fixture = try baseInStaging()
     let ahead = try run(
       "/usr/bin/faketime",
