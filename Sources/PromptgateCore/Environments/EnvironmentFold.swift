@@ -60,8 +60,29 @@ struct EnvironmentFold {
 
   private static let version: Int64 = 2
 
-  private static func file(_ name: String, ledger: Ledger) -> String {
+  fileprivate static func file(_ name: String, ledger: Ledger) -> String {
     ledger.state.folder + "/environments/\(name).json"
+  }
+
+  /// The folds this process already read or made: a command asks for an environment several
+  /// times (to decide, to find the basis, to mirror), and reading its file once is enough. Each
+  /// is used only if it was made from a prefix of the environment's events, as the file is.
+  static let memory = Memory()
+
+  final class Memory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var folds: [String: EnvironmentFold] = [:]
+
+    func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
+      guard let fold = lock.withLock({ folds[EnvironmentFold.file(name, ledger: ledger)] }), fold.count > 0,
+        fold.count <= commits.count, commits[fold.count - 1] == fold.through
+      else { return nil }
+      return fold
+    }
+
+    func keep(_ fold: EnvironmentFold, _ name: String, ledger: Ledger) {
+      lock.withLock { folds[EnvironmentFold.file(name, ledger: ledger)] = fold }
+    }
   }
 
   /// The cached fold, if it was made from a prefix of `commits`.

@@ -49,12 +49,15 @@ public struct EnvironmentState: Sendable {
     try Self.validate(name)
     self.name = name
     let commits = try ledger.environmentCommits(name)
-    var fold = EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
+    var fold =
+      EnvironmentFold.memory.recall(name, ledger: ledger, matching: commits)
+      ?? EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
     let known = fold.count
     for commit in commits[known...] {
       fold.add(try ledger.record(commit))
     }
     if fold.count != known { fold.save(name, ledger: ledger) }
+    EnvironmentFold.memory.keep(fold, name, ledger: ledger)
     deployed = fold.deployed
     deployedBy = fold.deployedBy
     deployments = fold.deployments
