@@ -105,6 +105,8 @@ import Testing
     #expect(first["overridden_gates"] as? [String] == [])
     #expect(first["override_reason"] is NSNull)
     #expect(first["released_by"] is NSNull)
+    // The repository's first release: judged by its own rules, against no base.
+    #expect(first["base"] is NSNull)
     #expect(first["evidence"] == nil)
     #expect(
       try approvals(first) == [
@@ -122,6 +124,7 @@ import Testing
     let second = try provenance(try export(fixture).lock)
     #expect((second["event"] as? [String: Any])?["sequence"] as? Int == 6)
     #expect(try approvals(second) == ["#5 alice@example.com prompt-review prompt-owner"])
+    #expect((second["base"] as? [String: Any])?["commit"] as? String == fixture.base)
   }
 
   @Test func anOverrideIsRecordedAsAComplianceException() throws {
@@ -148,6 +151,7 @@ import Testing
     #expect(provenance["override"] as? Bool == true)
     #expect(provenance["overridden_gates"] as? [String] == ["checkpoints-approved"])
     #expect(provenance["override_reason"] as? String == "outage: hotfix now")
+    #expect((provenance["base"] as? [String: Any])?["commit"] as? String == fixture.base)
     #expect(try approvals(provenance) == [])
     #expect(try verify(fixture, folder).status == 0)
   }
@@ -171,6 +175,7 @@ import Testing
     #expect(original["kind"] as? String == "release")
     #expect(original["ledger_commit"] as? String == (try ledgerCommit(fixture, 3)))
     #expect(provenance["override"] as? Bool == false)
+    #expect(provenance["base"] is NSNull)
     #expect(
       try approvals(provenance) == [
         "#1 alice@example.com prompt-review prompt-owner",

@@ -23,7 +23,8 @@ extension ExportProvenance {
     switch record.event.kind {
     case .release, .override:
       return ExportProvenance(
-        event: event, releasedBy: nil, override: Self.override(of: record.event),
+        event: event, releasedBy: nil, base: record.event.judgedAgainst,
+        override: Self.override(of: record.event),
         approvals: try approvals(counting: record, ledger: ledger, in: repository), note: nil)
     case .rollback:
       // The deployment the rollback went back to: the last time this release went in here.
@@ -33,15 +34,16 @@ extension ExportProvenance {
         }
       guard let original else {
         return ExportProvenance(
-          event: event, releasedBy: nil, override: nil, approvals: [],
+          event: event, releasedBy: nil, base: nil, override: nil, approvals: [],
           note: "deployed by rollback #\(sequence); the release it went back to is not on record in "
             + "\(environment), so no approvals are listed")
       }
       return ExportProvenance(
-        event: event, releasedBy: Event(original), override: Self.override(of: original.event),
+        event: event, releasedBy: Event(original), base: original.event.judgedAgainst,
+        override: Self.override(of: original.event),
         approvals: try approvals(counting: original, ledger: ledger, in: repository),
         note: "deployed by rollback #\(sequence) to what \(original.event.kind.rawValue) "
-          + "#\(original.event.sequence) let into \(environment); override and approvals are those of "
+          + "#\(original.event.sequence) let into \(environment); base, override and approvals are those of "
           + "#\(original.event.sequence), not counted again")
     case .blocked, .approval, .rejection, .markBad:
       throw PromptgateError(

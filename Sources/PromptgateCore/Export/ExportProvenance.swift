@@ -11,6 +11,7 @@
 ///       "principal": "alice@example.com", "role": "prompt-owner", "sequence": 2,
 ///       "signed_at": "2026-11-26T10:00:00Z" }
 ///   ],
+///   "base": { "commit": "…", "tree": "…" },
 ///   "event": {
 ///     "kind": "release", "ledger_commit": "…", "sequence": 4, "time": "2026-11-26T10:05:00Z",
 ///     "signer": { "key_fingerprint": "SHA256:…", "principal": "ci@example.com", "role": "release-bot" }
@@ -23,9 +24,13 @@
 /// }
 /// ```
 ///
+/// `base` is the release it was judged against, whose rules judged it (`null` for the
+/// repository's first release, judged by its own): only checkpoints whose paths the change from
+/// it touches need approvals, so a release promoted unchanged from staging lists none.
+///
 /// For a release brought back by a rollback, `event` is the rollback and `released_by` the
-/// release or override that first let it into the environment; `override` and `approvals` are
-/// that event's, not counted again, and `note` says so. There is no `evidence` yet: promptgate
+/// release or override that first let it into the environment; `base`, `override` and
+/// `approvals` are that event's, not counted again, and `note` says so. There is no `evidence` yet: promptgate
 /// records no evaluation results, and the lock names nothing it cannot check.
 public struct ExportProvenance: Sendable, Hashable {
   /// One event of the ledger and the principal who signed it.
@@ -72,6 +77,9 @@ public struct ExportProvenance: Sendable, Hashable {
   /// For a rollback: the release or override that first let the release in; nil otherwise
   /// (the event itself let it in).
   public let releasedBy: Event?
+  /// What the release (or, after a rollback, the release it went back to) was judged against;
+  /// nil for the repository's first release.
+  public let base: LedgerEvent.Release?
   /// Set when the release went in by an override.
   public let override: Override?
   /// Oldest first.
@@ -85,6 +93,7 @@ public struct ExportProvenance: Sendable, Hashable {
     .object([
       "event": event.json,
       "released_by": releasedBy?.json ?? .null,
+      "base": base?.json ?? .null,
       "override": .bool(override != nil),
       "overridden_gates": .array((override?.gates ?? []).map(JSONValue.string)),
       "override_reason": override.map { .string($0.reason) } ?? .null,
