@@ -185,7 +185,8 @@ public struct ExportVerification: Sendable {
     }
     var problems: [String] = []
     for path in Set(listed.keys).union(scan.entries.keys).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-      let quoted = ExportPath.quoted(path)
+      // The empty path is the folder itself, when it could not be listed.
+      let quoted = path.isEmpty ? "." : ExportPath.quoted(path)
       guard let found = scan.entries[path] else {
         problems.append("\(quoted): missing (release.json lists it)")
         continue

@@ -5,8 +5,9 @@ import Git
 /// This is what deploy tooling picks up, so the folder must hold the release's bytes and
 /// nothing else: a hostile tree (one built with `git mktree`, which accepts names a checkout
 /// refuses) must not write outside the folder or into a `.git`, and a link in the folder must
-/// not redirect a write. `release.json` lists every file with its SHA-256 and leaves out times,
-/// so exporting the same release twice gives the same lock, byte for byte.
+/// not redirect a write. `release.json` lists every file with its SHA-256 and, when given, the
+/// release's ``ExportProvenance``; it leaves out when the export ran, so exporting the same
+/// deployment twice gives the same lock, byte for byte, and `export --verify` can compare.
 ///
 /// What is refused, and how:
 /// - **Warnings** (the entry is skipped, recorded under `skipped` in the lock, the export goes
