@@ -30,8 +30,10 @@
 ///
 /// For a release brought back by a rollback, `event` is the rollback and `released_by` the
 /// release or override that first let it into the environment; `base`, `override` and
-/// `approvals` are that event's, not counted again, and `note` says so. There is no `evidence` yet: promptgate
-/// records no evaluation results, and the lock names nothing it cannot check.
+/// `approvals` are that event's, not counted again, and `note` says so.
+///
+/// There is no `evidence` yet: promptgate records no evaluation results, and the lock names
+/// nothing it cannot check.
 public struct ExportProvenance: Sendable, Hashable {
   /// One event of the ledger and the principal who signed it.
   public struct Event: Sendable, Hashable {
