@@ -61,7 +61,7 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
-      if !dryRun { try syncing.before(repository, quiet: global.quiet) }
+      try syncing.before(repository, quiet: global.quiet)
       let signer =
         dryRun
         ? try signing.statementSigner()

@@ -70,7 +70,7 @@ extension Promptgate {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
       }
       let repository = try global.openRepository()
-      if !dryRun { try syncing.before(repository, quiet: global.quiet) }
+      try syncing.before(repository, quiet: global.quiet)
       let target = try to.map { revision throws(PromptgateError) in
         try RepositoryAccess.commit(revision, in: repository)
       }

@@ -13,7 +13,8 @@ struct SyncOption: ParsableArguments {
       valueName: "remote"))
   var sync: String?
 
-  /// Before deciding: the remote's events in, this clone's pending ones out.
+  /// Before deciding (a dry run too: it decides on what everyone recorded): the remote's events
+  /// in, this clone's pending ones out.
   func before(_ repository: Repository, quiet: Bool) throws {
     guard let remote = sync else { return }
     try run(remote, repository, quiet: quiet)
