@@ -27,9 +27,13 @@ enum Output {
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.
-  static func json(_ value: some Encodable) throws -> String {
+  /// Every command's own JSON has one convention: snake_case field names (`signed_at`,
+  /// `key_fingerprint`), whatever the Swift property is called. A format with a schema of its
+  /// own (SARIF's camelCase) keeps its names as written.
+  static func json(_ value: some Encodable, keepingNames: Bool = false) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if !keepingNames { encoder.keyEncodingStrategy = .convertToSnakeCase }
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 }

@@ -263,7 +263,7 @@ import Testing
     let report = try #require(
       try JSONSerialization.jsonObject(with: Data(approvals.stdout.utf8)) as? [String: Any])
     #expect((report["base"] as? [String: Any])?["commit"] as? String == fixture.base)
-    #expect(report["rulesFrom"] as? String == "base")
+    #expect(report["rules_from"] as? String == "base")
     let applying = (report["checkpoints"] as? [[String: Any]] ?? []).filter { $0["applies"] as? Bool == true }
       .compactMap { $0["name"] as? String }
     let check = try promptgate(fixture, ["check", fixture.head, "--env", "staging", "--format", "json"])
