@@ -16,7 +16,16 @@ struct SyncOption: ParsableArguments {
   /// Before deciding (a dry run too: it decides on what everyone recorded): the remote's events
   /// in, this clone's pending ones out.
   func before(_ repository: Repository, quiet: Bool) throws {
-    guard let remote = sync else { return }
+    guard let remote = sync else {
+      // Without --sync, say when a remote's ledger (as last fetched) has events this one lacks.
+      let head = try? repository.referenceTarget(Ledger.reference)
+      for remote in EnvironmentMove.remotesAhead(of: head ?? nil, in: repository) {
+        Output.warning(
+          "\(remote)'s ledger, as last fetched, has events this clone's lacks: this is decided without them; run "
+            + "promptgate sync --remote \(remote) first, or add --sync \(remote)")
+      }
+      return
+    }
     try run(remote, repository, quiet: quiet)
   }
 

@@ -304,6 +304,17 @@ import Testing
     #expect(try String(contentsOfFile: stateFile, encoding: .utf8) == stateBefore)
     try team.verify(team.two)
     try team.checkRemoteNeverRewritten()
+    // Until it is settled, every writing command here says it decides without origin's events.
+    let warned = try team.promptgate(
+      team.two,
+      [
+        "approve", team.fixture.head, "--env", "qa", "--checkpoint", "prompt-review", "--key",
+        team.fixture.key("alice"),
+      ])
+    #expect(
+      warned.stderr.contains(
+        "origin's ledger, as last fetched, has events this clone's lacks: this is decided without them; run "
+          + "promptgate sync --remote origin first, or add --sync origin"), "\(warned.stderr)")
   }
 
   @Test func aFirstReleaseOfAnEnvironmentConflictsWithAMoveOfAnother() throws {

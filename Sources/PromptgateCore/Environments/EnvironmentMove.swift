@@ -25,6 +25,19 @@ public enum EnvironmentMove {
     }
   }
 
+  /// The remotes whose last-fetched ledger (refs/promptgate/remotes/<remote>/ledger) holds
+  /// events `head` lacks: what a `sync` fetched and this clone has not taken in (a conflict, a
+  /// sync killed half-way).
+  public static func remotesAhead(of head: ObjectID?, in repository: Repository) -> [String] {
+    let tracked = (try? repository.references(matching: "refs/promptgate/remotes/*/ledger")) ?? []
+    return tracked.compactMap { reference in
+      if let head, reference.target == head || repository.isDescendant(head, of: reference.target) {
+        return nil
+      }
+      return reference.name.split(separator: "/").dropFirst(3).first.map(String.init)
+    }
+  }
+
   /// Signs `statement` and records it as a `kind` event decided on `ground`, then mirrors the
   /// environment when the event moved it. `record` is what the event keeps beside the
   /// statement (gate results, releases skipped), which the audit derives again.
