@@ -1,6 +1,7 @@
 import Foundation
 import PromptgateCore
 import TestSupport
+import Testing
 
 /// Reviewers with real SSH keys (made by ssh-keygen) and a gated repository whose base lists
 /// them: alice (prompt-owner, ed25519), carol (compliance-reviewer, ecdsa), sam
@@ -66,6 +67,20 @@ final class ApprovalFixture: @unchecked Sendable {
   }
 
   func key(_ name: String) -> String { "\(keys)/\(name)" }
+
+  /// The fixture with its base approved by alice (#1) and carol (#2) and released to staging by
+  /// the release-bot (#3).
+  static func baseInStaging() throws -> ApprovalFixture {
+    let fixture = try ApprovalFixture()
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
+    #expect(
+      try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
+    let released = try CLI.run([
+      "-C", fixture.path, "--no-color", "release", fixture.base, "--env", "staging",
+    ])
+    #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
+    return fixture
+  }
 
   /// The release-bot's signing arguments: every release is signed by a release role.
   var releaseBot: [String] { ["--key", key("ci")] }

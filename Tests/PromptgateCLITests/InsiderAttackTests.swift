@@ -15,21 +15,10 @@ import Testing
     try? fixture.repository.scratch.git("rev-parse", "--verify", "-q", name)
   }
 
-  /// The fixture with its base approved and released to staging by the release-bot.
-  private func baseInStaging() throws -> ApprovalFixture {
-    let fixture = try ApprovalFixture()
-    #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
-    #expect(
-      try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
-    let released = try promptgate(fixture, ["release", fixture.base, "--env", "staging"])
-    #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
-    return fixture
-  }
-
   // MARK: 1. A new environment is judged by the rules of what runs elsewhere
 
   @Test func aNewEnvironmentIsNeverJudgedByTheChangesOwnRules() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     // Mallory's change adds her key and gives her both review roles, then she approves it.
     try fixture.repository.edit(".promptgate/allowed_signers") { $0 + (try! fixture.signerLine("mallory")) }
     try fixture.repository.edit("runbook.yaml") {
@@ -56,7 +45,7 @@ import Testing
   }
 
   @Test func aBaseWhoseRunbookCannotBeReadFailsClosed() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     try fixture.repository.scratch.write("runbook.yaml", "version: [1\n")
     let broken = try fixture.repository.commit("a broken runbook")
     try fixture.repository.scratch.write("runbook.yaml", ApprovalFixture.runbook)
@@ -70,7 +59,7 @@ import Testing
   // MARK: 2. A forged release event
 
   @Test func aForgedUnsignedReleaseFailsTheAuditAndMovesNothing() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let event = LedgerEvent(
       kind: .release, sequence: 0, time: Ledger.timestamp(), actor: "mallory@example.com",
       environment: "staging",
@@ -92,7 +81,7 @@ import Testing
   }
 
   @Test func aSignedReleaseStillHasToPassItsGatesAndHoldTheRole() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let release = LedgerEvent.Release(commit: fixture.head, tree: try fixture.tree(fixture.head))
     let base = LedgerEvent.Release(commit: fixture.base, tree: try fixture.tree(fixture.base))
     // dave is listed, holds no role, and the head has no approval.
@@ -120,7 +109,7 @@ import Testing
   // MARK: 3. An override signed by a key only the release lists
 
   @Test func anOverrideIsJudgedByTheBasesKeysNeverTheReleases() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     try fixture.repository.edit(".promptgate/allowed_signers") { $0 + (try! fixture.signerLine("mallory")) }
     try fixture.repository.edit("runbook.yaml") {
       $0.replacingOccurrences(
@@ -155,7 +144,7 @@ import Testing
   // MARK: 4. Time is the ledger's, not the signer's
 
   @Test(.withFaketime) func aClockSetAheadNeverBuysAnApprovalAndStopsNothingButItself() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let ahead = try run(
       "/usr/bin/faketime",
       [
@@ -174,7 +163,7 @@ import Testing
   }
 
   @Test func aBackdatedEventIsOutOfOrder() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     var statement = try fixture.statement(
       by: "alice", checkpoint: "prompt-review", role: "prompt-owner", env: "staging")
     statement = ApprovalStatement(
@@ -192,7 +181,7 @@ import Testing
   // MARK: 5. Another repository's commit and approvals
 
   @Test func aReleaseOfAnotherRepositoryIsRefused() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let twin = try ScratchRepository()
     try run("/bin/cp", ["-R", fixture.path + "/.", twin.path])
     try twin.git("checkout", "-q", "--orphan", "twin")
@@ -257,7 +246,7 @@ import Testing
   // MARK: 7. approvals and check tell the same truth
 
   @Test func approvalsJudgesAgainstTheSameBaseAsCheck() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let approvals = try promptgate(
       fixture, ["approvals", fixture.head, "--env", "staging", "--format", "json"])
     let report = try #require(
@@ -278,7 +267,7 @@ import Testing
   // MARK: 8. Only a role moves an environment
 
   @Test func onlyAPrincipalHoldingTheRoleMayReleaseRollBackOrMarkBad() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
     let before = reference(fixture, "refs/promptgate/ledger")
     let dave = ["--key", fixture.key("dave")]
@@ -317,7 +306,7 @@ import Testing
   // MARK: Interop: ssh-keygen verifies every move, and signs them
 
   @Test func sshKeygenVerifiesMovesAndSignsThem() throws {
-    let fixture = try baseInStaging()
+    let fixture = try ApprovalFixture.baseInStaging()
     let scratch = fixture.repository.scratch
     // Signed through ssh-keygen -Y sign (the agent and hardware-key path).
     #expect(try fixture.approve("alice", "prompt-review", env: "staging").status == 0)
