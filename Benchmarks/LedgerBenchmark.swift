@@ -120,12 +120,14 @@ struct LedgerBenchmark {
 
   /// A gated repository (base, head) whose ledger holds `events` events as a long-lived one does,
   /// every one of which `audit verify` re-judges and passes: a chain of commits, each bumping the
-  /// prompt; for each, the prompt owner's approvals for `staging` and `live`, then its release to
-  /// both, signed by the release-bot (a tenth of the ledger is releases); the rest are approvals
-  /// of candidates for `qa`. Signed in-process with the same code `approve` and `release` use.
+  /// prompt; for each, the prompt owner's approvals for `staging` and `live` and its release to
+  /// `staging`, signed by the release-bot; `live` takes the last 25 of them, at every size, so
+  /// its history stays the same while the ledger grows around it (status and rollback of `live`
+  /// must not grow with the ledger); the rest are approvals of candidates for `qa`. Signed
+  /// in-process with the same code `approve` and `release` use.
   private func makeRepository(_ repository: URL, events: Int) throws -> (String, String) {
-    // v3: every event real and signed (issue 11); the last release of `live` is the head.
-    let marker = repository.appendingPathComponent(".git/bench-ledger-ready-v3")
+    // v4: every event real and signed (issue 11); `live` has the last 25 releases; its last is the head.
+    let marker = repository.appendingPathComponent(".git/bench-ledger-ready-v4")
     if FileManager.default.fileExists(atPath: marker.path),
       let text = try? String(contentsOf: marker, encoding: .utf8)
     {
@@ -149,7 +151,7 @@ struct LedgerBenchmark {
     }
 
     // The commits: one per release pair, each a new prompt version, written by fast-import.
-    let commits = max(2, events / 20)
+    let commits = max(2, events / 10)
     var stream = ""
     func file(_ path: String, _ text: String) {
       stream += "M 100644 inline \(path)\ndata \(text.utf8.count)\n\(text)\n"
@@ -223,12 +225,13 @@ struct LedgerBenchmark {
       deployed[environment] = release
       newest = release
     }
-    let fillers = max(0, events - 4 * commits)
+    let liveReleases = min(25, commits)
+    let fillers = max(0, events - 3 * commits - liveReleases)
     for (index, commit) in chain.enumerated() {
       try approve(commit, "staging")
       try approve(commit, "live")
       try release(commit, "staging")
-      try release(commit, "live")
+      if index >= commits - liveReleases { try release(commit, "live") }
       let share = fillers / commits + (index < fillers % commits ? 1 : 0)
       for _ in 0..<share { try approve(commit, "qa") }
     }

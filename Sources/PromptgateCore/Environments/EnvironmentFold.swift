@@ -95,14 +95,48 @@ struct EnvironmentFold {
     return fold
   }
 
-  /// Writes the fold for the next command; a cache, so a failure only costs time later.
+  /// Writes the fold for the next command, and beside it what it deploys alone (a few bytes
+  /// every command that looks at all environments reads instead of every deployment); a
+  /// cache, so a failure only costs time later.
   func save(_ name: String, ledger: Ledger) {
-    guard through != nil, case .object(var members) = json else { return }
+    guard let through, case .object(var members) = json else { return }
     members["version"] = .integer(Self.version)
     let path = Self.file(name, ledger: ledger)
     try? FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try? LedgerState.atomicWrite(JSONValue.object(members).canonical, to: path)
+    let summary = JSONValue.object([
+      "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),
+      "deployed": deployed?.json ?? .null, "deployed_by": deployedBy.map { .integer(Int64($0)) } ?? .null,
+    ])
+    try? LedgerState.atomicWrite(summary.canonical, to: Self.summaryFile(name, ledger: ledger))
+  }
+
+  fileprivate static func summaryFile(_ name: String, ledger: Ledger) -> String {
+    ledger.state.folder + "/environments/\(name).deployed.json"
+  }
+
+  /// True when the summary `save` writes is there (a cache of an earlier version lacks it).
+  static func hasSummary(_ name: String, ledger: Ledger) -> Bool {
+    FileManager.default.fileExists(atPath: summaryFile(name, ledger: ledger))
+  }
+
+  /// What the environment deploys, from the summary `save` wrote, when it was made from all of
+  /// `commits`; `.some(nil)` when it deploys nothing; nil when the summary cannot tell.
+  static func deployed(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> (
+    release: LedgerEvent.Release, since: Int
+  )?? {
+    if let fold = memory.recall(name, ledger: ledger, matching: commits), fold.count == commits.count {
+      return .some(fold.deployed.flatMap { release in fold.deployedBy.map { (release, $0) } })
+    }
+    guard let data = FileManager.default.contents(atPath: summaryFile(name, ledger: ledger)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+      let count = json["count"]?.integer.map(Int.init), count == commits.count, count > 0,
+      json["through"]?.string == commits[count - 1].hex
+    else { return nil }
+    guard let release = json["deployed"].flatMap(Self.release), let since = json["deployed_by"]?.integer
+    else { return .some(nil) }
+    return .some((release, Int(since)))
   }
 
   /// An environment with no events yet.

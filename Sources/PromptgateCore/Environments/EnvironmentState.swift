@@ -56,7 +56,9 @@ public struct EnvironmentState: Sendable {
     for commit in commits[known...] {
       fold.add(try ledger.record(commit))
     }
-    if fold.count != known { fold.save(name, ledger: ledger) }
+    if fold.count != known || !EnvironmentFold.hasSummary(name, ledger: ledger) {
+      fold.save(name, ledger: ledger)
+    }
     EnvironmentFold.memory.keep(fold, name, ledger: ledger)
     deployed = fold.deployed
     deployedBy = fold.deployedBy

@@ -115,6 +115,11 @@ public struct ReleaseBasis: Sendable {
   public static func deployedNow(_ ledger: Ledger) throws(PromptgateError) -> Deployed {
     var deployed: Deployed = [:]
     for name in try ledger.environments() {
+      let commits = try ledger.environmentCommits(name)
+      if let known = EnvironmentFold.deployed(name, ledger: ledger, matching: commits) {
+        if let known { deployed[name] = known }
+        continue
+      }
       let state = try EnvironmentState(name, ledger: ledger)
       if let release = state.deployed, let since = state.deployedBy { deployed[name] = (release, since) }
     }
