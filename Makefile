@@ -97,7 +97,7 @@ dist: stage
 	@version="$$($(STAGE)/bin/promptgate --version)" && name="promptgate-$$version-linux-$$(uname -m)" && \
 	mkdir -p $(DIST) && \
 	tar -C $(RELEASE_PATH) --transform "s|^stage|$$name|" --sort=name --owner=0 --group=0 --numeric-owner \
-		--mtime=@$(SOURCE_DATE_EPOCH) -cf - stage | gzip -9n > "$(DIST)/$$name.tar.gz" && \
+		--mtime=@$(SOURCE_DATE_EPOCH) -cf - stage | gzip -n > "$(DIST)/$$name.tar.gz" && \
 	(cd $(DIST) && sha256sum "$$name.tar.gz" > "$$name.tar.gz.sha256") && \
 	echo "dist: $(DIST)/$$name.tar.gz, $(DIST)/$$name.tar.gz.sha256"
 
