@@ -180,6 +180,38 @@ struct InstallTests {
     #expect(miss.scripts.allSatisfy { !$0.contains("${{") })
   }
 
+  /// The CI recipes run promptgate as it ships, never a debug build: on GitHub every job installs
+  /// it with action.yml, at the version it names after @; on GitLab the build job runs make
+  /// install and passes the folder on.
+  @Test func recipesInstallTheReleaseBuild() throws {
+    for recipe in CIRecipeTests.recipes.map(\.0) {
+      let commands = try CIRecipeTests.facts(recipe).commands
+      #expect(!commands.contains { $0.contains("swift build") || $0.contains(".build/") }, "\(recipe)")
+    }
+    let gitlab = try CIRecipeTests.facts("docs/ci/gitlab-ci.yml").commands
+    #expect(gitlab.contains { $0.hasPrefix("make -C /tmp/promptgate install PREFIX=") })
+    let script = """
+      import json, sys
+      from ruamel.yaml import YAML
+      jobs = YAML(typ="safe").load(open(sys.argv[1]))["jobs"]
+      print(json.dumps({name: [[step["uses"], str((step.get("with") or {}).get("version"))]
+          for step in job["steps"] if "promptgate@" in step.get("uses", "")] for name, job in jobs.items()}))
+      """
+    let python = try #require(which("python3"))
+    let path = packageRoot.appendingPathComponent("docs/ci/github-actions.yml").path
+    let result = try run(python, ["-c", script, path])
+    #expect(result.status == 0, "\(result.stderr)")
+    let jobs = try JSONDecoder().decode([String: [[String]]].self, from: Data(result.stdout.utf8))
+    #expect(jobs.count >= 5)
+    for (job, installs) in jobs {
+      #expect(installs.count == 1, "job \(job) installs promptgate once, with the action")
+      for install in installs {
+        #expect(
+          install[0].hasSuffix("@" + install[1]), "job \(job): \(install[0]) with version \(install[1])")
+      }
+    }
+  }
+
   /// The paths of the files under `folder`, relative to it.
   static func files(under folder: String) throws -> Set<String> {
     guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
