@@ -301,9 +301,9 @@ struct InstallFailure: Error, CustomStringConvertible {
 /// action.yml's steps run as a GitHub runner runs a composite action, for as much of the runner
 /// as the action uses: `${{ }}` with inputs, step outputs, runner.os and github.action_path; `if:`
 /// comparing one of those to a string; run steps in bash with GITHUB_OUTPUT, GITHUB_PATH,
-/// RUNNER_TEMP and GITHUB_ACTION_PATH; and actions/cache/restore and save, whose cache is
-/// `cacheHit` (a hit "restores" the prefix given as input, which must be installed already).
-/// Anything else it does not know fails the run rather than being guessed at.
+/// GITHUB_WORKSPACE, RUNNER_TEMP and GITHUB_ACTION_PATH; and actions/cache/restore and save,
+/// whose cache is `cacheHit` (a hit "restores" the prefix given as input, which must be
+/// installed already). Anything else it does not know fails the run rather than being guessed at.
 struct ActionRun {
   struct Cache: Decodable, Equatable {
     let path: String
@@ -416,7 +416,8 @@ struct ActionRun {
             output = os.path.join(work, f"output-{len(steps)}")
             open(output, "w").close()
             env = dict(os.environ, GITHUB_ACTION_PATH=action_path, GITHUB_OUTPUT=output,
-                       GITHUB_PATH=github_path, RUNNER_TEMP=runner_temp, RUNNER_OS="Linux")
+                       GITHUB_PATH=github_path, GITHUB_WORKSPACE=work, RUNNER_TEMP=runner_temp,
+                       RUNNER_OS="Linux")
             env.update({key: substitute(value) for key, value in (step.get("env") or {}).items()})
             cwd = substitute(step.get("working-directory", work))
             bash = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", substitute(step["run"])]
