@@ -146,9 +146,10 @@ struct InstallTests {
     let text = try String(contentsOf: packageRoot.appendingPathComponent("action.yml"), encoding: .utf8)
     let broken = text.replacingOccurrences(of: "\n  using: composite", with: "\n  using: compost")
     #expect(broken != text)
-    let path = try makeTemporaryFolder(prefix: "promptgate-action") + "/action.yml"
-    try broken.write(toFile: path, atomically: true, encoding: .utf8)
-    #expect(try Self.checkJSONSchema(path).status != 0)
+    let folder = try makeTemporaryFolder(prefix: "promptgate-action")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try broken.write(toFile: folder + "/action.yml", atomically: true, encoding: .utf8)
+    #expect(try Self.checkJSONSchema(folder + "/action.yml").status != 0)
   }
 
   /// The action's steps, run as the runner would (``ActionRun``): on a cache miss it builds with
@@ -159,6 +160,7 @@ struct InstallTests {
     let release = try ReleaseBuild.shared.get()
     let tag = "v" + release.version
     let miss = try ActionRun(inputs: ["version": tag], cacheHit: false)
+    defer { try? FileManager.default.removeItem(atPath: miss.work) }
     #expect(miss.ran == [true, true, true, true, true, true], "\(miss.steps)")
     let prefix = try #require(miss.outputs["prefix"])
     #expect(prefix == miss.runnerTemp + "/promptgate")
@@ -172,6 +174,7 @@ struct InstallTests {
     #expect(version.stdout == release.version + "\n")
 
     let hit = try ActionRun(inputs: ["version": tag, "prefix": release.prefix], cacheHit: true)
+    defer { try? FileManager.default.removeItem(atPath: hit.work) }
     #expect(hit.ran == [true, true, true, false, false, true], "\(hit.steps)")
     #expect(hit.path == [release.prefix + "/bin"])
     #expect(hit.restored?.key == key, "the same source and version give the same key")
@@ -253,7 +256,7 @@ struct ReleaseBuild: Sendable {
   let version: String
   /// dist/promptgate-<version>-linux-<arch>.tar.gz; its .sha256 is beside it.
   let tarball: String
-  /// Where make install put promptgate.
+  /// Where make install put promptgate: .build-release/test-install.
   let prefix: String
 
   static let shared: Result<ReleaseBuild, InstallFailure> = {
@@ -276,7 +279,9 @@ struct ReleaseBuild: Sendable {
     guard FileManager.default.fileExists(atPath: tarball) else {
       throw InstallFailure(message: "make dist wrote no \(tarball): \(dist.stdout)")
     }
-    let prefix = try makeTemporaryFolder(prefix: "promptgate-prefix")
+    // Beside the build, replaced on every run, rather than another 100 MB left in /tmp each time.
+    let prefix = packageRoot.appendingPathComponent(".build-release/test-install").path
+    try? FileManager.default.removeItem(atPath: prefix)
     let install = try make(["install", "PREFIX=\(prefix)"])
     guard install.status == 0 else {
       throw InstallFailure(message: "make install: \(install.stdout)\(install.stderr)")
@@ -331,12 +336,14 @@ struct ActionRun {
   /// What the steps added to GITHUB_PATH.
   let path: [String]
   let outputs: [String: String]
+  /// The workspace and, in it, the runner's temporary folder; the caller removes it.
+  let work: String
   let runnerTemp: String
 
   var ran: [Bool] { steps.map(\.ran) }
 
   init(inputs: [String: String], cacheHit: Bool) throws {
-    let work = try makeTemporaryFolder(prefix: "promptgate-action-run")
+    work = try makeTemporaryFolder(prefix: "promptgate-action-run")
     runnerTemp = work + "/runner-temp"
     try FileManager.default.createDirectory(atPath: runnerTemp, withIntermediateDirectories: true)
     let python = try #require(which("python3"))
@@ -347,6 +354,7 @@ struct ActionRun {
     let result = try run(
       python, arguments, unsetting: ["MAKEFLAGS", "MAKELEVEL", "MFLAGS", "PREFIX", "DESTDIR"])
     guard result.status == 0 else {
+      try? FileManager.default.removeItem(atPath: work)
       throw InstallFailure(message: "action.yml: \(result.stdout)\(result.stderr)")
     }
     let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
