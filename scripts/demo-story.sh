@@ -111,7 +111,7 @@ approve "2026-11-23 09:00:00" "$greeting" staging priya prompt-review
 at "2026-11-23 10:00:00" release "$greeting" --env staging --key "$work/ci"
 at "2026-11-23 16:00:00" rollback --env staging --key "$work/omar" --incident INC-1051 --reason "greeting too long for the Dutch widget"
 
-say "A routing change for a launch: compliance has not reviewed it, production blocks it, and the service manager signs a break-glass override (a compliance exception in the report)."
+say "A routing change for a launch: it skipped staging and compliance has not reviewed it, production blocks it, and the service manager signs a break-glass override (a compliance exception in the report)."
 sed -i 's/"de": "tier-1-de"/"de": "tier-1-de", "fr": "tier-1-fr"/' "$repo/policies/routing.json"
 routing=$(commit "2026-11-24T08:00:00Z" "Routing: French queue for the launch")
 EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production --key "$work/ci"

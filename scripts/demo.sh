@@ -19,7 +19,8 @@ run diff v1.0 v1.1
 run diff v1.1 v1.2
 
 echo
-echo "== 2. May v1.2 ship? Judged by its own rules as a first release: it lacks approvals"
+echo "== 2. May v1.2 ship? Judged by its own rules as a first release: it lacks approvals, and"
+echo "      production takes only what soaked in staging"
 run check v1.2 --env production || echo "(exit $?: blocked, as it should be)"
 
 echo
