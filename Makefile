@@ -2,12 +2,37 @@
 SWIFT ?= swift
 FORMAT_PATHS = Sources Tests Benchmarks Package.swift
 
-.PHONY: all setup setup-tests build demo test lint leaks bench clean gates
+# make install [PREFIX=/usr/local] [DESTDIR=<staging folder>], as GNU make users expect.
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The release build, as promptgate ships: the Swift runtime linked in statically, which halves its
+# start-up. It has a scratch path of its own, shared by install, dist and bench so they build it
+# once, and free of .build's lock, which a running `swift test` holds.
+RELEASE_PATH = .build-release
+RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_PATH)
+RELEASE_BIN = $(RELEASE_PATH)/release
+# What install copies and dist packs, laid out as under PREFIX.
+STAGE = $(RELEASE_PATH)/stage
+DIST = dist
+# The files shipped: the binary, its man page, and its completions where bash-completion, zsh and
+# fish look for them.
+SHIPPED_DATA = share/man/man1/promptgate.1 share/bash-completion/completions/promptgate \
+	share/zsh/site-functions/_promptgate share/fish/vendor_completions.d/promptgate.fish
+SHIPPED = bin/promptgate $(SHIPPED_DATA)
+# The man page's date and the tarball's file times: the last commit's, so that building one commit
+# twice packs the same man page and the same file list.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
+
+.PHONY: all setup setup-build setup-tests build demo test lint leaks bench clean gates \
+	stage install uninstall dist
 
 all: build
 
 setup:
 	@scripts/setup.sh
+
+setup-build:
+	@scripts/setup.sh --for-build
 
 setup-tests:
 	@scripts/setup.sh --for-tests
@@ -31,15 +56,53 @@ leaks: setup-tests
 	$(SWIFT) build
 	@scripts/leak-check.sh
 
-# The benchmark times the release build linked as promptgate ships: with the Swift runtime
-# linked in statically, which halves its start-up.
+# The benchmark times the binary make install installs.
 bench: setup
-	$(SWIFT) build -c release --static-swift-stdlib --product promptgate
-	$(SWIFT) build -c release --static-swift-stdlib --product promptgate-bench
-	.build/release/promptgate-bench
+	$(RELEASE_BUILD) --product promptgate
+	$(RELEASE_BUILD) --product promptgate-bench
+	$(RELEASE_BIN)/promptgate-bench --promptgate $(RELEASE_BIN)/promptgate
+
+# The man page comes from generate-manual, the tool behind swift-argument-parser's generate-manual
+# plugin, run on the binary that ships. The plugin itself (`swift package plugin generate-manual`)
+# works offline here, but builds the whole package again without --static-swift-stdlib, which
+# `swift package` cannot pass on, so every module is compiled again both ways (4 minutes each on
+# 2 cores). generate-manual leaves the blank lines between a discussion's later paragraphs as
+# they are; mdoc warns about blank lines and means .Pp. The completions are the binary's own.
+stage: setup-build
+	$(RELEASE_BUILD) --product promptgate
+	$(RELEASE_BUILD) --product generate-manual
+	@rm -rf $(STAGE)
+	@mkdir -p $(STAGE)/bin $(addprefix $(STAGE)/,$(dir $(SHIPPED_DATA)))
+	cp $(RELEASE_BIN)/promptgate $(STAGE)/bin/promptgate
+	$(RELEASE_BIN)/generate-manual $(STAGE)/bin/promptgate --output-directory $(STAGE)/share/man/man1 \
+		--date "$$(date -u -d @$(SOURCE_DATE_EPOCH) +%F)"
+	sed -i 's/^$$/.Pp/' $(STAGE)/share/man/man1/promptgate.1
+	$(STAGE)/bin/promptgate --generate-completion-script bash > $(STAGE)/share/bash-completion/completions/promptgate
+	$(STAGE)/bin/promptgate --generate-completion-script zsh > $(STAGE)/share/zsh/site-functions/_promptgate
+	$(STAGE)/bin/promptgate --generate-completion-script fish > $(STAGE)/share/fish/vendor_completions.d/promptgate.fish
+
+install: stage
+	install -D -m 755 $(STAGE)/bin/promptgate "$(DESTDIR)$(PREFIX)/bin/promptgate"
+	@for file in $(SHIPPED_DATA); do \
+		echo "install -D -m 644 $(STAGE)/$$file $(DESTDIR)$(PREFIX)/$$file"; \
+		install -D -m 644 "$(STAGE)/$$file" "$(DESTDIR)$(PREFIX)/$$file" || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix "$(DESTDIR)$(PREFIX)/,$(addsuffix ",$(SHIPPED)))
+
+# dist/promptgate-<version>-linux-<arch>.tar.gz holds one folder of that name laid out as under
+# PREFIX; the .sha256 beside it is for `sha256sum -c`.
+dist: stage
+	@version="$$($(STAGE)/bin/promptgate --version)" && name="promptgate-$$version-linux-$$(uname -m)" && \
+	mkdir -p $(DIST) && \
+	tar -C $(RELEASE_PATH) --transform "s|^stage|$$name|" --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime=@$(SOURCE_DATE_EPOCH) -cf - stage | gzip -n > "$(DIST)/$$name.tar.gz" && \
+	(cd $(DIST) && sha256sum "$$name.tar.gz" > "$$name.tar.gz.sha256") && \
+	echo "dist: $(DIST)/$$name.tar.gz, $(DIST)/$$name.tar.gz.sha256"
 
 clean:
-	rm -rf .build demo-repo bench-repos
+	rm -rf .build $(RELEASE_PATH) $(DIST) demo-repo bench-repos
 
 gates:
 	@scripts/embed-gates.sh

@@ -56,37 +56,39 @@ approve() { # approve <time> <rev> <env> <reviewer> <checkpoint>
   at "$1" approve "$2" --env "$3" --checkpoint "$5" --key "$work/$4"
 }
 
-# Reviewers' keys: priya owns the prompts, carol reviews compliance, sam (service manager) may
-# also sign break-glass overrides.
+# Every signature promptgate makes is in the namespace `promptgate`: priya owns the prompts,
+# carol reviews compliance, sam (service manager) may sign break-glass overrides, omar (AI
+# operations, the rollback owner) rolls back, and ci is the pipeline's release-bot, whose key
+# CI keeps as a secret and signs every release with.
 mkdir -p "$repo/.promptgate"
-for name in priya carol sam; do
+for name in priya carol sam omar ci; do
   rm -f "$work/$name" "$work/$name.pub"
   ssh-keygen -q -t ed25519 -N "" -C "$name@example.com" -f "$work/$name"
-  namespaces="promptgate-approval"
-  [ "$name" = sam ] && namespaces="promptgate-approval,promptgate-override"
-  echo "$name@example.com namespaces=\"$namespaces\" $(cut -d' ' -f1,2 "$work/$name.pub")"
+  echo "$name@example.com namespaces=\"promptgate\" $(cut -d' ' -f1,2 "$work/$name.pub")"
 done >"$repo/.promptgate/allowed_signers"
 
-say "The first governed release: the reviewers' keys, and priya as prompt owner."
+say "The first governed release: the reviewers' keys, priya as prompt owner, the release-bot."
 sed -i 's/prompt-owner: \[alice@example.com\]/prompt-owner: [priya@example.com]/' "$repo/runbook.yaml"
-first=$(commit "2026-11-01T12:00:00Z" "Reviewers: priya owns the prompts; their signing keys")
+sed -i 's/^  override_roles: \[service-manager\]/  override_roles: [service-manager]\n  release_roles: [release-bot, ai-operations-engineer]/' "$repo/runbook.yaml"
+sed -i 's/^  ai-operations-engineer: \[omar@example.com\]/  ai-operations-engineer: [omar@example.com]\n  release-bot: [ci@example.com]/' "$repo/runbook.yaml"
+first=$(commit "2026-11-01T12:00:00Z" "Reviewers: priya owns the prompts; their signing keys; the release-bot")
 approve "2026-11-02 09:00:00" "$first" staging priya prompt-review
 approve "2026-11-02 09:20:00" "$first" staging carol compliance-review
-at "2026-11-02 10:00:00" release "$first" --env staging
+at "2026-11-02 10:00:00" release "$first" --env staging --key "$work/ci"
 approve "2026-11-03 09:00:00" "$first" production priya prompt-review
 approve "2026-11-03 11:30:00" "$first" production carol compliance-review
-at "2026-11-03 14:00:00" release "$first" --env production
+at "2026-11-03 14:00:00" release "$first" --env production --key "$work/ci"
 
 say "A prompt change: staging first; production blocks it until approved; then it goes wrong."
 sed -i 's/version: 1.1.0/version: 1.2.0/; s/their plan is {{ plan_tier }}./their plan is {{ plan_tier }}; quote its monthly price./' \
   "$repo/prompts/support/billing.prompty"
 prices=$(commit "2026-11-08T16:00:00Z" "Billing: quote the plan's monthly price")
 approve "2026-11-09 09:00:00" "$prices" staging priya prompt-review
-at "2026-11-09 09:30:00" release "$prices" --env staging
-EXPECT_BLOCKED=1 at "2026-11-10 10:00:00" release "$prices" --env production
+at "2026-11-09 09:30:00" release "$prices" --env staging --key "$work/ci"
+EXPECT_BLOCKED=1 at "2026-11-10 10:00:00" release "$prices" --env production --key "$work/ci"
 approve "2026-11-10 11:00:00" "$prices" production priya prompt-review
-at "2026-11-10 11:30:00" release "$prices" --env production
-at "2026-11-10 15:40:00" rollback --env production --incident INC-1042 --incident-start 2026-11-10T15:05:00Z \
+at "2026-11-10 11:30:00" release "$prices" --env production --key "$work/ci"
+at "2026-11-10 15:40:00" rollback --env production --key "$work/omar" --incident INC-1042 --incident-start 2026-11-10T15:05:00Z \
   --reason "billing answers quoted last year's plan prices"
 
 say "The fix answers the incident: released to both, approvals a day apart."
@@ -96,22 +98,22 @@ sed -i 's/incidents: \[\]/incidents: ["INC-1042"]/' "$repo/runbook.yaml"
 fix=$(commit "2026-11-15T17:00:00Z" "Billing: link the price list instead of quoting (INC-1042)")
 approve "2026-11-16 09:00:00" "$fix" staging priya prompt-review
 approve "2026-11-16 09:40:00" "$fix" staging carol compliance-review
-at "2026-11-16 10:00:00" release "$fix" --env staging
+at "2026-11-16 10:00:00" release "$fix" --env staging --key "$work/ci"
 approve "2026-11-17 08:30:00" "$fix" production priya prompt-review
 approve "2026-11-17 09:10:00" "$fix" production carol compliance-review
-at "2026-11-17 11:00:00" release "$fix" --env production
+at "2026-11-17 11:00:00" release "$fix" --env production --key "$work/ci"
 
 say "A greeting change that staging catches: rolled back six hours after it went in."
 sed -i 's/version: 1.1.0/version: 1.2.0/; s/Hello, how can I help you today?/Hello! Welcome to Example Telecom support, how can I help you today?/' \
   "$repo/prompts/support/welcome.prompt.md"
 greeting=$(commit "2026-11-22T15:00:00Z" "Welcome: a longer greeting")
 approve "2026-11-23 09:00:00" "$greeting" staging priya prompt-review
-at "2026-11-23 10:00:00" release "$greeting" --env staging
-at "2026-11-23 16:00:00" rollback --env staging --incident INC-1051 --reason "greeting too long for the Dutch widget"
+at "2026-11-23 10:00:00" release "$greeting" --env staging --key "$work/ci"
+at "2026-11-23 16:00:00" rollback --env staging --key "$work/omar" --incident INC-1051 --reason "greeting too long for the Dutch widget"
 
-say "A routing change for a launch: compliance has not reviewed it, production blocks it, and the service manager signs a break-glass override (a compliance exception in the report)."
+say "A routing change for a launch: it skipped staging and compliance has not reviewed it, production blocks it, and the service manager signs a break-glass override (a compliance exception in the report)."
 sed -i 's/"de": "tier-1-de"/"de": "tier-1-de", "fr": "tier-1-fr"/' "$repo/policies/routing.json"
 routing=$(commit "2026-11-24T08:00:00Z" "Routing: French queue for the launch")
-EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production
+EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production --key "$work/ci"
 at "2026-11-25 09:20:00" release "$routing" --env production --override --key "$work/sam" \
   --reason "French launch today; compliance review booked for Monday"

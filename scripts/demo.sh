@@ -19,7 +19,8 @@ run diff v1.0 v1.1
 run diff v1.1 v1.2
 
 echo
-echo "== 2. May v1.2 ship? Judged by its own rules as a first release: it lacks approvals"
+echo "== 2. May v1.2 ship? Judged by its own rules as a first release: it lacks approvals, and"
+echo "      production takes only what soaked in staging"
 run check v1.2 --env production || echo "(exit $?: blocked, as it should be)"
 
 echo
@@ -33,7 +34,12 @@ run history --env production
 run audit verify
 
 echo
-echo "== 5. The report for the client"
+echo "== 5. Every move is signed by a role: carol reviews compliance, and may not roll back production"
+run rollback --env production --reason "looks wrong to me" --key "$work/carol" \
+  || echo "(exit $?: refused, as it should be; nothing was written)"
+
+echo
+echo "== 6. The report for the client"
 run report --since 2026-11-01 --until 2026-11-30
 "$bin" -C "$repo" report --since 2026-11-01 --until 2026-11-30 --period week --format html >"$repo/report.html"
 echo

@@ -43,6 +43,9 @@ governance:
   separation_of_duties: true
   approval_ttl_days: 14
   override_roles: [service-manager]
+environments:                           # in promotion order: production takes what soaked in staging
+  - { name: staging }
+  - { name: production, after: staging, soak_minutes: 60 }
 improvement:
   incidents: []
   review_cadence: monthly

@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # Installs what promptgate needs from Debian's packages, only when it is missing, and says so.
-# Usage: scripts/setup.sh [--for-tests]
+# Usage: scripts/setup.sh [--for-build | --for-tests]
+#   --for-build  only what building and installing promptgate needs (make install, make dist, CI)
 set -euo pipefail
+
+case "${1:-}" in
+  "" | --for-build | --for-tests) ;;
+  *)
+    echo "usage: scripts/setup.sh [--for-build | --for-tests]" >&2
+    exit 2
+    ;;
+esac
 
 need=()
 pkg-config --version >/dev/null 2>&1 || need+=(pkg-config)
 if ! pkg-config --exists libgit2 2>/dev/null; then need+=(libgit2-dev); fi
+# git fetches the Swift packages promptgate depends on; make runs make install in a CI image.
 command -v git >/dev/null 2>&1 || need+=(git)
-# The demo's story: reviewers' SSH keys, and each command run at a chosen time.
-command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
-command -v faketime >/dev/null 2>&1 || need+=(faketime)
+command -v make >/dev/null 2>&1 || need+=(make)
+if [ "${1:-}" != "--for-build" ]; then
+  # The demo's story: reviewers' SSH keys, and each command run at a chosen time.
+  command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+  command -v faketime >/dev/null 2>&1 || need+=(faketime)
+fi
 if [ "${1:-}" = "--for-tests" ]; then
   # libgit2's own test repositories: the diff is checked against git on them.
   [ -d /usr/share/doc/libgit2-fixtures/examples/testrepo.git ] || need+=(libgit2-fixtures)
@@ -24,6 +37,8 @@ if [ "${1:-}" = "--for-tests" ]; then
   # certificate authority and certificates made by openssl: sync over a real https remote.
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
+  # Renders the man page make install writes, as a user's man would.
+  command -v man >/dev/null 2>&1 || need+=(man-db)
 fi
 
 pip_need=()

@@ -41,6 +41,8 @@ public enum GateKind: Sendable, Hashable {
   /// Governance, roles or `.promptgate/**` changed: the named checkpoint must be approved.
   case governanceChange(checkpoint: String)
   case incidentFollowUp
+  /// A declared environment with `after:` takes only a release that soaked there (SPEC §3).
+  case promotion
 
   /// The `kind:` names of gate files, with the schema of each kind's parameters.
   static let parameterSchemas: [String: [String: Schema.Field]] = [
@@ -54,6 +56,7 @@ public enum GateKind: Sendable, Hashable {
     "secrets": ["entropy_threshold": .optional(.number), "min_token_length": .optional(.integer)],
     "governance-change": ["checkpoint": .required(.string)],
     "incident-follow-up": [:],
+    "promotion": [:],
   ]
 
   /// The kind a validated gate file describes.
@@ -73,6 +76,7 @@ public enum GateKind: Sendable, Hashable {
         minimumTokenLength: document["min_token_length"]?.scalar.flatMap { Int($0.text) } ?? 24)
     case "governance-change": self = .governanceChange(checkpoint: document["checkpoint"]?.scalar?.text ?? "")
     case "incident-follow-up": self = .incidentFollowUp
+    case "promotion": self = .promotion
     default: return nil
     }
   }
@@ -90,6 +94,7 @@ public enum GateKind: Sendable, Hashable {
     case .secrets: "secrets"
     case .governanceChange: "governance-change"
     case .incidentFollowUp: "incident-follow-up"
+    case .promotion: "promotion"
     }
   }
 

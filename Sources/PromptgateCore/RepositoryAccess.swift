@@ -58,6 +58,21 @@ public enum RepositoryAccess {
     .input("cannot read \(what) from the repository: \(error.message); run git fsck to check it")
   }
 
+  /// Wraps a libgit2 failure while writing: what could not be written, why in plain words
+  /// (read-only, no space), and that nothing was recorded.
+  public static func writeFailure(_ error: GitError, writing what: String) -> PromptgateError {
+    let message = error.message.lowercased()
+    let cause =
+      if message.contains("no space left") || message.contains("disk quota") {
+        "the disk is full (\(error.message)); free some space and run it again"
+      } else if message.contains("read-only file system") || message.contains("permission denied") {
+        "the repository cannot be written here (\(error.message)); check the permissions of its .git folder"
+      } else {
+        error.message
+      }
+    return .input("could not write \(what): \(cause); nothing was recorded")
+  }
+
   private static func quotedPath(in message: String) -> String? {
     guard let start = message.firstIndex(of: "'"),
       let end = message[message.index(after: start)...].firstIndex(of: "'")

@@ -46,7 +46,17 @@ extension Runbook {
         "separation_of_duties": .optional(.bool),
         "approval_ttl_days": .optional(.integer),
         "override_roles": .optional(.list(.string)),
+        "release_roles": .optional(.list(.string)),
+        "signed_commits": .optional(.bool),
       ])),
+    "environments": .optional(
+      .list(
+        .map([
+          "name": .required(.string),
+          "after": .optional(.string),
+          "soak_minutes": .optional(.integer),
+          "release_roles": .optional(.list(.string)),
+        ]))),
     "improvement": .optional(
       .map([
         "incidents": .optional(.list(.string)),
@@ -183,8 +193,17 @@ extension Runbook {
         } ?? [],
         separationOfDuties: governance["separation_of_duties"]?.scalar?.bool ?? true,
         approvalTTLDays: integer(governance["approval_ttl_days"]),
-        overrideRoles: strings(governance["override_roles"]))
+        overrideRoles: strings(governance["override_roles"]),
+        releaseRoles: strings(governance["release_roles"]),
+        signedCommits: governance["signed_commits"]?.scalar?.bool ?? false)
     }
+    environments =
+      document["environments"]?.items?.compactMap { item in
+        guard let name = string(item["name"]) else { return nil }
+        return Environment(
+          name: name, after: string(item["after"]), soakMinutes: integer(item["soak_minutes"]),
+          releaseRoles: strings(item["release_roles"]))
+      } ?? []
     incidents = strings(document["improvement"]?["incidents"])
     var roles: [String: [String]] = [:]
     for entry in document["roles"]?.entries ?? [] {

@@ -66,6 +66,21 @@ public struct Runbook: Sendable, Hashable {
     public let separationOfDuties: Bool
     public let approvalTTLDays: Int?
     public let overrideRoles: [String]
+    /// Who may sign a release into an environment that names no `release_roles` of its own.
+    public let releaseRoles: [String]
+    /// True: every commit between base and release that touches gated paths must carry an SSH
+    /// signature by a key of the base's allowed_signers (namespace `git`).
+    public let signedCommits: Bool
+  }
+
+  /// An environment declared in `environments:`, in promotion order (SPEC §3).
+  public struct Environment: Sendable, Hashable {
+    public let name: String
+    /// The environment a release must have been deployed in before it comes here.
+    public let after: String?
+    public let soakMinutes: Int?
+    /// Who may sign a release here; empty means `governance.release_roles`.
+    public let releaseRoles: [String]
   }
 
   public let version: Int?
@@ -75,6 +90,8 @@ public struct Runbook: Sendable, Hashable {
   public let rollback: RollbackPlan?
   public let governance: Governance?
   public let incidents: [String]
+  /// The declared environments in promotion order; empty when the runbook declares none.
+  public let environments: [Environment]
   /// Role name → principals (as in allowed_signers), in the runbook's order.
   public let roles: [String: [String]]
   public let paths: PathClassifier
@@ -104,6 +121,26 @@ public struct Runbook: Sendable, Hashable {
   /// True when the principal holds `role`.
   public func holds(_ principal: String, role: String) -> Bool {
     roles[role]?.contains(principal) ?? false
+  }
+
+  /// The declared environment called `name`, if the runbook declares it.
+  public func environment(_ name: String) -> Environment? {
+    environments.first { $0.name == name }
+  }
+
+  /// The roles whose holders may sign `move` in `environment` (SPEC §3): the environment's
+  /// `release_roles` (else `governance.release_roles`) for a release; the rollback owner or a
+  /// release role for a rollback or mark-bad; `governance.override_roles` for an override.
+  public func roles(allowedTo move: MoveKind, in environment: String) -> [String] {
+    let declared = self.environment(environment)?.releaseRoles ?? []
+    let release = declared.isEmpty ? governance?.releaseRoles ?? [] : declared
+    switch move {
+    case .release: return release
+    case .rollback, .markBad:
+      let owner = rollback?.owner.map { [$0] } ?? []
+      return owner + release.filter { !owner.contains($0) }
+    case .override: return governance?.overrideRoles ?? []
+    }
   }
 
   public static func == (lhs: Runbook, rhs: Runbook) -> Bool { lhs.document == rhs.document }

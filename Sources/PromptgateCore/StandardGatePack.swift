@@ -57,6 +57,16 @@ enum StandardGatePack {
       """#
     ),
     (
+      "gates/promotion-order.yaml",
+      #"""
+      id: promotion-order
+      layer: reliability
+      severity: error
+      summary: A release reaches an environment only after it soaked, not rolled back, in the one it comes after
+      kind: promotion
+      """#
+    ),
+    (
       "gates/prompt-version-bump.yaml",
       #"""
       id: prompt-version-bump

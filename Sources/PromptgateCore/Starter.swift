@@ -46,6 +46,8 @@ public enum Starter {
       separation_of_duties: true          # an author of a change cannot approve it
       approval_ttl_days: 14
       override_roles: [service-manager]   # who may sign a break-glass override
+      release_roles: [release-bot, ai-operations-engineer]  # who may sign a release (CI: release-bot)
+      signed_commits: false               # true: commits of gated paths must be SSH-signed by a listed key
 
     improvement:                          # layer 4: improvement
       incidents: []                       # incidents a release answers, e.g. ["INC-1042"]
@@ -56,6 +58,7 @@ public enum Starter {
       compliance-reviewer: [compliance@example.com]
       service-manager: [service-manager@example.com]
       ai-operations-engineer: [ai-ops@example.com]
+      release-bot: [release-bot@example.com]  # the CI pipeline's key, kept as a CI secret
 
     paths: { prompts: ["prompts/**"], policies: ["policies/**"] }
 
@@ -64,8 +67,10 @@ public enum Starter {
 
   static let allowedSigners = """
     # Reviewers' SSH public keys, in OpenSSH's allowed_signers format, one a line:
-    #   alice@example.com namespaces="promptgate-approval" ssh-ed25519 AAAAC3Nza...
-    # The principal (first field) is what runbook.yaml's roles list. Changes to this file need
+    #   alice@example.com namespaces="promptgate" ssh-ed25519 AAAAC3Nza...
+    # promptgate signs every statement (approvals, releases, rollbacks, overrides) in the
+    # namespace `promptgate`; commit signatures use `git`. The principal (first field) is what
+    # runbook.yaml's roles list; CI's release-bot key goes here too. Changes to this file need
     # the approvals the base's rules require.
 
     """

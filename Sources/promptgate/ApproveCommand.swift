@@ -9,7 +9,7 @@ extension Promptgate {
       commandName: "approve",
       abstract: "Sign an approval (or rejection) of a release's checkpoint and record it in the ledger.",
       discussion: """
-        The statement (SPEC §4) is signed with your SSH key in the namespace promptgate-approval. \
+        The statement (SPEC §4) is signed with your SSH key in the namespace promptgate. \
         Unencrypted ed25519 and ECDSA (nistp256, nistp384, nistp521) key files are read directly; \
         for an encrypted key, ssh-agent or a hardware key use --signer ssh-keygen. Your principal is \
         looked up in .promptgate/allowed_signers unless you give --principal.
@@ -17,6 +17,8 @@ extension Promptgate {
     )
 
     @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var syncing: SyncOption
 
     @Argument(help: "The release to approve: any revision git understands.")
     var release: String
@@ -54,7 +56,16 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      try syncing.before(repository, quiet: global.quiet)
       let runbook = try Runbook.load(from: releaseCommit, in: repository)?.runbook
+      // A typo would record an approval nothing ever counts: refuse a name the runbook does not declare.
+      let declared = runbook?.environments.map(\.name) ?? []
+      if !declared.isEmpty, !declared.contains(env) {
+        let hint = Suggestion.closest(to: env, among: declared).map { "did you mean `\($0)`? " } ?? ""
+        throw PromptgateError.input(
+          "`\(env)` is not an environment \(Runbook.path) of \(releaseCommit.id.short()) declares: \(hint)it declares "
+            + "\(declared.joined(separator: ", ")); nothing was recorded")
+      }
       let checkpoints = runbook?.governance?.checkpoints ?? []
       guard let definition = checkpoints.first(where: { $0.name == checkpoint }) else {
         let names = checkpoints.map(\.name)
@@ -73,19 +84,22 @@ extension Promptgate {
       let signedAt = Ledger.timestamp(now)
       let expiresAt = try Expiry.parse(
         expires, from: now, defaultDays: runbook?.governance?.approvalTTLDays ?? 14)
+      // Approvals count only in the repository the ledger is anchored to (SPEC §3).
+      let anchor = try RepositoryAnchor.id(ledger: Ledger(repository), release: releaseCommit)
+      try RepositoryAnchor.check(releaseCommit, anchor: anchor, in: repository)
       let statement = ApprovalStatement(
         checkpoint: checkpoint, comment: comment, decision: reject ? .reject : .approve, environment: env,
         expiresAt: Ledger.timestamp(expiresAt), principal: who,
         release: LedgerEvent.Release(commit: releaseCommit.id.hex, tree: releaseCommit.tree.hex),
-        repository: try RepositoryIdentity.root(of: releaseCommit, in: repository), role: definition.role,
-        signedAt: signedAt)
-      let signature = try signing.sign(statement.signedBytes, namespace: ApprovalStatement.namespace)
+        repository: anchor, role: definition.role, signedAt: signedAt)
+      let signature = try signing.sign(statement.signedBytes, namespace: Statement.namespace)
       let ledger = Ledger(repository)
-      let record = try ledger.append(independent: true) { sequence in
+      let record = try ledger.append(independent: true, now: now) { slot in
         let event = LedgerEvent(
-          kind: reject ? .rejection : .approval, sequence: sequence, time: signedAt, actor: who,
+          kind: reject ? .rejection : .approval, sequence: slot.sequence, time: slot.time, actor: who,
           environment: env,
-          release: statement.release, repository: statement.repository, details: ["statement": statement.json]
+          release: statement.release, repository: statement.repository,
+          details: LedgerEvent.Record(statement: statement).details
         )
         return (event, signature.armored)
       }
@@ -93,6 +107,7 @@ extension Promptgate {
         print("recorded \(record.event.summary)")
         print("ledger \(Ledger.reference) is now \(record.commit.short())")
       }
+      try syncing.after(repository, quiet: global.quiet)
     }
   }
 }

@@ -20,9 +20,14 @@ extension Promptgate {
         commandName: "verify",
         abstract: "Check the ledger's chain, every event and every signature.",
         discussion: """
-          Fails (exit 1) naming the event when one was edited, removed, reordered, renumbered or \
-          inserted without a valid signature, and when the ledger no longer contains --expect's id \
-          or what this clone last saw.
+          Re-judges every event as the ledger stood when it was recorded: one repository id, times \
+          that never go back, every statement signed by its principal, every move by a role the \
+          base allowed with a key the base listed and did not revoke, every release's gates run \
+          again against the base it had to have with the approvals recorded before it, every \
+          rollback to a release that was good then. Fails (exit 1) naming the event when one was \
+          edited, removed, reordered, renumbered, inserted or forged, and when the ledger no longer \
+          contains --expect's id or what this clone last saw. A verdict that changed only because \
+          promptgate's gates changed is a notice naming both versions.
           """
       )
 
@@ -50,6 +55,9 @@ extension Promptgate {
         case .json: print(try Output.json(report))
         case .text:
           let style = global.style
+          for notice in report.notices {
+            print(style.yellow("notice ") + notice.message)
+          }
           for problem in report.problems {
             print(style.red("✗ ") + problem.message)
           }

@@ -42,20 +42,19 @@ extension Promptgate {
     func run() throws {
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryAccess.commit(release, in: repository)
-      let state = try env.map { name throws(PromptgateError) in
-        try EnvironmentState(name, ledger: Ledger(repository))
-      }
-      // The base is what the user names, else what the environment has deployed (SPEC §3).
-      let baseCommit =
-        try base.map { revision throws(PromptgateError) in
+      let ledger = Ledger(repository)
+      let state = try env.map { name throws(PromptgateError) in try EnvironmentState(name, ledger: ledger) }
+      // The base is what the user names, else the environment's (SPEC §3): one rule everywhere.
+      let basis = try ReleaseBasis.resolve(
+        release: releaseCommit,
+        base: try base.map { revision throws(PromptgateError) in
           try RepositoryAccess.commit(revision, in: repository)
-        }
-        ?? state?.deployedCommit(in: repository)
+        }, environment: env, ledger: ledger, in: repository)
       let report = try GateEngine.check(
-        releaseCommit, base: baseCommit, environment: env, strict: strict, ledger: Ledger(repository),
-        environmentState: state, in: repository)
-      let names = CheckNames(
-        release: release, base: base ?? baseCommit.map { "\($0.id.short()) (deployed in \(env ?? ""))" })
+        releaseCommit, basis: basis, environment: env, strict: strict, ledger: ledger,
+        environmentState: state,
+        in: repository)
+      let names = CheckNames(release: release, base: base ?? basis.base.map { $0.id.short() })
       switch format {
       case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")
       case .json: print(try Output.json(report))

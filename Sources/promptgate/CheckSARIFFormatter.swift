@@ -38,7 +38,7 @@ struct CheckSARIFFormatter {
             "rulesFrom": report.rulesFrom,
           ])
       ])
-    return try Output.json(log)
+    return try Output.json(log, keepingNames: true)
   }
 
   private struct Log: Encodable {

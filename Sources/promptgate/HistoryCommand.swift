@@ -39,10 +39,11 @@ extension Promptgate {
           var line =
             "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
-          if let failed = event.details["failed"]?.array?.compactMap(\.string), !failed.isEmpty {
-            line += "  \(event.kind == .override ? "overrode" : "failed"): \(failed.joined(separator: ", "))"
+          if !event.failedGates.isEmpty {
+            line +=
+              "  \(event.kind == .override ? "overrode" : "failed"): \(event.failedGates.joined(separator: ", "))"
           }
-          if let reason = event.details["reason"]?.string ?? event.details["statement"]?["reason"]?.string {
+          if let reason = event.reason {
             line += "  reason: \(reason)"
           }
           if let bad = state.badReason(event.release?.commit ?? ""), event.kind == .release {

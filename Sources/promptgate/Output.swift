@@ -12,18 +12,28 @@ enum Output {
     FileHandle.standardError.write(Data("promptgate: warning: \(message)\n".utf8))
   }
 
+  /// Progress a command reports beside its result (what `--sync` fetched and pushed).
+  static func note(_ message: String) {
+    let text = message.hasSuffix("\n") ? message : message + "\n"
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
   /// The environment's mirror could not be moved because its ref is locked.
   static func mirrorLocked(_ environment: String, in repository: Repository) {
-    let reference = "refs/promptgate/environments/\(environment)"
+    let reference = EnvironmentMirror.reference(environment)
     warning(
-      "\(reference) is locked: the ledger is recorded and the next promptgate command brings the ref in "
-        + "line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
+      "\(reference) is locked: the ledger is recorded and the next move of \(environment) (or promptgate status "
+        + "--repair) brings the ref in line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.
-  static func json(_ value: some Encodable) throws -> String {
+  /// Every command's own JSON has one convention: snake_case field names (`signed_at`,
+  /// `key_fingerprint`), whatever the Swift property is called. A format with a schema of its
+  /// own (SARIF's camelCase) keeps its names as written.
+  static func json(_ value: some Encodable, keepingNames: Bool = false) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if !keepingNames { encoder.keyEncodingStrategy = .convertToSnakeCase }
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 }

@@ -13,7 +13,7 @@ struct Promptgate: ParsableCommand {
       Global options (-C, --no-color, --quiet) may come before or after the subcommand.
       Exit codes: 0 success, 1 blocked, 2 usage or input error, 3 conflict (safe to retry).
       """,
-    version: "0.1.0",
+    version: PromptgateVersion.current,
     subcommands: [
       Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Release.self, Status.self, History.self,
       Rollback.self, MarkBad.self, Export.self,

@@ -15,6 +15,10 @@ extension Promptgate {
         gates is recorded as blocked and moves nothing (exit 1). Going back to an older release is \
         a rollback. Exit 3: another writer moved the ledger first; nothing was written.
 
+        Every release is signed (--key, or --signer ssh-keygen) by a principal holding a release \
+        role of the base's runbook: the environment's release_roles, else governance.release_roles \
+        (CI signs as its release-bot). A dry run needs no key.
+
         Break-glass: --override --reason <why> --key <file> releases past failed gates (or a \
         release marked bad) when the key belongs to a holder of one of the base runbook's \
         governance.override_roles. The signed override is recorded and always counted as a \
@@ -33,44 +37,48 @@ extension Promptgate {
     @Flag(help: "Show what would happen; write nothing.")
     var dryRun = false
 
-    @Flag(help: "Break-glass: release even though gates fail; needs --reason and --key of an override role.")
+    @Flag(
+      help: "Break-glass: release even though gates fail; needs --reason and the key of an override role.")
     var override = false
 
     @Option(help: "Why the gates are overridden (recorded and signed).")
     var reason: String?
 
-    @Option(
-      help: ArgumentHelp(
-        "The SSH key that signs the override (its .pub with --signer ssh-keygen).", valueName: "file"))
-    var key: String?
+    @OptionGroup var signing: SigningOptions
 
-    @Option(
-      help: "How to sign the override: file (read the key) or ssh-keygen (agent, passphrase, hardware).")
-    var signer: SigningKey.Signer = .file
-
-    @Option(help: "The principal to sign the override as, when your key is listed for several.")
-    var principal: String?
+    @OptionGroup var syncing: SyncOption
 
     func validate() throws {
       if override {
         guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
           throw ValidationError("--override needs --reason <why>: the reason is recorded and signed")
         }
-        guard key != nil else {
-          throw ValidationError("--override needs --key <file>: the override is signed")
-        }
-      } else if reason != nil || key != nil || principal != nil {
-        throw ValidationError("--reason, --key and --principal go with --override")
+      } else if reason != nil {
+        throw ValidationError("--reason goes with --override")
       }
     }
 
     func run() throws {
       let repository = try global.openRepository()
       let commit = try RepositoryAccess.commit(release, in: repository)
-      let breakGlass = try override ? breakGlass() : nil
+      try syncing.before(repository, quiet: global.quiet)
+      let signer =
+        dryRun
+        ? try signing.statementSigner()
+        : try signing.requiredSigner(for: override ? "an override" : "a release")
       let result = try ReleaseAction.release(
-        commit, environment: env, dryRun: dryRun, override: breakGlass, in: repository)
+        commit, environment: env, dryRun: dryRun, signer: signer,
+        override: override ? ReleaseAction.Override(reason: reason ?? "") : nil, in: repository)
       let style = global.style
+      if dryRun, !global.quiet {
+        if let authority = result.authority {
+          print("signed by \(authority.principal) as \(authority.role)")
+        } else if signing.keyPath == nil {
+          print(
+            "not signed: a real \(override ? "override" : "release") needs --key of a principal the base allows"
+          )
+        }
+      }
       if let report = result.report, !global.quiet {
         print(CheckTextFormatter(style: style).format(report, names: CheckNames(release: release, base: nil)))
       }
@@ -86,6 +94,7 @@ extension Promptgate {
           style.yellow("overridden")
             + ": \(result.record?.event.summary ?? commit.id.short()); recorded as a compliance exception")
         warnIfLocked(result, in: repository)
+        try syncing.after(repository, quiet: global.quiet)
       case .wouldBlock:
         print("dry run: \(commit.id.short()) would be blocked in \(env); nothing was written")
         throw ExitCode(1)
@@ -93,19 +102,13 @@ extension Promptgate {
         print(
           style.red("blocked")
             + ": recorded \(result.record?.event.summary ?? "the attempt"); \(env) did not move")
+        // The blocked attempt is evidence too: it is pushed like a release.
+        try syncing.after(repository, quiet: global.quiet)
         throw ExitCode(1)
       case .released:
         print(style.green("released") + ": \(result.record?.event.summary ?? commit.id.short())")
         warnIfLocked(result, in: repository)
-      }
-    }
-
-    private func breakGlass() throws -> ReleaseAction.Override? {
-      guard let key, let reason else { return nil }
-      let signing = try SigningKey(path: key, signer: signer)
-      return ReleaseAction.Override(reason: reason, principal: principal, key: signing.publicKey) {
-        bytes throws(PromptgateError) in
-        try signing.sign(bytes, namespace: OverrideStatement.namespace)
+        try syncing.after(repository, quiet: global.quiet)
       }
     }
 

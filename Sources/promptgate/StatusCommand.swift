@@ -14,7 +14,8 @@ extension Promptgate {
       discussion: """
         The ledger is verified as audit verify does, but only the events added since the last \
         verification this clone made (the first time, all of them). An environment ref that lags \
-        behind the ledger is brought back in line. Exit 1 when the ledger does not verify.
+        behind the ledger is reported; --repair brings it in line, once the ledger verifies. Exit 1 \
+        when the ledger does not verify.
         """
     )
 
@@ -33,6 +34,9 @@ extension Promptgate {
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
+    @Flag(help: "Bring environment refs that lag behind the verified ledger in line.")
+    var repair = false
+
     func run() throws {
       let repository = try global.openRepository()
       let ledger = Ledger(repository)
@@ -42,16 +46,20 @@ extension Promptgate {
       if head == nil && release != "HEAD" {
         _ = try RepositoryAccess.commit(release, in: repository)
       }
+      let pipeline = try EnvironmentPipeline(ledger: ledger, in: repository)
       var environments: [EnvironmentStatus] = []
-      for name in try env.map({ [$0] }) ?? ledger.environments() {
-        environments.append(try EnvironmentStatus(name, head: head, ledger: ledger, in: repository))
+      for name in env.map({ [$0] }) ?? pipeline.names {
+        environments.append(
+          try EnvironmentStatus(
+            name, head: head, ledger: ledger, pipeline: pipeline, repair: repair && audit.verified,
+            in: repository))
       }
       let status = StatusReport(
         ledger: .init(
           reference: Ledger.reference, head: audit.head, events: audit.events, verified: audit.verified,
           problems: audit.problems.map(\.message)),
         release: head.map { .init(revision: release, commit: $0.id.hex) },
-        environments: environments)
+        environments: environments, warnings: pipeline.warnings(recorded: try ledger.environments()))
       switch format {
       case .json: print(try Output.json(status))
       case .text: print(StatusTextFormatter(style: global.style).format(status), terminator: "")
@@ -79,6 +87,7 @@ struct StatusReport: Encodable {
   let ledger: LedgerSummary
   let release: Revision?
   let environments: [EnvironmentStatus]
+  let warnings: [String]
 }
 
 /// One environment: deployed, last good, bad releases, the branch head's open checkpoints.
@@ -124,16 +133,28 @@ struct EnvironmentStatus: Encodable {
   let bad: [Bad]
   let head: Head?
   let mirror: String
+  /// Where a rollback would go now.
+  let rollbackTo: Deployed?
+  /// When what runs here may go on to the environments that come after this one.
+  let promotions: [String]
 
   enum CodingKeys: String, CodingKey {
-    case name, deployed, bad, head, mirror
+    case name, deployed, bad, head, mirror, promotions
     case lastGood = "last_good"
+    case rollbackTo = "rollback_to"
   }
 
-  init(_ name: String, head: Commit?, ledger: Ledger, in repository: Repository) throws {
+  init(
+    _ name: String, head: Commit?, ledger: Ledger, pipeline: EnvironmentPipeline, repair: Bool,
+    in repository: Repository
+  ) throws {
     let state = try EnvironmentState(name, ledger: ledger)
-    let mirror = try EnvironmentMirror.bringInLine(
-      state, in: repository, message: "promptgate: repair the mirror of \(name)")
+    promotions = pipeline.promotions(from: state)
+    let mirror =
+      repair
+      ? try EnvironmentMirror.bringInLine(
+        name, ledger: ledger, in: repository, message: "promptgate: repair the mirror of \(name)")
+      : try EnvironmentMirror.outcome(state, in: repository)
     self.name = name
     func summary(_ deployment: EnvironmentState.Deployment) -> Deployed {
       Deployed(
@@ -148,13 +169,16 @@ struct EnvironmentStatus: Encodable {
       }
     }
     lastGood = state.lastGood.map(summary)
+    rollbackTo = state.rollbackTarget.map(summary)
     bad = state.deployments.compactMap { deployment in
       deployment.bad.map { Bad(commit: deployment.release.commit, reason: $0) }
     }
     self.mirror =
       switch mirror {
       case .inLine: "in line"
-      case .moved: "was behind the ledger; brought in line"
+      case .moved:
+        repair
+          ? "was behind the ledger; brought in line" : "is behind the ledger; run promptgate status --repair"
       case .locked:
         "is locked: \(RepositoryAccess.staleLock(of: state.reference, in: repository))"
       case .missing(let commit):
@@ -169,17 +193,17 @@ struct EnvironmentStatus: Encodable {
         commit: head.id.hex, deployed: true, passes: true, openCheckpoints: [], otherFailures: [])
       return
     }
-    let base: Commit?
+    let report: CheckReport
     do {
-      base = try state.deployedCommit(in: repository)
+      let basis = try ReleaseBasis.forEnvironment(name, release: head, ledger: ledger, in: repository)
+      report = try GateEngine.check(
+        head, basis: basis, environment: name, ledger: ledger, environmentState: state, in: repository)
     } catch {
       self.head = Head(
         commit: head.id.hex, deployed: false, passes: false, openCheckpoints: [], otherFailures: [],
-        problem: "cannot be judged here: the release deployed in \(name) is not in this clone; fetch it")
+        problem: "cannot be judged here: \(error.message)")
       return
     }
-    let report = try GateEngine.check(
-      head, base: base, environment: name, ledger: ledger, environmentState: state, in: repository)
     self.head = Head(
       commit: head.id.hex, deployed: false, passes: report.passed,
       openCheckpoints: report.openCheckpoints.map(\.message),

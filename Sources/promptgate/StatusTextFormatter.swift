@@ -16,8 +16,13 @@ struct StatusTextFormatter {
     } else {
       lines.append(style.bold("ledger") + " \(ledger.reference): no events yet")
     }
+    lines += status.warnings.map { style.yellow("warning") + ": " + $0 }
     if status.environments.isEmpty {
-      lines.append("no environment has a release yet; promptgate release <rev> --env <env>")
+      lines.append(
+        ledger.head == nil
+          ? "this clone has no ledger: a clone fetches branches and tags, not refs/promptgate/*; if the "
+            + "repository has one, run promptgate sync --remote origin"
+          : "no environment has a release yet; promptgate release <rev> --env <env>")
     }
     for environment in status.environments {
       lines.append("")
@@ -28,6 +33,12 @@ struct StatusTextFormatter {
           + (environment.lastGood.map { "\($0.commit.prefix(7)) (#\($0.sequence ?? 0))" } ?? "none"))
       for bad in environment.bad {
         lines.append(style.dim("  bad        \(bad.commit.prefix(7)): \(bad.reason)"))
+      }
+      if let target = environment.rollbackTo {
+        lines.append("  rollback   would go to \(target.commit.prefix(7)) (#\(target.sequence ?? 0))")
+      }
+      for promotion in environment.promotions {
+        lines.append("  next       \(promotion)")
       }
       if let head = environment.head, let revision = status.release {
         lines += describe(head, revision: revision.revision, environment: environment.name)

@@ -1,6 +1,7 @@
 import Foundation
 import PromptgateCore
 import TestSupport
+import Testing
 
 /// Reviewers with real SSH keys (made by ssh-keygen) and a gated repository whose base lists
 /// them: alice (prompt-owner, ed25519), carol (compliance-reviewer, ecdsa), sam
@@ -29,7 +30,7 @@ final class ApprovalFixture: @unchecked Sendable {
     self.keys = keys
     for (name, type) in [
       ("alice", "ed25519"), ("alice-laptop", "ecdsa"), ("carol", "ecdsa"), ("sam", "ed25519"),
-      ("dave", "ed25519"), ("mallory", "ed25519"),
+      ("dave", "ed25519"), ("mallory", "ed25519"), ("ci", "ed25519"), ("omar", "ed25519"),
     ] {
       let result = try run(
         "/usr/bin/ssh-keygen",
@@ -39,12 +40,11 @@ final class ApprovalFixture: @unchecked Sendable {
     try repository.scratch.write("runbook.yaml", Self.runbook)
     try repository.scratch.write(
       ".promptgate/allowed_signers",
-      try ["alice", "carol", "sam", "dave"].map { name in
-        // sam, the service manager, also signs break-glass overrides.
-        let namespaces = name == "sam" ? "promptgate-approval,promptgate-override" : "promptgate-approval"
-        return try Self.signerLine(name, keys: keys, namespaces: namespaces)
+      try ["alice", "carol", "sam", "dave", "ci", "omar"].map { name in
+        try Self.signerLine(name, keys: keys)
       }.joined())
     base = try repository.commit("first release with reviewers")
+    ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
     try repository.bumpPrompt()
     head = try repository.scratch.commit("billing: kinder", author: "Dev Eloper <dev@example.com>")
   }
@@ -59,7 +59,7 @@ final class ApprovalFixture: @unchecked Sendable {
   }
 
   static func signerLine(
-    _ name: String, principals: String? = nil, keys: String, namespaces: String = "promptgate-approval"
+    _ name: String, principals: String? = nil, keys: String, namespaces: String = "promptgate"
   ) throws -> String {
     let publicKey = try String(contentsOfFile: "\(keys)/\(name).pub", encoding: .utf8)
       .split(separator: " ").prefix(2).joined(separator: " ")
@@ -67,6 +67,26 @@ final class ApprovalFixture: @unchecked Sendable {
   }
 
   func key(_ name: String) -> String { "\(keys)/\(name)" }
+
+  /// The fixture with its base approved by alice (#1) and carol (#2) and released to staging by
+  /// the release-bot (#3).
+  static func baseInStaging() throws -> ApprovalFixture {
+    let fixture = try ApprovalFixture()
+    #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
+    #expect(
+      try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
+    let released = try CLI.run([
+      "-C", fixture.path, "--no-color", "release", fixture.base, "--env", "staging",
+    ])
+    #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
+    return fixture
+  }
+
+  /// The release-bot's signing arguments: every release is signed by a release role.
+  var releaseBot: [String] { ["--key", key("ci")] }
+
+  /// The rollback owner's (omar, ai-operations-engineer) signing arguments.
+  var rollbackOwner: [String] { ["--key", key("omar")] }
 
   @discardableResult
   func approve(
@@ -97,7 +117,7 @@ final class ApprovalFixture: @unchecked Sendable {
 
   /// Signs `statement` with ssh-keygen itself (the interop path) in `namespace`.
   func sshKeygenSign(
-    _ statement: ApprovalStatement, as name: String, namespace: String = "promptgate-approval"
+    _ statement: ApprovalStatement, as name: String, namespace: String = "promptgate"
   )
     throws -> String
   {
@@ -120,6 +140,49 @@ final class ApprovalFixture: @unchecked Sendable {
       principal: "\(name)@example.com", release: LedgerEvent.Release(commit: head, tree: tree),
       repository: try repository.scratch.git("rev-list", "--max-parents=0", "HEAD"), role: role,
       signedAt: Ledger.timestamp())
+  }
+
+  /// Appends `event` (its sequence number replaced by the next one) to the ledger with git's
+  /// plumbing, as an insider who can push refs/promptgate/* could, with `signature` if given.
+  @discardableResult
+  func forge(_ event: LedgerEvent, signature: String? = nil) throws -> String {
+    let scratch = repository.scratch
+    let parent = try? scratch.git("rev-parse", "--verify", "-q", "refs/promptgate/ledger")
+    let sequence = try parent.map { Int(try scratch.git("rev-list", "--count", $0))! } ?? 0
+    let numbered = LedgerEvent(
+      kind: event.kind, sequence: sequence + 1, time: event.time, actor: event.actor,
+      environment: event.environment, release: event.release, repository: event.repository,
+      details: event.details)
+    func blob(_ text: String) throws -> String {
+      try run("/usr/bin/git", ["-C", path, "hash-object", "-w", "--stdin"], input: text)
+        .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    var entries = "100644 blob \(try blob(numbered.json.canonicalString))\tevent.json\n"
+    if let signature { entries += "100644 blob \(try blob(signature))\tevent.sig\n" }
+    let tree = try run("/usr/bin/git", ["-C", path, "mktree"], input: entries)
+      .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let commit = try scratch.git(
+      ["commit-tree", tree, "-m", numbered.summary] + (parent.map { ["-p", $0] } ?? []))
+    try scratch.git(["update-ref", "refs/promptgate/ledger", commit] + (parent.map { [$0] } ?? []))
+    return commit
+  }
+
+  /// Signs any bytes with ssh-keygen in the namespace `promptgate`, as `name`.
+  func sshKeygenSign(_ text: String, as name: String, namespace: String = "promptgate") throws -> String {
+    let result = try run(
+      "/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-n", namespace, "-f", key(name)], input: text)
+    guard result.status == 0 else { throw CLIFailure(result: result) }
+    return result.stdout
+  }
+
+  /// The tree id of a revision.
+  func tree(_ revision: String) throws -> String {
+    try repository.scratch.git("rev-parse", "\(revision)^{tree}")
+  }
+
+  /// The repository id: the root commit.
+  var rootCommit: String {
+    get throws { try repository.scratch.git("rev-list", "--max-parents=0", base) }
   }
 
   /// Appends a hand-made event to the ledger with git's plumbing, as an attacker with write

@@ -67,7 +67,7 @@ import Testing
         toFile: signature, atomically: true, encoding: .utf8)
       let verified = try run(
         "/usr/bin/ssh-keygen",
-        ["-Y", "verify", "-f", signers, "-I", principal, "-n", "promptgate-approval", "-s", signature],
+        ["-Y", "verify", "-f", signers, "-I", principal, "-n", "promptgate", "-s", signature],
         input: statement.canonicalString)
       #expect(verified.status == 0, "ssh-keygen -Y verify: \(verified.stdout) \(verified.stderr)")
     }
@@ -118,7 +118,7 @@ import Testing
     try fixture.forge(
       statement: other, signature: try fixture.sshKeygenSign(other, as: "alice", namespace: "git"))
     #expect(
-      try reasons("prompt-review").contains("it was signed in the namespace git, not promptgate-approval"))
+      try reasons("prompt-review").contains("it was signed in the namespace git, not promptgate"))
 
     // An expired approval.
     let expired = try fixture.statement(

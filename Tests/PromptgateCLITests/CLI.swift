@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// Runs the built `promptgate` executable, which sits next to the test binary.
 enum CLI {
@@ -21,7 +22,15 @@ enum CLI {
     _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
     unsetting: [String] = []
   ) throws -> ProcessResult {
-    try TestSupport.run(executable, arguments, in: directory, environment: environment, unsetting: unsetting)
+    var environment = environment
+    // A repository's CI job signs its moves with the release-bot key it keeps as a secret.
+    if let index = arguments.firstIndex(of: "-C"), index + 1 < arguments.count,
+      let key = ReleaseBotKeys.shared.key(for: arguments[index + 1]), environment["PROMPTGATE_KEY"] == nil
+    {
+      environment["PROMPTGATE_KEY"] = key
+    }
+    return try TestSupport.run(
+      executable, arguments, in: directory, environment: environment, unsetting: unsetting)
   }
 
   /// Under the leak check, full stacks for the runs that contact a remote: libgit2's own ssh
@@ -48,4 +57,28 @@ enum CLI {
 struct CLIFailure: Error, CustomStringConvertible {
   let result: ProcessResult
   var description: String { "promptgate exited \(result.status): \(result.stderr)" }
+}
+
+/// Which release-bot key the "CI job" of each test repository holds: as a pipeline sets
+/// PROMPTGATE_KEY once for every promptgate command it runs, the tests set it for every run on
+/// a repository (or a clone of it) that registered one. A test that passes --key (or sets
+/// PROMPTGATE_KEY itself) signs with that instead.
+final class ReleaseBotKeys: @unchecked Sendable {
+  static let shared = ReleaseBotKeys()
+  private let lock = NSLock()
+  private var keys: [String: String] = [:]
+
+  func register(_ key: String, for repository: String) { lock.withLock { keys[repository] = key } }
+  func key(for repository: String) -> String? { lock.withLock { keys[repository] } }
+}
+
+extension Trait where Self == ConditionTrait {
+  /// For tests that run promptgate under libfaketime: its preloaded clock hooks deadlock with
+  /// AddressSanitizer's start-up, so the leak check (scripts/leak-check.sh sets
+  /// PROMPTGATE_SANITIZED) leaves them to the plain run.
+  static var withFaketime: Self {
+    .enabled(
+      if: ProcessInfo.processInfo.environment["PROMPTGATE_SANITIZED"] == nil,
+      "faketime and AddressSanitizer do not start together")
+  }
 }

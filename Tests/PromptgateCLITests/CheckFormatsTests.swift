@@ -63,7 +63,7 @@ import Testing
     #expect(read.status == 0, "\(read.stderr)")
     let summary = try #require(
       try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
-    #expect(summary["tests"] as? Int == 12)
+    #expect(summary["tests"] as? Int == 13)
     #expect(summary["failed"] as? [String] == ["fallback-declared", "no-secrets"])
     #expect((summary["skipped"] as? [String])?.contains("incident-follow-up") == true)
     #expect(
@@ -98,7 +98,7 @@ import Testing
     let model = try #require(
       try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
     #expect(model["version"] as? String == "2.1.0")
-    #expect((model["rules"] as? [String])?.count == 12)
+    #expect((model["rules"] as? [String])?.count == 13)
     let results = try #require(model["results"] as? [[Any]])
     #expect(
       results.contains {
@@ -134,7 +134,7 @@ import Testing
           + "`reliability.fallback.strategy` (previous-release, static-response or human-handoff)",
         lines.first { $0.hasPrefix("::error file=prompts/billing.prompty,line=9,") }
           ?? "missing secret annotation",
-        "::warning file=runbook.yaml,line=27,col=1,title=promptgate review-cadence::`improvement.owner` is not declared; "
+        "::warning file=runbook.yaml,line=28,col=1,title=promptgate review-cadence::`improvement.owner` is not declared; "
           + "add it to runbook.yaml",
         "promptgate check blocked: fallback-declared, no-secrets",
       ])

@@ -40,6 +40,7 @@ struct GatedRepository {
       separation_of_duties: true
       approval_ttl_days: 14
       override_roles: [service-manager]
+      release_roles: [release-bot, ai-operations-engineer]
     improvement:
       incidents: []
       review_cadence: monthly
@@ -48,6 +49,7 @@ struct GatedRepository {
       compliance-reviewer: [carol@example.com]
       service-manager: [sam@example.com]
       ai-operations-engineer: [omar@example.com]
+      release-bot: [ci@example.com]
     paths: { prompts: ["prompts/**"], policies: ["policies/**"] }
 
     """

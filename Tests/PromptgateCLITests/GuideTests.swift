@@ -1,4 +1,5 @@
 import Foundation
+import PromptgateCore
 import TestSupport
 import Testing
 
@@ -70,7 +71,7 @@ import Testing
     #expect(try session.run("mkdir -p here && cd here && export CARRIED=yes").status == 0)
     let state = try session.run("echo \"$CARRIED in ${PWD##*/}\"; promptgate --version")
     #expect(state.status == 0)
-    #expect(state.stdout == "yes in here\n0.1.0\n")
+    #expect(state.stdout == "yes in here\n\(PromptgateVersion.current)\n")
     let excerpt = DocBlock(file: "t", line: 1, language: "text", attributes: ["output": ""], code: "a…\n  c")
     #expect(excerpt.unmatchedLine(in: "abc\nb\nc\n") == nil)
     #expect(excerpt.unmatchedLine(in: "c\nabc\n") == "c")

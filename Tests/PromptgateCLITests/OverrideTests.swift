@@ -78,7 +78,7 @@ import Testing
       "/bin/sh",
       [
         "-c",
-        "ssh-keygen -Y verify -f allowed_signers -I sam@example.com -n promptgate-override -s event.sig "
+        "ssh-keygen -Y verify -f allowed_signers -I sam@example.com -n promptgate -s event.sig "
           + "< statement.json",
       ], in: folder)
     #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
@@ -98,7 +98,9 @@ import Testing
 
     let alice = try override(fixture, as: "alice")
     #expect(alice.status == 1)
-    #expect(alice.stderr.contains("alice@example.com holds none of the override roles (service-manager)"))
+    #expect(
+      alice.stderr.contains(
+        "alice@example.com holds none of the roles that may sign an override in staging (service-manager)"))
     let mallory = try override(fixture, as: "mallory")
     #expect(mallory.status == 1)
     #expect(
@@ -131,7 +133,8 @@ import Testing
     #expect(dave.status == 1)
     #expect(
       dave.stderr.contains(
-        "dave@example.com holds none of the override roles (service-manager) in runbook.yaml of \(fixture.base.prefix(7))"
+        "dave@example.com holds none of the roles that may sign an override in staging (service-manager) in "
+          + "runbook.yaml of \(fixture.base.prefix(7))"
       ))
     #expect(try ledgerHead(fixture) == before)
   }
@@ -147,13 +150,14 @@ import Testing
       fixture, ["release", fixture.head, "--env", "staging", "--override", "--key", fixture.key("sam")])
     #expect(noReason.status == 2)
     #expect(noReason.stderr.contains("--override needs --reason"))
-    let noKey = try promptgate(
-      fixture, ["release", fixture.head, "--env", "staging", "--override", "--reason", "x"])
+    let noKey = try CLI.run(
+      ["-C", fixture.path, "release", fixture.head, "--env", "staging", "--override", "--reason", "x"],
+      environment: ["PROMPTGATE_KEY": ""])
     #expect(noKey.status == 2)
-    #expect(noKey.stderr.contains("--override needs --key"))
+    #expect(noKey.stderr.contains("an override is signed: give --key <file>"))
     let stray = try promptgate(fixture, ["release", fixture.head, "--env", "staging", "--reason", "x"])
     #expect(stray.status == 2)
-    #expect(stray.stderr.contains("go with --override"))
+    #expect(stray.stderr.contains("--reason goes with --override"))
     #expect(try ledgerHead(fixture) == before)
   }
 

@@ -27,6 +27,7 @@ import Testing
     func copy(_ name: String) throws -> String {
       let folder = try makeTemporaryFolder(prefix: "promptgate-race") + "/" + name
       #expect(try run("/bin/cp", ["-a", fixture.path, folder]).status == 0)
+      ReleaseBotKeys.shared.register(fixture.key("ci"), for: folder)
       return folder
     }
 
@@ -45,7 +46,7 @@ import Testing
 
   /// What the ledger says staging runs, by `status --format json` (which also repairs the mirror).
   private static func deployed(_ folder: String) throws -> String? {
-    let result = try CLI.run(["-C", folder, "status", "--env", "staging", "--format", "json"])
+    let result = try CLI.run(["-C", folder, "status", "--env", "staging", "--repair", "--format", "json"])
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let environments = json?["environments"] as? [[String: Any]]
     return (environments?.first?["deployed"] as? [String: Any])?["commit"] as? String
@@ -113,6 +114,9 @@ import Testing
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     var environment = ProcessInfo.processInfo.environment
+    if arguments.count > 1, let key = ReleaseBotKeys.shared.key(for: arguments[1]) {
+      environment["PROMPTGATE_KEY"] = key
+    }
     let hold = try makeTemporaryFolder(prefix: "promptgate-hold")
     switch point {
     case .after: break
@@ -189,13 +193,33 @@ import Testing
     }
   }
 
+  @Test func leftoversOfAKilledWriterAreRemovedByTheNext() throws {
+    let stage = try Stage()
+    let folder = try stage.copy("leftovers")
+    // What a writer killed mid-way leaves: libgit2's object not yet in place (old), a cache file
+    // of ours whose writer is gone; and what a live writer holds right now (kept).
+    let stale = "\(folder)/.git/objects/tmp_object_git2_0123456789abcdef"
+    let fresh = "\(folder)/.git/objects/tmp_object_git2_fedcba9876543210"
+    let ours = "\(folder)/.git/promptgate/ledger-state.json.tmp-2147483000-42"
+    for path in [stale, fresh, ours] {
+      _ = FileManager.default.createFile(atPath: path, contents: Data("x".utf8))
+    }
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: stale)
+    #expect(try CLI.run(stage.release(in: folder)).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(!FileManager.default.fileExists(atPath: ours))
+    #expect(FileManager.default.fileExists(atPath: fresh))
+  }
+
   @Test func aStaleLockLeftByACrashIsNamedWithWhatToDo() throws {
     let stage = try Stage()
     let folder = try stage.copy("stale")
     let ledgerBefore = Self.git(folder, "rev-parse", "refs/promptgate/ledger")
     _ = FileManager.default.createFile(atPath: "\(folder)/.git/refs/promptgate/ledger.lock", contents: Data())
     let blocked = try CLI.run(stage.release(in: folder))
-    #expect(blocked.status == 3)
+    // Not "safe to retry" (3): a retry loop would never get past it; a person must look (2).
+    #expect(blocked.status == 2)
     #expect(
       blocked.stderr.contains(
         "refs/promptgate/ledger is locked: \(folder)/.git/refs/promptgate/ledger.lock exists; if no other "
@@ -220,6 +244,46 @@ import Testing
     try FileManager.default.removeItem(atPath: "\(folder)/.git/refs/promptgate/environments/staging.lock")
     #expect(try Self.deployed(folder) == stage.v3)
     #expect(Self.git(folder, "rev-parse", "refs/promptgate/environments/staging") == stage.v3)
+  }
+
+  /// A writer paused between its read of the ledger and its write of the environment ref (a
+  /// `status --repair` with an older view of the ledger) never moves the ref backwards over a
+  /// newer move: the ref's lock comes first, the ledger is read under it, and the other writer
+  /// waits for the lock and reads the newer ledger.
+  @Test func aPausedMirrorWriterNeverMovesTheRefBackwards() throws {
+    let stage = try Stage()
+    let folder = try stage.copy("paused")
+    // The mirror lags (v2 deployed, the ref still at v1), so the repair has something to write.
+    #expect(Self.git(folder, "update-ref", "refs/promptgate/environments/staging", stage.fixture.base) != nil)
+    let ledgerBefore = try #require(Self.git(folder, "rev-parse", "refs/promptgate/ledger"))
+    let hold = try makeTemporaryFolder(prefix: "promptgate-hold")
+    defer { try? FileManager.default.removeItem(atPath: hold) }
+    let repair = Process()
+    repair.executableURL = URL(fileURLWithPath: CLI.executable)
+    repair.arguments = ["-C", folder, "status", "--env", "staging", "--repair"]
+    repair.environment = ProcessInfo.processInfo.environment.merging([
+      "PROMPTGATE_TEST_HOLD_MIRROR": "\(hold):2"
+    ]) { _, new in new }
+    repair.standardOutput = FileHandle.nullDevice
+    try repair.run()
+    // The repair holds the ref's lock, has read the ledger (v2) and waits before its write.
+    let deadline = Date().addingTimeInterval(20)
+    while (try? FileManager.default.contentsOfDirectory(atPath: hold).isEmpty) != false, Date() < deadline {
+      usleep(1_000)
+    }
+    // Meanwhile a rollback records its event, waits for the ref's lock, and leaves the ref to
+    // the repair; then the repair goes on with what it read before the rollback.
+    let rollback = try CLI.run(stage.rollback(in: folder))
+    #expect(rollback.stderr.contains("staging.lock exists"), "\(rollback.stderr)")
+    _ = FileManager.default.createFile(atPath: "\(hold)/go", contents: nil)
+    repair.waitUntilExit()
+    #expect(rollback.status == 0, "\(rollback.stderr)")
+    #expect(Self.git(folder, "rev-parse", "refs/promptgate/ledger^") == ledgerBefore)
+    // The repair saw the ledger move while it wrote, and wrote again: the ref is where the
+    // ledger says, v1, not the v2 it read first.
+    #expect(Self.git(folder, "rev-parse", "refs/promptgate/environments/staging") == stage.fixture.base)
+    #expect(try Self.deployed(folder) == stage.fixture.base)
+    #expect(try CLI.run(["-C", folder, "audit", "verify"]).status == 0)
   }
 }
 

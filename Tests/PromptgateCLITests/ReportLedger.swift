@@ -76,10 +76,10 @@ struct ReportLedger {
     ]
     for (kind, time, environment, name, details) in events {
       let actor = kind == .override ? "Sam <sam@example.com>" : "Omar <omar@example.com>"
-      try ledger.append(independent: false) { sequence in
+      try ledger.append(independent: false) { slot in
         (
           LedgerEvent(
-            kind: kind, sequence: sequence, time: time, actor: actor, environment: environment,
+            kind: kind, sequence: slot.sequence, time: time, actor: actor, environment: environment,
             release: Self.commit(name), repository: "root", details: details),
           nil
         )

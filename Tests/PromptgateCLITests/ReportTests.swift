@@ -232,7 +232,8 @@ import Testing
     let event = try #require(
       try JSONSerialization.jsonObject(
         with: Data(try scratch.git("show", "refs/promptgate/ledger:event.json").utf8)) as? [String: Any])
-    #expect((event["details"] as? [String: Any])?["incident_start"] as? String == Ledger.timestamp(began))
+    let statement = (event["details"] as? [String: Any])?["statement"] as? [String: Any]
+    #expect(statement?["incident_start"] as? String == Ledger.timestamp(began))
 
     let report = try #require(
       try JSONSerialization.jsonObject(

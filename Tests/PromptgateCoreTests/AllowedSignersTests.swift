@@ -87,7 +87,7 @@ import Testing
     let expected: [(Diagnostic.Severity, Int, Int, String)] = [
       (.error, 2, 1, "expected a key after the principals"),
       (.error, 3, 17, "unknown option \"foo\""),
-      (.error, 4, 28, "namespaces needs a quoted value, as in namespaces=\"promptgate-approval\""),
+      (.error, 4, 28, "namespaces needs a quoted value, as in namespaces=\"promptgate\""),
       (.error, 5, 29, "valid-after \"2026\" is not a time; write YYYYMMDD[HHMM[SS]][Z]"),
       (.warning, 6, 32, "cert-authority lines are not supported"),
       (.error, 7, 40, "valid-after appears twice"),

@@ -25,25 +25,18 @@ public struct ApprovalReport: Sendable, Codable {
 
   public var approved: Bool { checkpoints.allSatisfy(\.approved) }
 
-  /// Judges every decision in the ledger on `release` by the base's rules.
+  /// Judges every decision in the ledger on `release` by the rules of its basis: the same
+  /// base, rules and keys `check` and `release` use (``ReleaseBasis``).
   public static func build(release: Commit, base: Commit?, environment: String, in repository: Repository)
     throws(PromptgateError) -> ApprovalReport
   {
-    let baseRunbook = try base.flatMap { commit throws(PromptgateError) in
-      try Runbook.load(from: commit, in: repository)
-    }
-    var notes: [String] = []
-    let trustedCommit: Commit
-    let rules: Runbook?
-    if let base, let runbook = baseRunbook?.runbook {
-      trustedCommit = base
-      rules = runbook
-    } else {
-      trustedCommit = release
-      rules = try Runbook.load(from: release, in: repository)?.runbook
-      notes.append("judged by the release's own rules (no base with a runbook): as a first release")
-    }
-    guard let rules else {
+    let ledger = Ledger(repository)
+    let basis = try ReleaseBasis.resolve(
+      release: release, base: base, environment: environment, ledger: ledger, in: repository)
+    let base = basis.base
+    let trustedCommit = basis.rules
+    var notes = [basis.note]
+    guard let rules = try Runbook.load(from: trustedCommit, in: repository)?.runbook else {
       throw PromptgateError.input(
         "\(release.id.short()) has no readable \(Runbook.path); nothing declares checkpoints")
     }
@@ -54,7 +47,8 @@ public struct ApprovalReport: Sendable, Codable {
       throw RepositoryAccess.readFailure(error, reading: "the change from the base")
     }
     let approvals = try LedgerApprovals(
-      ledger: Ledger(repository), release: release, base: base, trustedCommit: trustedCommit)
+      ledger: ledger, release: release, base: base, trustedCommit: trustedCommit,
+      anchor: try RepositoryAnchor.id(ledger: ledger, release: release))
     notes += approvals.trusted.diagnostics.map { "\($0.formatted) (this line is not trusted)" }
     var checkpoints: [CheckpointApprovals] = []
     for checkpoint in rules.governance?.checkpoints ?? [] {
@@ -72,6 +66,6 @@ public struct ApprovalReport: Sendable, Codable {
     return ApprovalReport(
       release: ReleaseDiff.Point(commit: release.id.hex, tree: release.tree.hex),
       base: base.map { ReleaseDiff.Point(commit: $0.id.hex, tree: $0.tree.hex) }, environment: environment,
-      rulesFrom: trustedCommit.id == release.id ? "release" : "base", checkpoints: checkpoints, notes: notes)
+      rulesFrom: basis.judgesItself ? "release" : "base", checkpoints: checkpoints, notes: notes)
   }
 }

@@ -9,22 +9,32 @@ public final class LedgerApprovals: ApprovalSource {
   let base: Commit?
   let trusted: TrustedSigners
   let now: Date
-  /// The gated repository's id, found (a walk to the root commit) only once there is a
-  /// decision to judge.
-  private var repositoryID: String?
+  /// The repository id the ledger is anchored to (SPEC §3): a decision for another repository
+  /// never counts.
+  let anchor: String
+  /// True when the release's history holds the anchor's root: a release of another repository
+  /// (or a ledger whose first event came from one) has no approval that counts.
+  let anchorInHistory: Bool
+  /// Only decisions recorded before this sequence number count (the audit re-judging a release
+  /// as it was decided); nil for all.
+  let recordedBefore: Int?
   private var cachedRecords: [Ledger.Record]?
-  private var authorsByCheckpoint: [String: [String: String]] = [:]
+  private var authorsByCheckpoint: [String: ChangeAuthors] = [:]
 
   /// `base` is what the release is compared with (nil for a first release), `trustedCommit`
   /// the commit whose keys judge (the base, or the release itself for a first release).
   public init(
-    ledger: Ledger, release: Commit, base: Commit?, trustedCommit: Commit, now: Date = Date()
+    ledger: Ledger, release: Commit, base: Commit?, trustedCommit: Commit, anchor: String, now: Date = Date(),
+    recordedBefore: Int? = nil
   ) throws(PromptgateError) {
     self.ledger = ledger
     self.release = release
     self.base = base
     self.trusted = try TrustedSigners.load(from: trustedCommit, in: ledger.repository)
+    self.anchor = anchor
+    anchorInHistory = (try? RepositoryAnchor.check(release, anchor: anchor, in: ledger.repository)) != nil
     self.now = now
+    self.recordedBefore = recordedBefore
   }
 
   public func tally(
@@ -36,6 +46,16 @@ public final class LedgerApprovals: ApprovalSource {
     let verdicts: [ApprovalVerdict]
     do {
       verdicts = try self.verdicts(for: checkpoint, environment: environment, rules: rules)
+      // With signed commits, authorship is proven by signatures: a commit without one the base
+      // trusts blocks the checkpoint, whatever approvals it has (SPEC §4).
+      if rules.governance?.signedCommits == true {
+        let unverified = try changeAuthors(touching: checkpoint, rules: rules).unverified
+        if !unverified.isEmpty {
+          return ApprovalTally(
+            valid: 0,
+            notes: unverified + ["governance.signed_commits: every commit of the change must be signed"])
+        }
+      }
     } catch {
       return ApprovalTally(valid: 0, notes: ["the ledger cannot be read: \(error.message)"])
     }
@@ -55,32 +75,37 @@ public final class LedgerApprovals: ApprovalSource {
     var records = cachedRecords ?? []
     if cachedRecords == nil {
       records = try ledger.decisions(forTree: release.tree.hex)
+      if let recordedBefore { records = records.filter { $0.event.sequence < recordedBefore } }
       cachedRecords = records
     }
     guard !records.isEmpty else { return [] }
-    let authors = try changeAuthors(touching: checkpoint)
-    if repositoryID == nil { repositoryID = try RepositoryIdentity.root(of: release, in: ledger.repository) }
+    let authors = try changeAuthors(touching: checkpoint, rules: rules)
     var verdicts: [ApprovalVerdict] = []
     // The standing decision of each principal, and the principal each key counted for.
     var standing: [String: Int] = [:]
     var keyOwner: [String: String] = [:]
     for record in records {
-      guard let statementJSON = record.event.details["statement"],
-        let statement = try? ApprovalStatement(json: statementJSON)
-      else { continue }
+      guard let statement = record.event.approvalStatement else { continue }
       guard statement.checkpoint == checkpoint.name else { continue }
       var fingerprint: String?
-      let reason = refusal(
-        record, statement, checkpoint: checkpoint, environment: environment, rules: rules, authors: authors,
-        fingerprint: &fingerprint)
+      let forgery = authenticityProblem(
+        record, statement, environment: environment, fingerprint: &fingerprint)
+      // A rejection is a reviewer withdrawing: once it is authentic it cancels their approval,
+      // whatever rule an approval would also have to meet.
+      let reason =
+        forgery
+        ?? (statement.decision == .approve
+          ? eligibilityProblem(statement, checkpoint: checkpoint, rules: rules, authors: authors) : nil)
       var counts = reason == nil
       var why = reason
-      if counts, let fingerprint, let owner = keyOwner[fingerprint], owner != statement.principal {
+      if counts, statement.decision == .approve, let fingerprint, let owner = keyOwner[fingerprint],
+        owner != statement.principal
+      {
         counts = false
         why = "its key \(fingerprint) already counted for \(owner); one key counts once"
       }
-      if counts {
-        if let fingerprint { keyOwner[fingerprint] = statement.principal }
+      if counts || (forgery == nil && statement.decision == .reject) {
+        if counts, let fingerprint { keyOwner[fingerprint] = statement.principal }
         if let earlier = standing[statement.principal] {
           let replaced = verdicts[earlier]
           let note =
@@ -97,17 +122,16 @@ public final class LedgerApprovals: ApprovalSource {
           decision: statement.decision, checkpoint: statement.checkpoint, signedAt: statement.signedAt,
           keyFingerprint: fingerprint, comment: statement.comment,
           counts: counts && statement.decision == .approve,
-          reason: counts && statement.decision == .reject
+          reason: forgery == nil && statement.decision == .reject
             ? "a rejection: it blocks rather than approves" : why))
     }
     return verdicts
   }
 
-  /// The first rule of SPEC §4 the decision breaks, or nil when it holds them all.
-  private func refusal(
-    _ record: Ledger.Record, _ statement: ApprovalStatement, checkpoint: Runbook.Checkpoint,
-    environment: String,
-    rules: Runbook, authors: [String: String], fingerprint: inout String?
+  /// Why a decision is not authentically the principal's, for this repository and environment,
+  /// recorded when the ledger says (SPEC §4); nil when it is. Checked for rejections too.
+  private func authenticityProblem(
+    _ record: Ledger.Record, _ statement: ApprovalStatement, environment: String, fingerprint: inout String?
   ) -> String? {
     let event = record.event
     guard event.actor == statement.principal, event.release == statement.release,
@@ -118,43 +142,61 @@ public final class LedgerApprovals: ApprovalSource {
       return "it has no readable signature"
     }
     fingerprint = signature.publicKey.fingerprint
-    guard signature.namespace == ApprovalStatement.namespace else {
-      return "it was signed in the namespace \(signature.namespace), not \(ApprovalStatement.namespace)"
+    guard Statement.accepts(signature.namespace, forKind: ApprovalStatement.kind) else {
+      return "it was signed in the namespace \(signature.namespace), not \(Statement.namespace)"
     }
-    guard signature.verify(statement.signedBytes, namespace: ApprovalStatement.namespace) else {
+    guard signature.verify(statement.signedBytes, namespace: signature.namespace) else {
       return "the signature does not verify: the statement was changed after it was signed"
     }
-    let signedAt = (try? Date(statement.signedAt, strategy: .iso8601)) ?? .distantFuture
+    // Time is the ledger's (SPEC §4): the key must be valid when the decision was recorded, and
+    // nothing is recorded ahead of the judging clock or signed ahead of its recording.
+    guard let recorded = Timestamp.date(event.time), recorded <= now.addingTimeInterval(Statement.clockSkew)
+    else {
+      return "it is recorded at \(event.time), later than now: a clock set ahead, or a forged time"
+    }
+    guard let signedAt = Timestamp.date(statement.signedAt),
+      signedAt <= recorded.addingTimeInterval(Statement.clockSkew)
+    else {
+      return "it says it was signed at \(statement.signedAt), after it was recorded (\(event.time))"
+    }
     if let refusal = trusted.signers.refusal(
-      principal: statement.principal, key: signature.publicKey, namespace: ApprovalStatement.namespace,
-      at: signedAt)
+      principal: statement.principal, key: signature.publicKey, namespace: signature.namespace, at: recorded)
     {
-      return refusal + " (the base's \(TrustedSigners.allowedSignersPath))"
+      return refusal + " when it was recorded (the base's \(TrustedSigners.allowedSignersPath))"
     }
     if trusted.revoked.contains(signature.publicKey) {
       return "its key \(signature.publicKey.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath)"
     }
-    guard rules.holds(statement.principal, role: checkpoint.role) else {
-      return "\(statement.principal) does not hold the role \(checkpoint.role) in the base's runbook"
+    guard statement.repository == anchor, anchorInHistory else {
+      return
+        "it is for another repository (root commit \(statement.repository.prefix(7)), not \(anchor.prefix(7)))"
+    }
+    guard statement.environment == environment else {
+      return "it is for the environment \(statement.environment), not \(environment)"
     }
     guard statement.release.tree == release.tree.hex else {
       return
         "it approves the content \(statement.release.tree.prefix(7)), not this release's \(release.tree.short())"
     }
-    guard statement.environment == environment else {
-      return "it is for the environment \(statement.environment), not \(environment)"
+    return nil
+  }
+
+  /// The first rule an authentic approval breaks for `checkpoint` (SPEC §4), or nil.
+  private func eligibilityProblem(
+    _ statement: ApprovalStatement, checkpoint: Runbook.Checkpoint, rules: Runbook, authors: ChangeAuthors
+  ) -> String? {
+    guard rules.holds(statement.principal, role: checkpoint.role) else {
+      return "\(statement.principal) does not hold the role \(checkpoint.role) in the base's runbook"
     }
-    guard statement.repository == repositoryID ?? "" else {
-      return "it is for another repository (root commit \(statement.repository.prefix(7)))"
-    }
-    guard let expires = try? Date(statement.expiresAt, strategy: .iso8601), expires > now else {
+    guard let expires = Timestamp.date(statement.expiresAt), expires > now else {
       return "it expired at \(statement.expiresAt)"
     }
+    let signedAt = Timestamp.date(statement.signedAt) ?? .distantPast
     if let days = rules.governance?.approvalTTLDays, signedAt.addingTimeInterval(Double(days) * 86_400) <= now
     {
       return "it is older than the runbook's approval_ttl_days (\(days))"
     }
-    if rules.governance?.separationOfDuties ?? true, let commit = authors[statement.principal.lowercased()] {
+    if rules.governance?.separationOfDuties ?? true, let commit = authors.commit(by: statement.principal) {
       return "\(statement.principal) authored or committed \(commit), part of the change it approves "
         + "(separation of duties)"
     }
@@ -163,13 +205,13 @@ public final class LedgerApprovals: ApprovalSource {
 
   /// Email → one commit, for everyone who authored or committed a commit between the base and
   /// the release that touches the checkpoint's paths.
-  private func changeAuthors(touching checkpoint: Runbook.Checkpoint) throws(PromptgateError) -> [String:
-    String]
+  private func changeAuthors(touching checkpoint: Runbook.Checkpoint, rules: Runbook) throws(PromptgateError)
+    -> ChangeAuthors
   {
     if let cached = authorsByCheckpoint[checkpoint.name] { return cached }
     let repository = ledger.repository
     let globs = checkpoint.paths.map(Glob.init)
-    var authors: [String: String] = [:]
+    var authors = ChangeAuthors()
     do {
       let walk = try RevisionWalk(repository, from: [release.id], hiding: base.map { [$0.id] } ?? [])
       for id in walk {
@@ -185,9 +227,16 @@ public final class LedgerApprovals: ApprovalSource {
             globs.contains { $0.matches(change.newPath) || $0.matches(change.oldPath) }
           }
         if touches {
-          authors[commit.author.email.lowercased()] = authors[commit.author.email.lowercased()] ?? id.short()
-          authors[commit.committer.email.lowercased()] =
-            authors[commit.committer.email.lowercased()] ?? id.short()
+          authors.add(name: commit.author.name, email: commit.author.email, commit: id.short())
+          authors.add(name: commit.committer.name, email: commit.committer.email, commit: id.short())
+          if rules.governance?.signedCommits == true {
+            switch CommitSigner(trusting: trusted).verdict(on: try repository.commitSignature(id), at: now) {
+            case .signed(let principals, _):
+              for principal in principals { authors.add(signer: principal, commit: id.short()) }
+            case .unsigned: authors.add(unverified: id.short(), reason: "it is not signed")
+            case .refused(let reason): authors.add(unverified: id.short(), reason: reason)
+            }
+          }
         }
       }
     } catch {

@@ -42,3 +42,33 @@ public enum RepositoryIdentity {
     return (commit, root)
   }
 }
+
+/// The trust anchor (SPEC §3): the repository id the ledger's first event recorded. Every later
+/// event carries the same id (the audit checks each against the one before), so the head's id
+/// is the anchor without walking the ledger. A release whose history does not hold that root is
+/// refused: approvals and releases cannot be carried from one repository into another.
+public enum RepositoryAnchor {
+  /// The id the ledger is anchored to, or, for an empty ledger, the one `release` would anchor.
+  public static func id(ledger: Ledger, release: Commit) throws(PromptgateError) -> String {
+    if let head = try ledger.head() { return try ledger.record(head).event.repository }
+    return try RepositoryIdentity.root(of: release, in: ledger.repository)
+  }
+
+  /// Refuses `release` when its history does not contain the anchor's root commit.
+  public static func check(_ release: Commit, anchor: String, in repository: Repository)
+    throws(PromptgateError)
+  {
+    if try RepositoryIdentity.root(of: release, in: repository) == anchor { return }
+    // Several roots (unrelated histories merged): the anchor need only be among the ancestors.
+    if let root = ObjectID(hex: anchor), repository.contains(root),
+      release.id == root || repository.isDescendant(release.id, of: root)
+    {
+      return
+    }
+    throw PromptgateError(
+      .blocked,
+      "\(release.id.short())'s history does not contain \(anchor.prefix(7)), the root commit this repository's "
+        + "ledger is anchored to (its first event): it belongs to another repository, and nothing recorded "
+        + "for another repository counts here")
+  }
+}

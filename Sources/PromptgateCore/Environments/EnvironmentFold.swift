@@ -10,6 +10,8 @@ struct EnvironmentFold {
   var count = 0
   var through: ObjectID?
   var deployed: LedgerEvent.Release?
+  /// The sequence number of the event that made `deployed` what the environment runs.
+  var deployedBy: Int?
   var deployments: [EnvironmentState.Deployment] = []
   var quarantine: [String: String] = [:]
   /// The commit of the rollback that was the environment's last move, if it was one.
@@ -23,6 +25,7 @@ struct EnvironmentFold {
     case .release, .override:
       guard let release = event.release else { return }
       deployed = release
+      deployedBy = event.sequence
       pendingRollback = nil
       // A signed override of a bad release is a deliberate decision: it is good again until
       // rolled back from or marked bad anew.
@@ -32,10 +35,11 @@ struct EnvironmentFold {
           release: release, sequence: event.sequence, time: event.time, actor: event.actor,
           override: event.kind == .override, bad: nil))
     case .rollback:
-      if let from = event.details["from"]?["commit"]?.string {
+      if let from = event.rolledBackFrom?.commit {
         markBad(from, "rolled back from by #\(event.sequence)")
       }
       deployed = event.release
+      deployedBy = event.sequence
       pendingRollback = record.commit
     case .markBad:
       if let commit = event.release?.commit { markBad(commit, "marked bad by #\(event.sequence)") }
@@ -54,39 +58,115 @@ struct EnvironmentFold {
 
   // MARK: - The cache
 
-  private static let version: Int64 = 1
+  private static let version: Int64 = 2
 
-  private static func file(_ name: String, ledger: Ledger) -> String {
+  fileprivate static func file(_ name: String, ledger: Ledger) -> String {
     ledger.state.folder + "/environments/\(name).json"
+  }
+
+  /// The folds this process already read or made: a command asks for an environment several
+  /// times (to decide, to find the basis, to mirror), and reading its file once is enough. Each
+  /// is used only if it was made from a prefix of the environment's events, as the file is.
+  static let memory = Memory()
+
+  final class Memory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var folds: [String: EnvironmentFold] = [:]
+
+    func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
+      guard let fold = lock.withLock({ folds[EnvironmentFold.file(name, ledger: ledger)] }), fold.count > 0,
+        fold.count <= commits.count, commits[fold.count - 1] == fold.through
+      else { return nil }
+      return fold
+    }
+
+    func keep(_ fold: EnvironmentFold, _ name: String, ledger: Ledger) {
+      lock.withLock { folds[EnvironmentFold.file(name, ledger: ledger)] = fold }
+    }
   }
 
   /// The cached fold, if it was made from a prefix of `commits`.
   static func load(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
     guard let data = FileManager.default.contents(atPath: file(name, ledger: ledger)),
       let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
-      let count = json["count"]?.integer.map(Int.init), count > 0, count <= commits.count,
-      let through = json["through"]?.string.flatMap(ObjectID.init(hex:)), commits[count - 1] == through,
+      let fold = EnvironmentFold(json: json), fold.count > 0, fold.count <= commits.count,
+      commits[fold.count - 1] == fold.through
+    else { return nil }
+    return fold
+  }
+
+  /// Writes the fold for the next command, and beside it what it deploys alone (a few bytes
+  /// every command that looks at all environments reads instead of every deployment); a
+  /// cache, so a failure only costs time later.
+  func save(_ name: String, ledger: Ledger) {
+    guard let through, case .object(var members) = json else { return }
+    members["version"] = .integer(Self.version)
+    let path = Self.file(name, ledger: ledger)
+    try? FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try? LedgerState.atomicWrite(JSONValue.object(members).canonical, to: path)
+    let summary = JSONValue.object([
+      "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),
+      "deployed": deployed?.json ?? .null, "deployed_by": deployedBy.map { .integer(Int64($0)) } ?? .null,
+    ])
+    try? LedgerState.atomicWrite(summary.canonical, to: Self.summaryFile(name, ledger: ledger))
+  }
+
+  fileprivate static func summaryFile(_ name: String, ledger: Ledger) -> String {
+    ledger.state.folder + "/environments/\(name).deployed.json"
+  }
+
+  /// True when the summary `save` writes is there (a cache of an earlier version lacks it).
+  static func hasSummary(_ name: String, ledger: Ledger) -> Bool {
+    FileManager.default.fileExists(atPath: summaryFile(name, ledger: ledger))
+  }
+
+  /// What the environment deploys, from the summary `save` wrote, when it was made from all of
+  /// `commits`; `.some(nil)` when it deploys nothing; nil when the summary cannot tell.
+  static func deployed(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> (
+    release: LedgerEvent.Release, since: Int
+  )?? {
+    if let fold = memory.recall(name, ledger: ledger, matching: commits), fold.count == commits.count {
+      return .some(fold.deployed.flatMap { release in fold.deployedBy.map { (release, $0) } })
+    }
+    guard let data = FileManager.default.contents(atPath: summaryFile(name, ledger: ledger)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+      let count = json["count"]?.integer.map(Int.init), count == commits.count, count > 0,
+      json["through"]?.string == commits[count - 1].hex
+    else { return nil }
+    guard let release = json["deployed"].flatMap(Self.release), let since = json["deployed_by"]?.integer
+    else { return .some(nil) }
+    return .some((release, Int(since)))
+  }
+
+  /// An environment with no events yet.
+  init() {}
+
+  /// Reads a fold back from ``json``; nil when anything is malformed.
+  init?(json: JSONValue) {
+    guard let count = json["count"]?.integer.map(Int.init), count >= 0,
       case .array(let deploymentValues)? = json["deployments"],
       case .object(let quarantine)? = json["quarantine"]
     else { return nil }
-    var fold = EnvironmentFold(count: count, through: through)
-    fold.deployed = json["deployed"].flatMap(release)
-    fold.pendingRollback = json["pending_rollback"]?.string.flatMap(ObjectID.init(hex:))
+    self.count = count
+    through = json["through"]?.string.flatMap(ObjectID.init(hex:))
+    deployed = json["deployed"].flatMap(Self.release)
+    deployedBy = json["deployed_by"]?.integer.map(Int.init)
+    pendingRollback = json["pending_rollback"]?.string.flatMap(ObjectID.init(hex:))
     for value in deploymentValues {
-      guard let release = release(value), let sequence = value["sequence"]?.integer,
+      guard let release = Self.release(value), let sequence = value["sequence"]?.integer,
         let time = value["time"]?.string, let actor = value["actor"]?.string,
         case .bool(let override)? = value["override"]
       else { return nil }
-      fold.deployments.append(
+      deployments.append(
         EnvironmentState.Deployment(
           release: release, sequence: Int(sequence), time: time, actor: actor, override: override,
           bad: value["bad"]?.string))
     }
     for (commit, reason) in quarantine {
       guard let reason = reason.string else { return nil }
-      fold.quarantine[commit] = reason
+      self.quarantine[commit] = reason
     }
-    return fold
   }
 
   private static func release(_ value: JSONValue) -> LedgerEvent.Release? {
@@ -94,12 +174,11 @@ struct EnvironmentFold {
     return LedgerEvent.Release(commit: commit, tree: tree)
   }
 
-  /// Writes the fold for the next command; a cache, so a failure only costs time later.
-  func save(_ name: String, ledger: Ledger) {
-    guard let through else { return }
-    let json = JSONValue.object([
-      "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),
-      "deployed": deployed?.json ?? .null,
+  /// The fold as JSON, for the caches.
+  var json: JSONValue {
+    .object([
+      "count": .integer(Int64(count)), "through": through.map { .string($0.hex) } ?? .null,
+      "deployed": deployed?.json ?? .null, "deployed_by": deployedBy.map { .integer(Int64($0)) } ?? .null,
       "deployments": .array(
         deployments.map { deployment in
           .object([
@@ -112,9 +191,5 @@ struct EnvironmentFold {
       "quarantine": .object(quarantine.mapValues(JSONValue.string)),
       "pending_rollback": pendingRollback.map { .string($0.hex) } ?? .null,
     ])
-    let path = Self.file(name, ledger: ledger)
-    try? FileManager.default.createDirectory(
-      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(json.canonical, to: path)
   }
 }

@@ -17,6 +17,8 @@ public struct EnvironmentState: Sendable {
 
   public let name: String
   public let deployed: LedgerEvent.Release?
+  /// The sequence number of the event that made `deployed` what runs here.
+  public let deployedBy: Int?
   /// Oldest first.
   public let deployments: [Deployment]
   /// Release commit → why it is bad here (rolled back from, marked bad), deployed or not.
@@ -47,18 +49,35 @@ public struct EnvironmentState: Sendable {
     try Self.validate(name)
     self.name = name
     let commits = try ledger.environmentCommits(name)
-    var fold = EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
+    var fold =
+      EnvironmentFold.memory.recall(name, ledger: ledger, matching: commits)
+      ?? EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
     let known = fold.count
     for commit in commits[known...] {
       fold.add(try ledger.record(commit))
     }
-    if fold.count != known { fold.save(name, ledger: ledger) }
+    if fold.count != known || !EnvironmentFold.hasSummary(name, ledger: ledger) {
+      fold.save(name, ledger: ledger)
+    }
+    EnvironmentFold.memory.keep(fold, name, ledger: ledger)
     deployed = fold.deployed
+    deployedBy = fold.deployedBy
     deployments = fold.deployments
     quarantine = fold.quarantine
     pendingRollback = try fold.pendingRollback.map { commit throws(PromptgateError) in
       try ledger.record(commit).event
     }
+  }
+
+  /// The environment as `fold` holds it, with the rollback still waiting for an answer: the
+  /// audit replays the ledger event by event and judges each release as it stood then.
+  init(_ name: String, fold: EnvironmentFold, pendingRollback: LedgerEvent?) {
+    self.name = name
+    deployed = fold.deployed
+    deployedBy = fold.deployedBy
+    deployments = fold.deployments
+    quarantine = fold.quarantine
+    self.pendingRollback = pendingRollback
   }
 
   /// The newest release recorded here that went in through its gates or an override and was
@@ -84,5 +103,5 @@ public struct EnvironmentState: Sendable {
   }
 
   /// The ref that mirrors the deployed release for deploy tooling (SPEC §3).
-  public var reference: String { "refs/promptgate/environments/\(name)" }
+  public var reference: String { EnvironmentMirror.reference(name) }
 }

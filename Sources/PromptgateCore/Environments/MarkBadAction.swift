@@ -1,28 +1,32 @@
 import Foundation
 import Git
 
-/// `promptgate mark-bad`: records that a release must never be chosen again in an environment.
+/// `promptgate mark-bad`: records, signed by the rollback owner or a release role, that a
+/// release must never be chosen again in an environment.
 public enum MarkBadAction {
   /// The recorded event, or nil when the release is bad there already.
   public static func markBad(
-    _ commit: Commit, environment: String, reason: String, in repository: Repository, now: Date = Date()
+    _ commit: Commit, environment: String, reason: String, signer: StatementSigner, in repository: Repository,
+    now: Date = Date()
   ) throws(PromptgateError) -> Ledger.Record? {
-    let ledger = Ledger(repository)
-    let decidedOn = try ledger.head()
-    let state = try EnvironmentState(environment, ledger: ledger)
-    if state.badReason(commit.id.hex) != nil { return nil }
-    let actor = ReleaseAction.actor(in: repository)
-    let repositoryID = try RepositoryIdentity.root(of: commit, in: repository)
-    return try ledger.append(independent: false, decidedOn: .some(decidedOn)) { sequence in
-      (
-        LedgerEvent(
-          kind: .markBad, sequence: sequence, time: Ledger.timestamp(now), actor: actor,
-          environment: environment,
-          release: LedgerEvent.Release(commit: commit.id.hex, tree: commit.tree.hex),
-          repository: repositoryID,
-          details: ["reason": .string(reason)]),
-        nil
-      )
-    }
+    let ground = try EnvironmentMove.Ground(environment, in: repository)
+    if ground.state.badReason(commit.id.hex) != nil { return nil }
+    let anchor = try RepositoryAnchor.id(ledger: ground.ledger, release: commit)
+    try RepositoryAnchor.check(commit, anchor: anchor, in: repository)
+    let judged = try ground.state.deployedCommit(in: repository) ?? commit
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: judged, ledger: ground.ledger, in: repository)
+    let authority = try MoveAuthority.authorize(
+      .markBad, environment: environment, key: signer.publicKey, principal: signer.principal,
+      rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
+    let statement = MoveStatement(
+      move: .markBad, environment: environment,
+      release: LedgerEvent.Release(commit: commit.id.hex, tree: commit.tree.hex), repository: anchor,
+      principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now),
+      replaces: ground.state.deployed, reason: reason)
+    return try EnvironmentMove.record(
+      .markBad, statement, signer: signer, on: ground, now: now, in: repository
+    )
+    .record
   }
 }

@@ -6,8 +6,14 @@ import Git
 /// back to: exit 1, nothing written. History is never rewritten.
 public enum RollbackAction {
   public struct Result: Sendable {
-    public let record: Ledger.Record
+    /// The recorded event; nil for a dry run.
+    public let record: Ledger.Record?
     public let target: EnvironmentState.Deployment
+    /// What moved the environment away from: the release rolled back from.
+    public let from: LedgerEvent.Release
+    /// Who signs (or, in a dry run, would sign) it, and in which role; nil for a dry run
+    /// without a key.
+    public let authority: MoveAuthority?
     /// Newer releases passed over, each with why.
     public let skipped: [(commit: String, reason: String)]
     public let mirror: EnvironmentMirror.Outcome
@@ -15,9 +21,13 @@ public enum RollbackAction {
     public let revertCommit: ObjectID?
   }
 
+  /// Rolls back, signed by `signer`, who must hold the rollback owner's role or a release role
+  /// under the rules of what the environment runs. A dry run decides everything the same way
+  /// (and fails the same way) but writes nothing; it needs a key only to say who would sign.
   public static func rollback(
     environment: String, reason: String, to requested: Commit?, incident: String?, revertBranch: String?,
-    in repository: Repository, now: Date = Date(), incidentStart: Date? = nil
+    signer: StatementSigner?, dryRun: Bool = false, in repository: Repository, now: Date = Date(),
+    incidentStart: Date? = nil
   ) throws(PromptgateError) -> Result {
     // The incident began before the rollback that answers it: reports count recovery from it.
     if let incidentStart, incidentStart > now {
@@ -25,12 +35,20 @@ public enum RollbackAction {
         "--incident-start \(Ledger.timestamp(incidentStart)) is after the rollback (\(Ledger.timestamp(now))): "
           + "give when the incident began, in the past")
     }
-    let ledger = Ledger(repository)
-    let decidedOn = try ledger.head()
-    let state = try EnvironmentState(environment, ledger: ledger)
-    guard let current = state.deployed else {
+    let ground = try EnvironmentMove.Ground(environment, in: repository)
+    let state = ground.state
+    guard let current = state.deployed, let currentCommit = try state.deployedCommit(in: repository) else {
+      guard ground.head != nil else { throw Ledger.missingHint(doing: "roll back") }
       throw PromptgateError(
         .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
+    }
+    // Who may roll back is decided by the rules of what runs, before anything else is said.
+    let basis = try ReleaseBasis.forEnvironment(
+      environment, release: currentCommit, ledger: ground.ledger, in: repository)
+    let authority = try signer.map { signer throws(PromptgateError) in
+      try MoveAuthority.authorize(
+        .rollback, environment: environment, key: signer.publicKey, principal: signer.principal,
+        rules: try MoveAuthority.Rules(commit: basis.rules, in: repository), at: now)
     }
     var skipped: [(commit: String, reason: String)] = []
     let target: EnvironmentState.Deployment
@@ -78,28 +96,23 @@ public enum RollbackAction {
     let revertTarget = try revertBranch.map { branch throws(PromptgateError) in
       try RevertBranch(branch, in: repository)
     }
-    var details: [String: JSONValue] = [
-      "from": .object(["commit": .string(current.commit), "tree": .string(current.tree)]),
-      "reason": .string(reason),
-      "skipped": .array(
-        skipped.map { .object(["commit": .string($0.commit), "reason": .string($0.reason)]) }),
-    ]
-    if let incident { details["incident"] = .string(incident) }
-    if let incidentStart { details["incident_start"] = .string(Ledger.timestamp(incidentStart)) }
-    let actor = ReleaseAction.actor(in: repository)
-    let repositoryID = try RepositoryIdentity.root(of: targetCommit, in: repository)
-    let record = try ledger.append(independent: false, decidedOn: .some(decidedOn)) { sequence in
-      (
-        LedgerEvent(
-          kind: .rollback, sequence: sequence, time: Ledger.timestamp(now), actor: actor,
-          environment: environment,
-          release: target.release, repository: repositoryID, details: details),
-        nil
-      )
+    guard let signer, let authority, !dryRun else {
+      return Result(
+        record: nil, target: target, from: current, authority: authority, skipped: skipped, mirror: .inLine,
+        revertCommit: nil)
     }
-    let mirror = try EnvironmentMirror.bringInLine(
-      try EnvironmentState(environment, ledger: ledger), in: repository,
-      message: "promptgate: rollback to \(targetID.short()) (ledger #\(record.event.sequence))")
+    let statement = MoveStatement(
+      move: .rollback, environment: environment, release: target.release,
+      repository: try RepositoryAnchor.id(ledger: ground.ledger, release: targetCommit),
+      principal: authority.principal, role: authority.role, signedAt: Ledger.timestamp(now),
+      replaces: current,
+      reason: reason, incident: incident, incidentStart: incidentStart.map { Ledger.timestamp($0) })
+    var kept = LedgerEvent.Record()
+    kept.skipped = skipped
+    let (record, recordedMirror) = try EnvironmentMove.record(
+      .rollback, statement, signer: signer, record: kept, on: ground, now: now, in: repository)
+    let mirror = recordedMirror ?? .inLine
+    let actor = RevertBranch.committer(in: repository)
     let revert = try revertTarget.map { branch throws(PromptgateError) in
       try branch.addCommit(
         tree: targetCommit.tree,
@@ -107,7 +120,9 @@ public enum RollbackAction {
           + "promptgate rollback #\(record.event.sequence) in \(environment) moved it off \(current.commit.prefix(7)).\n",
         actor: actor, now: now, in: repository)
     }
-    return Result(record: record, target: target, skipped: skipped, mirror: mirror, revertCommit: revert)
+    return Result(
+      record: record, target: target, from: current, authority: authority, skipped: skipped, mirror: mirror,
+      revertCommit: revert)
   }
 }
 
@@ -148,6 +163,20 @@ struct RevertBranch {
     } catch {
       throw PromptgateError.input("cannot read \(reference): \(error)")
     }
+  }
+
+  /// Who adds the commit, as git names a committer: `GIT_COMMITTER_NAME` and
+  /// `GIT_COMMITTER_EMAIL` first (what CI jobs set), then `user.name` and `user.email`, else the
+  /// login name.
+  static func committer(in repository: Repository) -> String {
+    let environment = ProcessInfo.processInfo.environment
+    let configured = repository.configuredIdentity()
+    let user = environment["USER"] ?? "unknown"
+    let name = environment["GIT_COMMITTER_NAME"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.name ?? user
+    let email =
+      environment["GIT_COMMITTER_EMAIL"].flatMap { $0.isEmpty ? nil : $0 } ?? configured?.email
+      ?? "\(user)@localhost"
+    return "\(name) <\(email)>"
   }
 
   /// Adds a commit whose tree is the good release's, with a compare-and-swap on the branch, so

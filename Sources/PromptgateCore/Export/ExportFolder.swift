@@ -215,10 +215,10 @@ struct ExportFolder {
 
   // MARK: - Inspecting paths
 
-  private enum Kind { case missing, folder, link, file, other }
+  enum Kind { case missing, folder, link, file, other }
 
   /// What is at `path`, without following a final symbolic link.
-  private static func kind(at path: String) throws(PromptgateError) -> Kind {
+  static func kind(at path: String) throws(PromptgateError) -> Kind {
     var info = stat()
     guard lstat(path, &info) == 0 else {
       let code = errno
@@ -257,7 +257,7 @@ struct ExportFolder {
     return error.localizedDescription
   }
 
-  private static func trimmingTrailingSlashes(_ path: String) -> String {
+  static func trimmingTrailingSlashes(_ path: String) -> String {
     var trimmed = path
     while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
     return trimmed

@@ -1,13 +1,17 @@
 import Git
 
 /// One export in progress: the folder it writes into, and what it wrote and skipped so far.
+///
+/// Without a folder it writes nothing and records every file as written: what an export of the
+/// release would lock, which `export --verify` compares a folder with. The same code decides
+/// both, so they cannot disagree on which files an export holds.
 struct ExportSession {
   let repository: Repository
-  var folder: ExportFolder
+  var folder: ExportFolder?
   private(set) var written: [String] = []
   private(set) var warnings: [ReleaseExport.Warning] = []
 
-  init(repository: Repository, folder: ExportFolder) {
+  init(repository: Repository, folder: ExportFolder?) {
     self.repository = repository
     self.folder = folder
   }
@@ -58,7 +62,8 @@ struct ExportSession {
   mutating func writeFile(_ bytes: [UInt8], at path: String, executable: Bool) throws(PromptgateError)
     -> LockedFile?
   {
-    switch try folder.write(bytes, at: path, executable: executable) {
+    // Without a folder, nothing is written and nothing is skipped for the file system's sake.
+    switch try folder?.write(bytes, at: path, executable: executable) ?? .written {
     case .written:
       written.append(path)
       return LockedFile(path: path, bytes: bytes, executable: executable)
@@ -71,11 +76,12 @@ struct ExportSession {
   /// Writes `release.json` last, then removes the marker: only now is the export complete.
   mutating func writeLock(_ lock: JSONValue) throws(PromptgateError) {
     let path = ExportFolder.lock
-    if case .skipped(let reason) = try folder.write(Array(lock.pretty.utf8), at: path, executable: false) {
-      throw .input("cannot write \(folder.root)/\(path): \(reason)")
+    guard let root = folder?.root else { return }
+    if case .skipped(let reason) = try folder?.write(Array(lock.pretty.utf8), at: path, executable: false) {
+      throw .input("cannot write \(root)/\(path): \(reason)")
     }
     written.append(path)
-    try folder.finish()
+    try folder?.finish()
   }
 
   /// The bytes of a blob.

@@ -30,7 +30,8 @@ struct LockedFile: Sendable {
     .array(files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }.map(\.json))
   }
 
-  private static func hex(_ digest: some Sequence<UInt8>) -> String {
+  /// Lowercase hex, as the lock writes digests.
+  static func hex(_ digest: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     for byte in digest { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }

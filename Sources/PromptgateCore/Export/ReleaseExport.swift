@@ -5,8 +5,9 @@ import Git
 /// This is what deploy tooling picks up, so the folder must hold the release's bytes and
 /// nothing else: a hostile tree (one built with `git mktree`, which accepts names a checkout
 /// refuses) must not write outside the folder or into a `.git`, and a link in the folder must
-/// not redirect a write. `release.json` lists every file with its SHA-256 and leaves out times,
-/// so exporting the same release twice gives the same lock, byte for byte.
+/// not redirect a write. `release.json` lists every file with its SHA-256 and, when given, the
+/// release's ``ExportProvenance``; it leaves out when the export ran, so exporting the same
+/// deployment twice gives the same lock, byte for byte, and `export --verify` can compare.
 ///
 /// What is refused, and how:
 /// - **Warnings** (the entry is skipped, recorded under `skipped` in the lock, the export goes
@@ -61,22 +62,46 @@ public struct ReleaseExport {
   /// an interrupted one); its content is removed first, so no file of the earlier release
   /// survives. A folder being written holds `.promptgate-export-incomplete` until the lock is in
   /// place: a process killed midway leaves that marker, never a half-written file under its
-  /// final name.
+  /// final name. `provenance`, when given, is recorded in the lock under `provenance`.
   public static func export(
     _ commit: Commit, environment: String, in repository: Repository, to folder: String,
-    replace: Bool = false, fallback: FallbackBundle? = nil
+    replace: Bool = false, fallback: FallbackBundle? = nil, provenance: ExportProvenance? = nil
+  ) throws(PromptgateError) -> Result {
+    try run(
+      commit, environment: environment, in: repository, fallback: fallback, provenance: provenance,
+      writingTo: (folder, replace))
+  }
+
+  /// The `release.json` an export of `commit` would write, computed from git alone without
+  /// touching a folder: every file the export holds, with its SHA-256, as no file system's
+  /// limits cut it down. What `export --verify` compares a folder and its lock with.
+  static func expectedLock(
+    _ commit: Commit, environment: String, in repository: Repository, fallback: FallbackBundle?,
+    provenance: ExportProvenance?
+  ) throws(PromptgateError) -> JSONValue {
+    try run(
+      commit, environment: environment, in: repository, fallback: fallback, provenance: provenance,
+      writingTo: nil
+    ).lock
+  }
+
+  private static func run(
+    _ commit: Commit, environment: String, in repository: Repository, fallback: FallbackBundle?,
+    provenance: ExportProvenance?, writingTo target: (folder: String, replace: Bool)?
   ) throws(PromptgateError) -> Result {
     let files = try ExportSession.files(of: commit, in: repository)
     try refuseReservedNames(in: files, fallback: fallback)
     let plan = try FallbackPlan(fallback, releaseFiles: files, repository: repository)
 
-    var session = ExportSession(
-      repository: repository, folder: try ExportFolder.prepare(folder, replace: replace))
+    let folder = try target.map { target throws(PromptgateError) in
+      try ExportFolder.prepare(target.folder, replace: target.replace)
+    }
+    var session = ExportSession(repository: repository, folder: folder)
     let locked = try session.writeTree(files, under: "")
     var fallbackLock = JSONValue.null
     if let plan { fallbackLock = try plan.write(in: &session) }
 
-    let lock = JSONValue.object([
+    var members: [String: JSONValue] = [
       "kind": .string(lockKind),
       "environment": .string(environment),
       "release": .object(["commit": .string(commit.id.hex), "tree": .string(commit.tree.hex)]),
@@ -84,7 +109,9 @@ public struct ReleaseExport {
       "fallback": fallbackLock,
       "skipped": .array(
         session.warnings.map { .object(["path": .string($0.path), "reason": .string($0.message)]) }),
-    ])
+    ]
+    if let provenance { members["provenance"] = provenance.json }
+    let lock = JSONValue.object(members)
     try session.writeLock(lock)
     return Result(written: session.written, warnings: session.warnings, lock: lock)
   }

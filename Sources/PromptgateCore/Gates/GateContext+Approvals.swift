@@ -51,7 +51,7 @@ extension GateContext {
     changes += governancePaths.map { "\($0) changed" }
     let before = baseRunbook?.document
     let after = runbook?.document
-    for key in ["governance", "roles"] where before?[key] != after?[key] {
+    for key in ["governance", "roles", "environments"] where before?[key] != after?[key] {
       changes.append("the runbook's `\(key)` changed")
     }
     guard !changes.isEmpty else {
@@ -95,7 +95,7 @@ extension GateContext {
     }
     guard let runbook else { return missingRunbook }
     let named = runbook.incidents
-    if let incident = rollback.details["incident"]?.string {
+    if let incident = rollback.incident {
       return named.contains(incident)
         ? .pass([Diagnostic(.note, "answers \(incident), the incident of rollback #\(rollback.sequence)")])
         : .fail([
@@ -107,7 +107,7 @@ extension GateContext {
     return named.isEmpty
       ? .fail([
         problem(
-          "\(environment) was rolled back by #\(rollback.sequence) (\(rollback.details["reason"]?.string ?? "no reason")); "
+          "\(environment) was rolled back by #\(rollback.sequence) (\(rollback.reason ?? "no reason")); "
             + "this release must name the incident it answers in `improvement.incidents`",
           at: "improvement.incidents")
       ])

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// What every gate may look at: the release, its base, both runbooks and the change between.
@@ -19,6 +20,10 @@ struct GateContext {
   let approvals: any ApprovalSource
   /// What the environment has had, when the release is judged for one (`--env`, `release`).
   let environmentState: EnvironmentState?
+  /// What the environment this one comes `after` has had, when the trusted runbook says so.
+  let predecessor: EnvironmentState?
+  /// When the release is judged: now, or, for the audit, when it was recorded.
+  let now: Date
 
   /// The rollback the environment's last move was, if it was one.
   var pendingRollback: LedgerEvent? { environmentState?.pendingRollback }
@@ -38,6 +43,7 @@ struct GateContext {
       secretsOutcome(entropyThreshold: threshold, minimumTokenLength: length)
     case .governanceChange(let checkpoint): governanceOutcome(checkpoint: checkpoint)
     case .incidentFollowUp: incidentOutcome()
+    case .promotion: promotionOutcome()
     }
   }
 

@@ -6,58 +6,50 @@ import Git
 /// Trust comes from the base (SPEC §3): which gates run, their parameters, the checkpoints and
 /// the roles are the base's. The release's own runbook is only what the gates judge.
 public enum GateEngine {
-  /// The commit whose rules and keys judge `release`: the base when it has a runbook, else the
-  /// release itself (a first release trusts its own files, and the report says so).
-  public static func trustedCommit(release: Commit, base: Commit?, in repository: Repository)
-    throws(PromptgateError) -> Commit
-  {
-    guard let base, try Runbook.load(from: base, in: repository)?.runbook != nil else { return release }
-    return base
-  }
-
   /// Runs every gate with the approvals the ledger records for the release, judged by the
-  /// trusted commit's keys: what `check`, `release` and `status` all ask.
+  /// basis's rules and keys: what `check`, `release`, `status` and `audit verify` all ask.
+  /// `recordedBefore` limits the approvals to those recorded before that sequence number (the
+  /// audit re-judging a release as it was decided); `now` is when it is judged. `predecessor`
+  /// is the state of the environment this one comes `after`; nil reads it from the ledger.
   public static func check(
-    _ release: Commit, base: Commit?, environment: String?, strict: Bool = false, ledger: Ledger,
-    environmentState: EnvironmentState?, now: Date = Date(), in repository: Repository
+    _ release: Commit, basis: ReleaseBasis, environment: String?, strict: Bool = false, ledger: Ledger,
+    environmentState: EnvironmentState?, predecessor: EnvironmentState?? = nil, now: Date = Date(),
+    recordedBefore: Int? = nil, in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
+    var predecessor = predecessor
+    if predecessor == nil {
+      let after = try environment.flatMap { name throws(PromptgateError) in
+        try Runbook.load(from: basis.rules, in: repository)?.runbook?.environment(name)?.after
+      }
+      predecessor = .some(
+        try after.map { name throws(PromptgateError) in try EnvironmentState(name, ledger: ledger) })
+    }
     let approvals = try LedgerApprovals(
-      ledger: ledger, release: release, base: base,
-      trustedCommit: trustedCommit(release: release, base: base, in: repository), now: now)
+      ledger: ledger, release: release, base: basis.base, trustedCommit: basis.rules,
+      anchor: try RepositoryAnchor.id(ledger: ledger, release: release), now: now,
+      recordedBefore: recordedBefore)
     return try check(
-      release, base: base, environment: environment, strict: strict, approvals: approvals,
-      environmentState: environmentState, in: repository)
+      release, basis: basis, environment: environment, strict: strict, approvals: approvals,
+      environmentState: environmentState, predecessor: predecessor ?? nil, now: now, in: repository)
   }
 
   public static func check(
-    _ release: Commit, base: Commit?, environment: String? = nil, strict: Bool = false,
+    _ release: Commit, basis: ReleaseBasis, environment: String? = nil, strict: Bool = false,
     approvals: any ApprovalSource = NoApprovalsRecorded(), environmentState: EnvironmentState? = nil,
-    in repository: Repository
+    predecessor: EnvironmentState? = nil, now: Date = Date(), in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
+    let base = basis.base
     let judged = try Runbook.load(from: release, in: repository)
     let baseRunbook = try base.flatMap { commit throws(PromptgateError) in
       try Runbook.load(from: commit, in: repository)
     }
-    var notes: [String] = []
-    let trusted: Runbook?
-    let rulesCommit: Commit?
-    if let base, let baseRules = baseRunbook?.runbook {
-      trusted = baseRules
-      rulesCommit = base
+    let rulesCommit = basis.rules
+    let trusted = basis.judgesItself ? judged?.runbook : baseRunbook?.runbook
+    var notes = [basis.note]
+    if let governance = trusted?.governance, governance.separationOfDuties, !governance.signedCommits {
       notes.append(
-        "judged by the rules of the base \(base.id.short()): its runbook roles, checkpoints and gates")
-    } else {
-      trusted = judged?.runbook
-      rulesCommit = release
-      if let base {
-        notes.append(
-          "the base \(base.id.short()) has no readable runbook, so this release is judged by its own rules "
-            + "(as a first gated release)")
-      } else {
-        notes.append(
-          "no base: judged by its own rules, as a first release; give --base <rev> to judge a change by the "
-            + "rules it changes")
-      }
+        "separation of duties rests on git authorship (author and committer e-mail), which anyone can set; "
+          + "`governance.signed_commits: true` makes it rest on SSH commit signatures")
     }
     let pack = try GatePack.load(from: rulesCommit, in: repository)
     let diff = try ReleaseDiff.between(
@@ -66,7 +58,7 @@ public enum GateEngine {
       repository: repository, release: release, base: base, environment: environment, judged: judged,
       baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, texts: diff.texts,
       approvals: approvals,
-      environmentState: environmentState)
+      environmentState: environmentState, predecessor: predecessor, now: now)
 
     var results: [GateResult] = []
     if !pack.diagnostics.isEmpty {
@@ -89,7 +81,7 @@ public enum GateEngine {
     return CheckReport(
       release: ReleaseDiff.Point(commit: release.id.hex, tree: release.tree.hex),
       base: base.map { ReleaseDiff.Point(commit: $0.id.hex, tree: $0.tree.hex) },
-      rulesFrom: rulesCommit == base && base != nil ? "base" : "release", environment: environment,
+      rulesFrom: basis.judgesItself ? "release" : "base", environment: environment,
       strict: strict,
       gates: results, notes: notes)
   }

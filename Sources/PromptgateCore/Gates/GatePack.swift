@@ -1,3 +1,4 @@
+import Crypto
 import Git
 
 /// The gates that judge a release: the standard pack built into promptgate, plus the
@@ -20,6 +21,15 @@ public struct GatePack: Sendable {
     }
     return GatePack(gates: gates.sorted(by: GatePack.order), diagnostics: diagnostics)
   }
+
+  /// The SHA-256 of the standard pack built into this promptgate, as release events record it.
+  public static let standardDigest: String = {
+    var hash = SHA256()
+    for file in StandardGatePack.files.sorted(by: { $0.name < $1.name }) {
+      hash.update(data: Array(file.name.utf8) + [0] + Array(file.text.utf8) + [0])
+    }
+    return "sha256:" + hash.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+  }()
 
   /// The standard pack with `commit`'s repository gates added. A repository gate may add a new
   /// check, or tighten a standard one by reusing its id; it can never loosen or drop one.
@@ -103,10 +113,17 @@ extension GateDefinition {
     case (.governanceChange, .governanceChange):
       return standard.kind == kind ? nil : "\(refusal): it names another checkpoint\(fix)"
     case (.runbookSchema, .runbookSchema), (.fallback, .fallback), (.rollbackPlan, .rollbackPlan),
-      (.checkpoints, .checkpoints), (.versionBump, .versionBump), (.incidentFollowUp, .incidentFollowUp):
+      (.checkpoints, .checkpoints), (.versionBump, .versionBump), (.incidentFollowUp, .incidentFollowUp),
+      (.promotion, .promotion):
       return nil
     default:
       return "\(refusal): it changes the gate's kind\(fix)"
     }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    String(repeating: "0", count: Swift.max(0, width - count)) + self
   }
 }

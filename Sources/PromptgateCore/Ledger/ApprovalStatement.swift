@@ -1,9 +1,8 @@
 /// What a reviewer signs (SPEC §4): a decision on one checkpoint of one release's content in
 /// one environment of one repository, until a time. Signed as its canonical JSON bytes in the
-/// SSHSIG namespace `promptgate-approval`.
+/// SSHSIG namespace ``Statement/namespace`` (earlier versions: `promptgate-approval`).
 public struct ApprovalStatement: Sendable, Hashable {
   public static let kind = "promptgate.approval/v1"
-  public static let namespace = "promptgate-approval"
 
   public enum Decision: String, Sendable, Codable {
     case approve, reject
@@ -44,9 +43,6 @@ public struct ApprovalStatement: Sendable, Hashable {
       "role": .string(role), "signed_at": .string(signedAt),
     ])
   }
-
-  /// The bytes that are signed.
-  public var signedBytes: [UInt8] { json.canonical }
 
   public init(json: JSONValue) throws(LedgerFormatError) {
     guard case .object(let members) = json else { throw LedgerFormatError("the statement is not an object") }

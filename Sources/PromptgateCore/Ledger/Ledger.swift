@@ -88,10 +88,16 @@ public final class Ledger {
     return records.reversed()
   }
 
-  /// A drafted event: everything but its sequence, which the ledger assigns.
-  public typealias Draft = (_ sequence: Int) throws(PromptgateError) -> (
-    event: LedgerEvent, signature: String?
-  )
+  /// Where a drafted event goes: its sequence number and the time the ledger records it at.
+  public struct Slot: Sendable {
+    public let sequence: Int
+    /// Now, or the newest event's time when this clock is a little behind it: the ledger's
+    /// times never go backwards (SPEC §4).
+    public let time: String
+  }
+
+  /// A drafted event: everything but its sequence and time, which the ledger assigns.
+  public typealias Draft = (_ slot: Slot) throws(PromptgateError) -> (event: LedgerEvent, signature: String?)
 
   /// Appends the event `draft` builds for the next sequence number, with a compare-and-swap of
   /// the ledger ref. If another writer moved the ledger first, an independent event (approval,
@@ -102,8 +108,9 @@ public final class Ledger {
   /// head as `decidedOn`, and the append fails with a conflict if the ledger has moved since.
   @discardableResult
   public func append(
-    independent: Bool, decidedOn: ObjectID?? = nil, _ draft: Draft
+    independent: Bool, decidedOn: ObjectID?? = nil, now: Date = Date(), _ draft: Draft
   ) throws(PromptgateError) -> Record {
+    Leftovers.remove(commonDirectory: repository.commonDirectory, promptgateFolder: state.folder)
     var attempts = 0
     while true {
       attempts += 1
@@ -115,9 +122,8 @@ public final class Ledger {
             + "safe to run again")
       }
       let parent = current
-      let sequence =
-        try parent.map { commit throws(PromptgateError) in try record(commit).event.sequence } ?? 0
-      let (event, signature) = try draft(sequence + 1)
+      let previous = try parent.map { commit throws(PromptgateError) in try record(commit).event }
+      let (event, signature) = try draft(try Self.slot(after: previous, now: now))
       let commit = try write(event, signature: signature, parent: parent)
       TestHold.beforeCommitPoint()
       do {
@@ -127,9 +133,10 @@ public final class Ledger {
         return Record(commit: commit, parent: parent, event: event, signature: signature)
       } catch let error as GitError where error.code == .locked {
         // A live writer holds the lock for milliseconds; one that stays is a crash's leftover.
+        // Not a conflict a retry resolves (exit 3): a person has to look (exit 2).
         guard attempts < 100 else {
           throw PromptgateError(
-            .conflict,
+            .input,
             "\(Self.reference) is locked: \(RepositoryAccess.staleLock(of: Self.reference, in: repository)) "
               + "and run again; nothing was written")
         }
@@ -143,13 +150,32 @@ public final class Ledger {
         // Another writer got there first: back off a little, rebuild on its head, try again.
         usleep(UInt32.random(in: 1_000...20_000))
       } catch let error as GitError {
-        throw RepositoryAccess.readFailure(error, reading: Self.reference)
+        throw RepositoryAccess.writeFailure(error, writing: Self.reference)
       } catch let error as PromptgateError {
         throw error
       } catch {
         throw PromptgateError(.input, "cannot append to the ledger: \(error)")
       }
     }
+  }
+
+  /// The next slot after `previous`. A clock a little behind the newest event records at that
+  /// event's time; one far behind (or an event dated in the future) stops the write, since
+  /// the ledger's times never go backwards.
+  static func slot(after previous: LedgerEvent?, now: Date) throws(PromptgateError) -> Slot {
+    let time = timestamp(now)
+    guard let previous else { return Slot(sequence: 1, time: time) }
+    guard let newest = Timestamp.date(previous.time), newest > now else {
+      return Slot(sequence: previous.sequence + 1, time: time)
+    }
+    guard newest.timeIntervalSince(now) <= Statement.clockSkew else {
+      throw PromptgateError(
+        .blocked,
+        "the ledger's newest event #\(previous.sequence) is dated \(previous.time), later than this machine's "
+          + "clock (\(time)): set the clock right, or, if that event's time is wrong, run promptgate audit verify; "
+          + "nothing was written")
+    }
+    return Slot(sequence: previous.sequence + 1, time: previous.time)
   }
 
   /// Writes the event's blobs, tree and commit; moves no reference. The same event, signature
@@ -168,11 +194,22 @@ public final class Ledger {
       }
       let tree = try repository.writeTree(entries)
       let who = Self.identity(of: event.actor, at: Self.seconds(event.time))
-      return try repository.writeCommit(
+      let commit = try repository.writeCommit(
         tree: tree, parents: parent.map { [$0] } ?? [], author: who, committer: who,
         message: event.summary + "\n")
+      // The commit point moves the ledger onto this commit: it must be there, whole.
+      guard repository.contains(commit), repository.contains(tree) else {
+        throw PromptgateError.input(
+          "could not write the new ledger event: its objects are not in the repository after writing; nothing "
+            + "was recorded")
+      }
+      return commit
+    } catch let error as GitError {
+      throw RepositoryAccess.writeFailure(error, writing: "the new ledger event")
+    } catch let error as PromptgateError {
+      throw error
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the new ledger event (could not write it)")
+      throw PromptgateError.input("could not write the new ledger event: \(error); nothing was recorded")
     }
   }
 
@@ -188,6 +225,16 @@ public final class Ledger {
 
   static func seconds(_ time: String) -> Int64 {
     (try? Date(time, strategy: .iso8601)).map { Int64($0.timeIntervalSince1970) } ?? 0
+  }
+
+  /// What to say when a command needs the ledger and this clone has none: a clone fetches
+  /// branches and tags only, never refs/promptgate/*.
+  public static func missingHint(doing what: String) -> PromptgateError {
+    PromptgateError(
+      .blocked,
+      "this clone has no \(reference), so there is nothing to \(what): a clone fetches branches and tags, not "
+        + "refs/promptgate/*; run promptgate sync --remote origin first (or add --sync origin), then run it again"
+    )
   }
 
   /// Now, as events record time.

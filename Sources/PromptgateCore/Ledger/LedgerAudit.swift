@@ -15,10 +15,13 @@ public struct AuditReport: Sendable, Encodable {
   public let events: Int
   public let signedEvents: Int
   public let problems: [Problem]
+  /// What is not a forgery but worth knowing: a verdict that changed with promptgate, moves
+  /// recorded before moves were signed.
+  public let notices: [Problem]
   public var verified: Bool { problems.isEmpty }
 
   enum CodingKeys: String, CodingKey {
-    case head, root, events, signedEvents = "signed_events", problems, verified
+    case head, root, events, signedEvents = "signed_events", problems, notices, verified
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -28,26 +31,41 @@ public struct AuditReport: Sendable, Encodable {
     try container.encode(events, forKey: .events)
     try container.encode(signedEvents, forKey: .signedEvents)
     try container.encode(problems, forKey: .problems)
+    try container.encode(notices, forKey: .notices)
     try container.encode(verified, forKey: .verified)
   }
 
-  public init(head: String?, root: String?, events: Int, signedEvents: Int, problems: [Problem]) {
+  public init(
+    head: String?, root: String?, events: Int, signedEvents: Int, problems: [Problem], notices: [Problem] = []
+  ) {
     self.head = head
     self.root = root
     self.events = events
     self.signedEvents = signedEvents
     self.problems = problems
+    self.notices = notices
   }
 
 }
 
-/// Checks the whole ledger: the chain, every event's form and number, every signature, and
-/// that it still holds what this clone (or `--expect`) saw. Names the event when one is
-/// edited, removed, reordered, renumbered or inserted without a valid signature.
+/// Checks the whole ledger: the chain, every event's form and number, and that it still holds
+/// what this clone (or `--expect`) saw; then re-judges every event as it stood (``EventJudge``).
+/// Names the event when one is edited, removed, reordered, renumbered, inserted or forged.
 public enum LedgerAudit {
   public static func verify(_ ledger: Ledger, expect: ObjectID? = nil) throws(PromptgateError) -> AuditReport
   {
     try verify(ledger, expect: expect, after: nil)
+  }
+
+  /// Verifies the new events and stops (exit 1) on the first problem: nothing acts on an event
+  /// that fails (SPEC §7). `consequence` says what did not happen.
+  public static func requireVerified(_ ledger: Ledger, consequence: String) throws(PromptgateError) {
+    if let problem = try verifyNewEvents(ledger).problems.first {
+      throw PromptgateError(
+        .blocked,
+        "the ledger does not verify, so \(consequence): \(problem.message) (promptgate audit verify lists every "
+          + "problem)")
+    }
   }
 
   /// Verifies only the events after the last head a verification passed on (the whole ledger the
@@ -85,7 +103,12 @@ public enum LedgerAudit {
     }
 
     // Walk first parents back to the root (or to the last verified head), then check oldest first.
-    let start = verified.flatMap { repository.isDescendant(current, of: $0.head) ? $0 : nil }
+    var start = verified.flatMap { repository.isDescendant(current, of: $0.head) ? $0 : nil }
+    // New events are judged on the state the last verification reached; without it, from the start.
+    var judge = EventJudge(ledger: ledger)
+    if let known = start, known.head != current {
+      if let saved = known.judge { judge = saved } else { start = nil }
+    }
     var chain: [Commit] = []
     var next: ObjectID? = current
     do {
@@ -108,7 +131,7 @@ public enum LedgerAudit {
     }
     chain.reverse()
     var signed = 0
-    var trustCache: [ObjectID: TrustedSigners] = [:]
+    var notices: [AuditReport.Problem] = []
     let skipped = start?.events ?? 0
     for (offset, commit) in chain.enumerated() {
       let position = skipped + offset + 1
@@ -153,64 +176,23 @@ public enum LedgerAudit {
       if commit.message != record.event.summary + "\n" {
         problem("its commit message does not match its event")
       }
-      if record.event.kind.isIndependent || record.event.kind == .override || record.signature != nil {
-        signed += 1
-        if let reason = signatureProblem(record, repository: repository, cache: &trustCache) {
-          problem(reason)
-        }
+      if record.signature != nil { signed += 1 }
+      let verdict = judge.judge(record)
+      verdict.problems.forEach(problem)
+      notices += verdict.notices.map {
+        AuditReport.Problem(
+          sequence: position, commit: commit.id.hex,
+          message: "event #\(position) (\(commit.id.short())): \($0)")
       }
     }
     let report = AuditReport(
       head: current.hex, root: start == nil ? chain.first?.id.hex : nil, events: skipped + chain.count,
-      signedEvents: signed, problems: problems)
-    if report.verified {
+      signedEvents: signed, problems: problems, notices: notices)
+    if report.verified && !chain.isEmpty {
       try ledger.state.remember(head: current, root: start == nil ? chain.first?.id : nil, in: repository)
-      VerifiedHead(head: current, events: report.events).save(ledger)
+      VerifiedHead.save(head: current, events: report.events, judge: judge, in: ledger)
     }
     return report
-  }
-
-  /// A signed event whose signature is missing, invalid, does not match the event, or is by a
-  /// key the release's base does not list.
-  private static func signatureProblem(
-    _ record: Ledger.Record, repository: Repository, cache: inout [ObjectID: TrustedSigners]
-  ) -> String? {
-    guard let armored = record.signature else {
-      return "a \(record.event.kind.rawValue) event must be signed"
-    }
-    guard let signature = try? SSHSignature(armored: armored) else {
-      return "event.sig is not an SSH signature"
-    }
-    guard let statement = SignedStatement(record.event) else {
-      return "it carries no readable signed statement"
-    }
-    guard signature.verify(statement.signedBytes, namespace: statement.namespace) else {
-      return "its signature does not verify: the statement was changed after signing, or forged"
-    }
-    guard record.event.actor == statement.principal, record.event.release == statement.release,
-      record.event.environment == statement.environment
-    else { return "the event does not match the statement it carries" }
-    // The signer must be listed for the principal by the release's base (its first parent) or,
-    // for a first release, by the release itself: counting judges by the base it is given; the
-    // audit checks nobody slipped in a signature no trusted file vouches for.
-    guard let id = ObjectID(hex: statement.release.commit), let release = try? repository.commit(id) else {
-      return nil
-    }
-    let signedAt = (try? Date(statement.signedAt, strategy: .iso8601)) ?? .distantFuture
-    var refusals: [String] = []
-    for trustedID in [release.parents.first, release.id].compactMap({ $0 }) {
-      if cache[trustedID] == nil, let trustedCommit = try? repository.commit(trustedID) {
-        cache[trustedID] = try? TrustedSigners.load(from: trustedCommit, in: repository)
-      }
-      guard let trusted = cache[trustedID] else { continue }
-      guard
-        let refusal = trusted.signers.refusal(
-          principal: statement.principal, key: signature.publicKey, namespace: statement.namespace,
-          at: signedAt)
-      else { return nil }
-      refusals.append(refusal)
-    }
-    return refusals.first
   }
 
   /// The ledger moved in a way that drops what this clone saw: name the first changed event.
@@ -248,55 +230,47 @@ public enum LedgerAudit {
   }
 }
 
-/// The parts of a signed event's statement the audit checks, whichever kind it is: an approval's
-/// or rejection's, or an override's.
-private struct SignedStatement {
-  let principal: String
-  let release: LedgerEvent.Release
-  let environment: String
-  let signedAt: String
-  let signedBytes: [UInt8]
-  let namespace: String
-
-  init?(_ event: LedgerEvent) {
-    guard let json = event.details["statement"] else { return nil }
-    if event.kind == .override {
-      guard let statement = try? OverrideStatement(json: json) else { return nil }
-      (principal, release, environment) = (statement.principal, statement.release, statement.environment)
-      (signedAt, signedBytes, namespace) = (
-        statement.signedAt, statement.signedBytes, OverrideStatement.namespace
-      )
-    } else {
-      guard let statement = try? ApprovalStatement(json: json) else { return nil }
-      (principal, release, environment) = (statement.principal, statement.release, statement.environment)
-      (signedAt, signedBytes, namespace) = (
-        statement.signedAt, statement.signedBytes, ApprovalStatement.namespace
-      )
-    }
-  }
-}
-
-/// The last ledger head a verification passed on, and how many events it held, kept in
-/// `.git/promptgate/verified.json`. Only a cache: a missing or unreadable one means verifying
+/// The last ledger head a verification passed on and how many events it held, in
+/// `.git/promptgate/verified.json`, and what the re-judging had learnt by then (each
+/// environment's state, the anchor, the last time) beside it in `verified-state.json`, read only
+/// when there are new events to judge. Only a cache: a missing or unreadable one means verifying
 /// everything again, and a head the ledger no longer descends from is ignored.
 struct VerifiedHead {
+  static let version: Int64 = 2
+
   let head: ObjectID
   let events: Int
+  private let ledger: Ledger
 
   static func file(_ ledger: Ledger) -> String { ledger.state.folder + "/verified.json" }
+  static func stateFile(_ ledger: Ledger) -> String { ledger.state.folder + "/verified-state.json" }
 
   static func load(_ ledger: Ledger) -> VerifiedHead? {
     guard let data = FileManager.default.contents(atPath: file(ledger)),
-      let json = try? JSONValue(parsing: Array(data)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
       let head = json["head"]?.string.flatMap(ObjectID.init(hex:)),
       let events = json["events"]?.integer, events > 0
     else { return nil }
-    return VerifiedHead(head: head, events: Int(events))
+    return VerifiedHead(head: head, events: Int(events), ledger: ledger)
   }
 
-  func save(_ ledger: Ledger) {
-    let json = JSONValue.object(["head": .string(head.hex), "events": .integer(Int64(events))])
+  /// The judge as it stood at `head`; nil when its file is missing, unreadable or of another head.
+  var judge: EventJudge? {
+    guard let data = FileManager.default.contents(atPath: Self.stateFile(ledger)),
+      let json = try? JSONValue(parsing: Array(data)), json["head"]?.string == head.hex,
+      let state = json["judge"]
+    else { return nil }
+    return EventJudge(json: state, ledger: ledger)
+  }
+
+  static func save(head: ObjectID, events: Int, judge: EventJudge, in ledger: Ledger) {
     try? FileManager.default.createDirectory(atPath: ledger.state.folder, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(json.canonical, to: Self.file(ledger))
+    // The state first: a head whose state is missing is verified again from the start.
+    let state = JSONValue.object(["head": .string(head.hex), "judge": judge.json])
+    try? LedgerState.atomicWrite(state.canonical, to: stateFile(ledger))
+    let json = JSONValue.object([
+      "version": .integer(version), "head": .string(head.hex), "events": .integer(Int64(events)),
+    ])
+    try? LedgerState.atomicWrite(json.canonical, to: file(ledger))
   }
 }

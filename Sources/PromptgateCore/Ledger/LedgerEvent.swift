@@ -102,7 +102,7 @@ public struct LedgerEvent: Sendable, Hashable {
     switch kind {
     case .approval, .rejection:
       let verb = kind == .approval ? "approves" : "rejects"
-      let checkpoint = details["statement"]?["checkpoint"]?.string ?? "?"
+      let checkpoint = decidedCheckpoint ?? "?"
       subject = "\(actor) \(verb) \(checkpoint) for\(release)\(environment)"
     case .release: subject = "\(actor) releases\(release)\(environment)"
     case .blocked: subject = "\(actor) was blocked releasing\(release)\(environment)"

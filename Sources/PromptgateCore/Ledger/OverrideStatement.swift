@@ -1,10 +1,10 @@
 /// What the holder of an override role signs to release past failed gates (break-glass, SPEC §6):
 /// this release's content in this environment of this repository, which gates it overrides and
-/// why. Signed as its canonical JSON bytes in its own SSHSIG namespace, so no approval signature
-/// can ever be passed off as an override.
+/// why. Signed as its canonical JSON bytes in the namespace
+/// ``Statement/namespace`` (earlier versions: `promptgate-override`); its `kind` keeps an
+/// approval's signature from ever passing as an override.
 public struct OverrideStatement: Sendable, Hashable {
   public static let kind = "promptgate.override/v1"
-  public static let namespace = "promptgate-override"
 
   public let environment: String
   /// The gates that failed and are overridden, and `quarantine` when the release was bad there.
@@ -38,9 +38,6 @@ public struct OverrideStatement: Sendable, Hashable {
       "role": .string(role), "signed_at": .string(signedAt),
     ])
   }
-
-  /// The bytes that are signed.
-  public var signedBytes: [UInt8] { json.canonical }
 
   public init(json: JSONValue) throws(LedgerFormatError) {
     guard case .object(let members) = json else { throw LedgerFormatError("the override is not an object") }

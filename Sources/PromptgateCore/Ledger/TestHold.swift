@@ -10,6 +10,8 @@ import Foundation
 enum TestHold {
   static func beforeCommitPoint() { hold("PROMPTGATE_TEST_HOLD") }
   static func afterCommitPoint() { hold("PROMPTGATE_TEST_HOLD_AFTER") }
+  /// Between reading the ledger and writing an environment's mirror ref, under its lock.
+  static func beforeMirrorWrite() { hold("PROMPTGATE_TEST_HOLD_MIRROR") }
 
   private static func hold(_ variable: String) {
     guard let setting = ProcessInfo.processInfo.environment[variable],

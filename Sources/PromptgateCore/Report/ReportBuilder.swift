@@ -134,7 +134,7 @@ private struct Accumulator {
     for event in events {
       let bad: String? =
         switch event.kind {
-        case .rollback: event.details["from"]?["commit"]?.string
+        case .rollback: event.rolledBackFrom?.commit
         case .markBad: event.release?.commit
         default: nil
         }
@@ -173,15 +173,12 @@ private struct Accumulator {
         if event.kind == .override {
           tally.overrides += 1
           // `release --override` signs a statement with the reason and the role, and records
-          // the gates it went past as `failed`.
-          let statement = event.details["statement"]
-          let overridden = event.details["failed"]?.array ?? statement?["overrides"]?.array ?? []
+          // the gates it went past.
           exceptions.append(
             ComplianceException(
               sequence: event.sequence, time: event.time, actor: event.actor,
-              role: statement?["role"]?.string,
-              release: commit, reason: statement?["reason"]?.string ?? event.details["reason"]?.string ?? "",
-              overridden: overridden.compactMap(\.string)))
+              role: event.signedRole, release: commit, reason: event.reason ?? "",
+              overridden: event.failedGates))
         }
         if let tree = event.release?.tree,
           let approved = try approvals(tree).first(where: {
@@ -192,15 +189,15 @@ private struct Accumulator {
         }
       case .blocked:
         tally.blocked += 1
-        for gate in event.details["failed"]?.array?.compactMap(\.string) ?? [] {
+        for gate in event.failedGates {
           tally.gates[gate, default: 0] += 1
         }
       case .rollback:
         tally.rollbacks += 1
-        let from = event.details["from"]?["commit"]?.string
+        let from = event.rolledBackFrom?.commit
         var start: Int64?
         var source = Recovery.StartSource.unknown
-        if let incident = event.details["incident_start"]?.string.flatMap(Timestamp.seconds(rfc3339:)) {
+        if let incident = event.incidentStart.flatMap(Timestamp.seconds(rfc3339:)) {
           (start, source) = (incident, .incidentStart)
         } else if let deployed = from.flatMap({ deployedAt[$0] }) {
           (start, source) = (deployed, .deploy)
@@ -211,7 +208,7 @@ private struct Accumulator {
           Recovery(
             sequence: event.sequence, time: event.time, from: from, to: commit,
             startedAt: start.map(Timestamp.rfc3339), startSource: source, seconds: seconds,
-            reason: event.details["reason"]?.string ?? "", incident: event.details["incident"]?.string))
+            reason: event.reason ?? "", incident: event.incident))
       case .markBad:
         tally.markedBad += 1
       case .approval, .rejection:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Times as a report reads them: whole seconds since 1970 UTC, parsed from RFC 3339 or a plain
 /// date by hand, because a report parses the time of tens of thousands of events and
 /// Foundation's formatters cost microseconds each. Calendar arithmetic is proleptic Gregorian
@@ -116,5 +118,12 @@ public enum Timestamp {
   private static func pad(_ value: Int64, _ width: Int) -> String {
     let text = String(value)
     return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+  }
+}
+
+extension Timestamp {
+  /// An RFC 3339 time as a date; nil when it is not one.
+  public static func date(_ text: String) -> Date? {
+    seconds(rfc3339: text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
   }
 }

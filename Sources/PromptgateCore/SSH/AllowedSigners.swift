@@ -254,7 +254,7 @@ private struct AllowedSignersLine {
         isCertificateAuthority = true
       } else if take("namespaces=") {
         guard namespaces == nil else { throw duplicate("namespaces", column) }
-        namespaces = try quotedValue(of: "namespaces", example: "promptgate-approval")
+        namespaces = try quotedValue(of: "namespaces", example: "promptgate")
           .split(separator: ",", omittingEmptySubsequences: false).map(String.init)
       } else if take("valid-after=") {
         guard validAfter == nil else { throw duplicate("valid-after", column) }

@@ -139,6 +139,9 @@ public enum LedgerSync {
       let newRoot = local != nil && plan.base == nil ? LedgerState.root(of: final, in: repository) : nil
       try ledger.state.remember(head: final, root: newRoot, in: repository)
     }
+    // What came from the remote is judged before any environment ref moves onto it (SPEC §7).
+    try LedgerAudit.requireVerified(
+      ledger, consequence: "no environment ref was moved after fetching from \(label)")
     var environments: [SyncReport.Environment] = []
     for name in try ledger.environments() {
       let state = try EnvironmentState(name, ledger: ledger)
@@ -146,7 +149,7 @@ public enum LedgerSync {
       var entry = SyncReport.Environment(
         name: name, deployed: wanted?.hex, local: "in-line", remote: "in-line")
       switch try EnvironmentMirror.bringInLine(
-        state, in: repository, message: "promptgate sync with \(label)")
+        name, ledger: ledger, in: repository, message: "promptgate sync with \(label)")
       {
       case .inLine: break
       case .moved: entry.local = "moved"

@@ -59,6 +59,15 @@ struct SyncPlan {
       }
     }
     var found: [String: Conflict] = [:]
+    // A release into an environment that ran nothing was judged against another environment's
+    // release (SPEC §3): any move of another environment on the remote may change that base.
+    let anyIncoming = incoming.first { Self.movesEnvironment($0.event.kind) }
+    for record in pending where [.release, .override].contains(record.event.kind) {
+      guard let environment = record.event.environment, record.event.decidedOn == .some(nil),
+        let other = anyIncoming, found[environment] == nil
+      else { continue }
+      found[environment] = Conflict(environment: environment, ours: record, theirs: other)
+    }
     for record in pending where Self.movesEnvironment(record.event.kind) {
       guard let environment = record.event.environment, let other = theirs[environment],
         found[environment] == nil
@@ -74,11 +83,11 @@ struct SyncPlan {
   }
 
   /// What makes two events the same event wherever they sit in a chain: everything but the
-  /// sequence number, and the signature.
+  /// sequence number and the recording time (a replay records later), and the signature.
   static func key(_ record: Ledger.Record) -> String {
     let event = record.event
     let unnumbered = LedgerEvent(
-      kind: event.kind, sequence: 0, time: event.time, actor: event.actor, environment: event.environment,
+      kind: event.kind, sequence: 0, time: "", actor: event.actor, environment: event.environment,
       release: event.release, repository: event.repository, details: event.details)
     return unnumbered.json.canonicalString + "\n" + (record.signature ?? "")
   }
@@ -103,14 +112,19 @@ struct SyncPlan {
     head: ObjectID, replayed: [(record: Ledger.Record, previousSequence: Int)]
   ) {
     var parent = head
-    var sequence = try ledger.record(head).event.sequence
+    let remoteHead = try ledger.record(head).event
+    var sequence = remoteHead.sequence
+    // A replay records the event again, on the remote's ledger: never before its newest event,
+    // since the ledger's times never go backwards (what was signed keeps its own signed_at).
+    let notBefore = Timestamp.seconds(rfc3339: remoteHead.time) ?? 0
     var deployed: [String: String?] = [:]
     var replayed: [(record: Ledger.Record, previousSequence: Int)] = []
     for original in pending {
       sequence += 1
       let old = original.event
+      let time = (Timestamp.seconds(rfc3339: old.time) ?? 0) < notBefore ? remoteHead.time : old.time
       let event = LedgerEvent(
-        kind: old.kind, sequence: sequence, time: old.time, actor: old.actor, environment: old.environment,
+        kind: old.kind, sequence: sequence, time: time, actor: old.actor, environment: old.environment,
         release: old.release, repository: old.repository, details: old.details)
       if let environment = event.environment, Self.movesEnvironment(event.kind) {
         if deployed[environment] == nil {
@@ -139,19 +153,11 @@ struct SyncPlan {
     return (parent, replayed)
   }
 
-  /// What an event says was deployed when it was decided: a release's `base`, a rollback's
-  /// `from`. `.some(nil)` for a first release; nil when the event does not say.
+  /// What an event says was deployed when it was decided: `.some(nil)` when nothing was; nil
+  /// when the event does not say.
   static func decidedOn(_ event: LedgerEvent) -> String?? {
-    switch event.kind {
-    case .release, .override:
-      guard let base = event.details["base"] else { return nil }
-      return .some(base["commit"]?.string)
-    case .rollback:
-      guard let from = event.details["from"]?["commit"]?.string else { return nil }
-      return .some(from)
-    default:
-      return nil
-    }
+    guard let decided = event.decidedOn else { return nil }
+    return .some(decided?.commit)
   }
 
   /// The release deployed in `environment` as of ledger commit `head`: walks back to the last
