@@ -22,10 +22,12 @@ public struct Diagnostic: Sendable, Hashable, Encodable {
     self.location = location
   }
 
-  /// `runbook.yaml:12:3: message`, as compilers print it.
+  /// `runbook.yaml:12:3: message`, as compilers print it; the file quoted as git quotes
+  /// paths and the message safe to print, since both may hold text from the repository.
   public var formatted: String {
-    var place = file ?? ""
+    var place = file.map(RepositoryText.quoted) ?? ""
     if let location, file != nil { place += ":\(location.line):\(location.column)" }
+    let message = RepositoryText.safe(self.message)
     return place.isEmpty ? message : "\(place): \(message)"
   }
 

@@ -17,7 +17,7 @@ struct CheckSARIFFormatter {
         let location = diagnostic.file.map { file in
           Location(
             physicalLocation: PhysicalLocation(
-              artifactLocation: ArtifactLocation(uri: file),
+              artifactLocation: ArtifactLocation(uri: RepositoryText.uri(file)),
               region: diagnostic.location.map { Region(startLine: $0.line, startColumn: $0.column) }))
         }
         results.append(

@@ -13,12 +13,16 @@ struct DiffMarkdownFormatter {
     guard !diff.files.isEmpty else { return out }
     out += "\n| Status | File | Kind | Lines |\n| --- | --- | --- | --- |\n"
     for file in diff.files {
-      let name = file.oldPath.map { "`\(cell($0))` → `\(cell(file.path))`" } ?? "`\(cell(file.path))`"
+      let name =
+        file.oldPath.map {
+          "`\(cell(RepositoryText.quoted($0)))` → `\(cell(RepositoryText.quoted(file.path)))`"
+        }
+        ?? "`\(cell(RepositoryText.quoted(file.path)))`"
       let lines = file.binary ? "binary" : "+\(file.additions) −\(file.deletions)"
       out += "| \(file.status.rawValue) | \(name) | \(file.kind.rawValue) | \(lines) |\n"
     }
     for file in diff.files where !file.changes.isEmpty || !file.notes.isEmpty {
-      out += "\n### `\(file.path)`\n\n"
+      out += "\n### `\(cell(RepositoryText.quoted(file.path)))`\n\n"
       for change in file.changes {
         out += "- " + describe(change) + "\n"
       }
@@ -32,8 +36,8 @@ struct DiffMarkdownFormatter {
   private func describe(_ change: SemanticChange) -> String {
     let path = "`\(cell(change.path))`"
     switch (change.kind, change.change) {
-    case (.variable, .added): return "variable `{{ \(change.path) }}` added"
-    case (.variable, .removed): return "variable `{{ \(change.path) }}` removed"
+    case (.variable, .added): return "variable `{{ \(cell(change.path)) }}` added"
+    case (.variable, .removed): return "variable `{{ \(cell(change.path)) }}` removed"
     case (_, .added): return "\(path) added: `\(cell(change.new ?? ""))`"
     case (_, .removed): return "\(path) removed (was `\(cell(change.old ?? ""))`)"
     default: return "\(path): `\(cell(change.old ?? ""))` → `\(cell(change.new ?? ""))`"
@@ -42,6 +46,7 @@ struct DiffMarkdownFormatter {
 
   /// Text safe inside a table cell and inline code: no pipes or backticks breaking the layout.
   private func cell(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
+    RepositoryText.safe(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(
+      of: "`", with: "'")
   }
 }

@@ -46,9 +46,10 @@ struct DiffTextFormatter {
 
   private func label(_ file: FileChange) -> String {
     if let oldPath = file.oldPath {
-      return "\(oldPath) → \(file.path)" + (file.similarity.map { " (\($0)%)" } ?? "")
+      return "\(RepositoryText.quoted(oldPath)) → \(RepositoryText.quoted(file.path))"
+        + (file.similarity.map { " (\($0)%)" } ?? "")
     }
-    return file.path
+    return RepositoryText.quoted(file.path)
   }
 
   private func statusLetter(_ file: FileChange) -> String {
@@ -75,11 +76,14 @@ struct DiffTextFormatter {
 
   private func describe(_ change: SemanticChange) -> String {
     switch (change.kind, change.change) {
-    case (.variable, .added): return style.green("+ variable {{ \(change.path) }}")
-    case (.variable, .removed): return style.red("- variable {{ \(change.path) }}")
-    case (_, .added): return style.green("+ \(change.path): \(change.new ?? "")")
-    case (_, .removed): return style.red("- \(change.path): \(change.old ?? "")")
-    default: return style.yellow("~ \(change.path): \(change.old ?? "") → \(change.new ?? "")")
+    case (.variable, .added): return style.green("+ variable {{ \(safe(change.path)) }}")
+    case (.variable, .removed): return style.red("- variable {{ \(safe(change.path)) }}")
+    case (_, .added): return style.green("+ \(safe(change.path)): \(safe(change.new ?? ""))")
+    case (_, .removed): return style.red("- \(safe(change.path)): \(safe(change.old ?? ""))")
+    default:
+      return style.yellow("~ \(safe(change.path)): \(safe(change.old ?? "")) → \(safe(change.new ?? ""))")
     }
   }
+
+  private func safe(_ text: String) -> String { RepositoryText.safe(text) }
 }

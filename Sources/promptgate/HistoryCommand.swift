@@ -49,7 +49,7 @@ extension Promptgate {
           if let bad = state.badReason(event.release?.commit ?? ""), event.kind == .release {
             line += "  (\(bad))"
           }
-          print(line)
+          print(RepositoryText.safe(line))
         }
       }
     }

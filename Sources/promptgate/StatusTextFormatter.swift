@@ -1,3 +1,5 @@
+import PromptgateCore
+
 /// `status` as text: the ledger's state, then one block per environment.
 struct StatusTextFormatter {
   let style: Style
@@ -12,7 +14,7 @@ struct StatusTextFormatter {
       lines.append(
         style.bold("ledger") + " \(ledger.reference): \(ledger.events) events, head \(head.prefix(7)), "
           + verdict)
-      lines += ledger.problems.map { "  " + style.red("✗ ") + $0 }
+      lines += ledger.problems.map { "  " + style.red("✗ ") + RepositoryText.safe($0) }
     } else {
       lines.append(style.bold("ledger") + " \(ledger.reference): no events yet")
     }
@@ -32,7 +34,7 @@ struct StatusTextFormatter {
         "  last good  "
           + (environment.lastGood.map { "\($0.commit.prefix(7)) (#\($0.sequence ?? 0))" } ?? "none"))
       for bad in environment.bad {
-        lines.append(style.dim("  bad        \(bad.commit.prefix(7)): \(bad.reason)"))
+        lines.append(style.dim("  bad        \(bad.commit.prefix(7)): \(RepositoryText.safe(bad.reason))"))
       }
       if let target = environment.rollbackTo {
         lines.append("  rollback   would go to \(target.commit.prefix(7)) (#\(target.sequence ?? 0))")
@@ -52,7 +54,8 @@ struct StatusTextFormatter {
     guard let deployed else { return none }
     if deployed.byRollback { return "\(deployed.commit.prefix(7)) (by a rollback)" }
     return
-      "\(deployed.commit.prefix(7)) (#\(deployed.sequence ?? 0), \(deployed.time ?? ""), \(deployed.actor ?? ""))"
+      "\(deployed.commit.prefix(7)) (#\(deployed.sequence ?? 0), \(deployed.time ?? ""), "
+      + "\(RepositoryText.safe(deployed.actor ?? "")))"
   }
 
   private func describe(_ head: EnvironmentStatus.Head, revision: String, environment: String) -> [String] {

@@ -61,55 +61,12 @@ enum ExportPath {
     return reserved.first { $0.lowercased() == first }
   }
 
-  /// `path` as git prints it with `core.quotePath` off: as it is, or in double quotes with C
-  /// escapes (`\t`, `\"`, `\\`, `\302\205`) where it holds a control character, a line or
-  /// paragraph separator, a `"` or `\`, or bytes that are not UTF-8 — so a name found in a
-  /// folder or a tree can never forge a line of output or move the terminal's cursor.
-  static func quoted(_ path: [UInt8]) -> String {
-    var pieces: [(bytes: ArraySlice<UInt8>, scalar: Unicode.Scalar?)] = []
-    var parser = Unicode.UTF8.ForwardParser()
-    var iterator = path.makeIterator()
-    var offset = 0
-    parsing: while true {
-      switch parser.parseScalar(from: &iterator) {
-      case .valid(let encoded):
-        pieces.append((path[offset..<offset + encoded.count], Unicode.UTF8.decode(encoded)))
-        offset += encoded.count
-      case .error(let length):
-        pieces.append((path[offset..<offset + length], nil))
-        offset += length
-      case .emptyInput:
-        break parsing
-      }
-    }
-    func plain(_ scalar: Unicode.Scalar?) -> Bool {
-      guard let value = scalar?.value else { return false }
-      return value >= 0x20 && value != 0x7F && !(0x80...0x9F).contains(value) && value != 0x2028
-        && value != 0x2029 && scalar != "\"" && scalar != "\\"
-    }
-    guard !pieces.allSatisfy({ plain($0.scalar) }) else { return String(decoding: path, as: UTF8.self) }
-    let named: [Unicode.Scalar: String] = [
-      "\u{07}": "a", "\u{08}": "b", "\t": "t", "\n": "n", "\u{0B}": "v", "\u{0C}": "f", "\r": "r",
-      "\"": "\"", "\\": "\\",
-    ]
-    var out = "\""
-    for piece in pieces {
-      if let scalar = piece.scalar, plain(scalar) {
-        out.unicodeScalars.append(scalar)
-      } else if let scalar = piece.scalar, let letter = named[scalar] {
-        out += "\\" + letter
-      } else {
-        for byte in piece.bytes {
-          let octal = String(byte, radix: 8)
-          out += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
-        }
-      }
-    }
-    return out + "\""
-  }
+  /// ``RepositoryText/quoted(_:)-(Array<UInt8>)``: a name found in a folder or a tree, as git
+  /// prints it.
+  static func quoted(_ path: [UInt8]) -> String { RepositoryText.quoted(path) }
 
   /// ``quoted(_:)`` for a path already held as text.
-  static func quoted(_ path: String) -> String { quoted(Array(path.utf8)) }
+  static func quoted(_ path: String) -> String { RepositoryText.quoted(path) }
 
   /// Zero-width code points that HFS+ drops when it compares names (git's `is_hfs_dotgit`).
   private static func isIgnoredByHFS(_ scalar: Unicode.Scalar) -> Bool {
