@@ -12,7 +12,7 @@ struct ApprovalsTextFormatter {
     }
     out += "\n"
     for note in report.notes {
-      out += style.dim(note) + "\n"
+      out += style.dim(RepositoryText.safe(note)) + "\n"
     }
     for checkpoint in report.checkpoints {
       out += "\n"
@@ -30,8 +30,10 @@ struct ApprovalsTextFormatter {
       for verdict in checkpoint.verdicts {
         let mark = verdict.counts ? style.green("counts") : style.red("does not count")
         out +=
-          "    #\(verdict.sequence) \(verdict.principal) \(verdict.decision.rawValue)s at \(verdict.signedAt): \(mark)"
-        if let reason = verdict.reason { out += ": \(reason)" }
+          "    #\(verdict.sequence) \(RepositoryText.safe(verdict.principal)) \(verdict.decision.rawValue)s at "
+          + "\(RepositoryText.safe(verdict.signedAt)): \(mark)"
+        if let reason = verdict.reason { out += ": \(RepositoryText.safe(reason))" }
+        if !verdict.comment.isEmpty { out += style.dim(" (\(RepositoryText.safe(verdict.comment)))") }
         out += "\n"
       }
     }
