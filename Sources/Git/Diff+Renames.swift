@@ -16,7 +16,7 @@ struct RenameFinder {
   let minimumScore: Int
   let limit: Int
   private var sizes: [ObjectID: Int] = [:]
-  private var spans: [ObjectID: [UInt32: Int]] = [:]
+  private var spans: [ObjectID: Spans] = [:]
 
   init(repository: Repository, _ detection: RenameDetection) {
     self.repository = repository
@@ -190,13 +190,7 @@ struct RenameFinder {
     let delta = largest - min(sourceSize, targetSize)
     if largest * (Self.maxScore - minimum) < delta * Self.maxScore { return 0 }
     guard targetSize > 0 else { return 0 }
-    let sourceSpans = try spans(of: sourceID)
-    let targetSpans = try spans(of: targetID)
-    var copied = 0
-    for (hash, count) in sourceSpans {
-      if let other = targetSpans[hash] { copied += min(count, other) }
-    }
-    return copied * Self.maxScore / largest
+    return try spans(of: sourceID).copied(into: spans(of: targetID)) * Self.maxScore / largest
   }
 
   private mutating func size(of id: ObjectID) throws(GitError) -> Int {
@@ -206,9 +200,9 @@ struct RenameFinder {
     return size
   }
 
-  private mutating func spans(of id: ObjectID) throws(GitError) -> [UInt32: Int] {
+  private mutating func spans(of id: ObjectID) throws(GitError) -> Spans {
     if let known = spans[id] { return known }
-    let table = Self.spanCounts(try repository.blob(id))
+    let table = Spans(Self.spanCounts(try repository.blob(id)))
     spans[id] = table
     return table
   }
@@ -244,6 +238,39 @@ struct RenameFinder {
       accumulator2 = 0
     }
     return table
+  }
+
+  /// A file's span counts sorted by hash, so two files compare in one merge walk.
+  struct Spans {
+    let hashes: [UInt32]
+    let counts: [Int]
+
+    init(_ table: [UInt32: Int]) {
+      let sorted = table.sorted { $0.key < $1.key }
+      hashes = sorted.map(\.key)
+      counts = sorted.map(\.value)
+    }
+
+    /// Bytes of `target` found in these spans: per hash, the smaller of the two counts.
+    func copied(into target: Spans) -> Int {
+      var copied = 0
+      var mine = 0
+      var theirs = 0
+      while mine < hashes.count && theirs < target.hashes.count {
+        let hash = hashes[mine]
+        let other = target.hashes[theirs]
+        if hash < other {
+          mine += 1
+        } else if other < hash {
+          theirs += 1
+        } else {
+          copied += min(counts[mine], target.counts[theirs])
+          mine += 1
+          theirs += 1
+        }
+      }
+      return copied
+    }
   }
 
   /// The part of `path` after its last slash.
