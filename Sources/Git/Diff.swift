@@ -28,8 +28,9 @@ public struct TreeChange: Hashable, Sendable {
 public struct RenameDetection: Sendable {
   /// Minimum similarity for a rename, in percent (git's default is 50).
   public var threshold: Int
-  /// Above this many added × deleted candidates only exact renames are looked for
-  /// (git's `diff.renameLimit`, 1000 by default).
+  /// When the deleted × added paths left after exact and same-basename renames outnumber
+  /// `limit` squared, only those renames are kept (git's `diff.renameLimit`, 1000 by
+  /// default; 0 or less: no limit).
   public var limit: Int
 
   public init(threshold: Int = 50, limit: Int = 1000) {
@@ -72,23 +73,13 @@ extension Repository {
     let diff = try makeDiff(oldTree, newTree, onlyPaths: paths)
     defer { git_diff_free(diff) }
     let plain = Self.changes(in: diff)
-    guard let renames, plain.contains(where: { $0.status == .added || $0.status == .deleted }) else {
-      return plain
-    }
-    guard plain.contains(where: { $0.status == .typechange }) else {
-      try findRenames(in: diff, renames)
-      return Self.changes(in: diff)
-    }
-    // libgit2 also pairs type changes (file <-> symlink <-> submodule) as rename sources and
-    // targets; git never does. Look for renames among the added and deleted paths alone.
-    let candidates = plain.filter { $0.status == .added || $0.status == .deleted }
-    let narrowed = try makeDiff(oldTree, newTree, onlyPaths: candidates.map(\.newPath))
-    defer { git_diff_free(narrowed) }
-    try findRenames(in: narrowed, renames)
-    let kept = plain.filter { $0.status != .added && $0.status != .deleted }
-    return (kept + Self.changes(in: narrowed)).sorted {
-      $0.newPath.utf8.lexicographicallyPrecedes($1.newPath.utf8)
-    }
+    // Renames pair deleted with added paths only (never type changes), as git does; the
+    // pass reads blobs only when there are both.
+    guard let renames, plain.contains(where: { $0.status == .added }),
+      plain.contains(where: { $0.status == .deleted })
+    else { return plain }
+    var finder = RenameFinder(repository: self, renames)
+    return try finder.pairRenames(in: plain)
   }
 
   /// Every path whose entry differs between two trees (nil: empty), in no particular order.
@@ -140,15 +131,6 @@ extension Repository {
     }
     try check(result)
     return diff!
-  }
-
-  private func findRenames(in diff: OpaquePointer, _ renames: RenameDetection) throws(GitError) {
-    var find = git_diff_find_options()
-    try check(git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)))
-    find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-    find.rename_threshold = UInt16(clamping: renames.threshold)
-    find.rename_limit = renames.limit
-    try check(git_diff_find_similar(diff, &find))
   }
 
   private static func changes(in diff: OpaquePointer) -> [TreeChange] {

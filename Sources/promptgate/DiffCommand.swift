@@ -9,7 +9,17 @@ extension Promptgate {
       abstract: "Show what changed between two releases: prompt fields, template variables, policy keys.",
       discussion: """
         Every changed file is classified as prompt, policy or other by the runbook's paths (the \
-        base's runbook; defaults prompts/** and policies/**). Renames are found as by git diff -M.
+        base's runbook; defaults prompts/** and policies/**).
+
+        Renames are paired as by git diff -M (git 2.33 and later): identical content first, \
+        preferring a source with the same file name; then a file name left once among the \
+        deleted and once among the added files, if at least 75% similar; then the most similar \
+        pairs of at least 50%, scored as git scores them. When more than 1000 × 1000 pairs are left \
+        to score (git's default diff.renameLimit), only the renames found so far are kept.
+
+        Where git may still differ: promptgate does not read the repository's diff.renames, \
+        diff.renameLimit or .gitattributes (a file is binary when its first 8000 bytes hold a \
+        NUL), and looks for no copies (-C) or rewrites (-B).
         """
     )
 

@@ -54,6 +54,46 @@ import Testing
     )
   }
 
+  /// Scores, the threshold and `diff.renameLimit` as git applies them: past the limit only
+  /// exact and unique-basename renames remain.
+  @Test func renameScoresThresholdAndLimitMatchGit() throws {
+    let scratch = try ScratchRepository()
+    func text(_ tag: String, _ count: Int, every: Int = 0, ending: String = "\n") -> String {
+      (1...count).map { every > 0 && $0 % every == 0 ? "\(tag) edited \($0)" : "step \($0) of the runbook" }
+        .joined(separator: ending) + ending
+    }
+    try scratch.write("a/one.md", text("one", 20))
+    try scratch.write("a/two.md", text("two", 30, every: 0) + "tail\n")
+    try scratch.write("a/three.md", text("three", 24) + "three\n")
+    try scratch.write("a/five.txt", text("five", 18, ending: "\r\n"))
+    try scratch.write("a/empty", "")
+    let base = try scratch.commit("base")
+    for path in ["a/one.md", "a/two.md", "a/three.md", "a/five.txt", "a/empty"] { try scratch.remove(path) }
+    try scratch.write("b/one-renamed.md", text("one", 20))
+    try scratch.write("b/two.md", text("two", 30, every: 9) + "tail\n")
+    try scratch.write("b/four.md", text("four", 24, every: 3))
+    try scratch.write("b/six.txt", text("six", 18, every: 4, ending: "\r\n") + "more\r\n")
+    try scratch.write("b/empty-too", "")
+    let head = try scratch.commit("head")
+
+    let repository = try Repository.open(at: scratch.path)
+    let baseTree = try repository.resolveCommit(base).tree
+    let headTree = try repository.resolveCommit(head).tree
+    let cases: [(RenameDetection, [String])] = [
+      (.gitDefault, ["-M"]),
+      (RenameDetection(threshold: 80), ["-M80%"]),
+      (RenameDetection(limit: 1), ["-c", "diff.renameLimit=1", "-M"]),
+    ]
+    for (detection, flags) in cases {
+      let options = flags.filter { $0.hasPrefix("-M") }
+      let config = flags.filter { !$0.hasPrefix("-M") }
+      let oracle = try scratch.git(config + ["diff", "--name-status"] + options + [base, head])
+        .split(separator: "\n").map(String.init)
+      let changes = try repository.diffTrees(baseTree, headTree, renames: detection)
+      #expect(changes.map(nameStatus) == oracle, "\(flags)")
+    }
+  }
+
   @Test func lineStatsMatchGitNumstat() throws {
     let repository = try Repository.open(at: Libgit2Fixtures.path("testrepo.git"))
     let cases: [(String, String, LineStats)] = [

@@ -5,8 +5,7 @@ import Testing
 /// `promptgate diff --format json` must list exactly the paths and statuses of
 /// `git diff --name-status -M`, on repositories the tests build and on libgit2's own fixtures.
 @Suite struct DiffOracleTests {
-  /// Our JSON, in `git diff --name-status` form (similarity scores dropped: git and libgit2
-  /// score renames with different heuristics, the pairing is what must agree).
+  /// Our JSON, in `git diff --name-status` form, rename scores included.
   private func ours(_ repository: String, _ base: String, _ head: String) throws -> [String] {
     let json = try CLI.diffJSON(["-C", repository, base, head])
     let files = try #require(json["files"] as? [[String: Any]])
@@ -17,7 +16,9 @@ import Testing
       case "deleted": return "D\t\(path)"
       case "modified": return "M\t\(path)"
       case "typechange": return "T\t\(path)"
-      case "renamed": return "R\t\(file["old_path"] as? String ?? "?")\t\(path)"
+      case "renamed":
+        let score = String(format: "%03d", file["similarity"] as? Int ?? -1)
+        return "R\(score)\t\(file["old_path"] as? String ?? "?")\t\(path)"
       default: return "?\t\(path)"
       }
     }
@@ -26,11 +27,7 @@ import Testing
   private func oracle(_ repository: String, _ base: String, _ head: String) throws -> [String] {
     let result = try run("/usr/bin/git", ["-C", repository, "diff", "--name-status", "-M", base, head])
     #expect(result.status == 0, "git diff failed: \(result.stderr)")
-    return result.stdout.split(separator: "\n").map { line in
-      var fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-      if fields[0].hasPrefix("R") { fields[0] = "R" }
-      return fields.joined(separator: "\t")
-    }
+    return result.stdout.split(separator: "\n").map(String.init)
   }
 
   @Test func agreesWithGitOnEveryKindOfChange() throws {
