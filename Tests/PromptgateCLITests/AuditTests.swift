@@ -156,7 +156,8 @@ import Testing
     #expect(remembered.stdout.contains("events from #2 on"))
     // Other commands refuse the rewritten ledger too, naming both ids.
     let approvals = try fixture.approvals()
-    #expect(approvals.status == 2 || approvals.status == 1)
+    // Verification failed: exit 1 (SPEC §6), nothing judged on the rewritten ledger.
+    #expect(approvals.status == 1)
     #expect(approvals.stderr.contains("does not descend from \(seenHead.prefix(7))"), "\(approvals.stderr)")
     try forget(fixture)
     let expect = try verify(fixture, ["--expect", seenHead])
