@@ -5,31 +5,6 @@ import Testing
 /// `promptgate diff --format json` must list exactly the paths and statuses of
 /// `git diff --name-status -M`, on repositories the tests build and on libgit2's own fixtures.
 @Suite struct DiffOracleTests {
-  /// Our JSON, in `git diff --name-status` form, rename scores included.
-  private func ours(_ repository: String, _ base: String, _ head: String) throws -> [String] {
-    let json = try CLI.diffJSON(["-C", repository, base, head])
-    let files = try #require(json["files"] as? [[String: Any]])
-    return files.map { file in
-      let path = file["path"] as? String ?? "?"
-      switch file["status"] as? String {
-      case "added": return "A\t\(path)"
-      case "deleted": return "D\t\(path)"
-      case "modified": return "M\t\(path)"
-      case "typechange": return "T\t\(path)"
-      case "renamed":
-        let score = String(format: "%03d", file["similarity"] as? Int ?? -1)
-        return "R\(score)\t\(file["old_path"] as? String ?? "?")\t\(path)"
-      default: return "?\t\(path)"
-      }
-    }
-  }
-
-  private func oracle(_ repository: String, _ base: String, _ head: String) throws -> [String] {
-    let result = try run("/usr/bin/git", ["-C", repository, "diff", "--name-status", "-M", base, head])
-    #expect(result.status == 0, "git diff failed: \(result.stderr)")
-    return result.stdout.split(separator: "\n").map(String.init)
-  }
-
   @Test func agreesWithGitOnEveryKindOfChange() throws {
     let submodule = try ScratchRepository()
     try submodule.write("README", "sub\n")
@@ -67,10 +42,11 @@ import Testing
       atPath: scratch.path + "/docs/link", withDestinationPath: "typechange.md")
     let head = try scratch.commit("head")
 
-    let expected = try oracle(scratch.path, base, head)
+    let expected = try NameStatus.git(scratch.path, base, head)
     #expect(expected.count >= 9, "the fixture should exercise every kind of change: \(expected)")
-    #expect(try ours(scratch.path, base, head) == expected)
-    #expect(try ours(scratch.path, head, base) == (try oracle(scratch.path, head, base)))
+    #expect(try NameStatus.promptgate(scratch.path, base, head) == expected)
+    #expect(
+      try NameStatus.promptgate(scratch.path, head, base) == (try NameStatus.git(scratch.path, head, base)))
 
     // Details a reviewer relies on.
     let files = try #require(try CLI.diffJSON(["-C", scratch.path, base, head])["files"] as? [[String: Any]])
@@ -132,7 +108,8 @@ import Testing
     if let first = commits.last, let last = commits.first, first != last { pairs.append((first, last)) }
     for (base, head) in pairs {
       #expect(
-        try ours(repository, base, head) == (try oracle(repository, base, head)), "\(name) \(base)..\(head)")
+        try NameStatus.promptgate(repository, base, head) == (try NameStatus.git(repository, base, head)),
+        "\(name) \(base)..\(head)")
     }
   }
 

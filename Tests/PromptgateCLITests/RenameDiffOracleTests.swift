@@ -6,31 +6,6 @@ import Testing
 /// a file reformatted while moved, identical candidate sources, basename moves, and seeded
 /// random histories of moves and edits.
 @Suite struct RenameDiffOracleTests {
-  /// Our JSON, in `git diff --name-status` form, rename scores included.
-  private func ours(_ repository: String, _ base: String, _ head: String) throws -> [String] {
-    let json = try CLI.diffJSON(["-C", repository, base, head])
-    let files = try #require(json["files"] as? [[String: Any]])
-    return files.map { file in
-      let path = file["path"] as? String ?? "?"
-      switch file["status"] as? String {
-      case "added": return "A\t\(path)"
-      case "deleted": return "D\t\(path)"
-      case "modified": return "M\t\(path)"
-      case "typechange": return "T\t\(path)"
-      case "renamed":
-        let score = String(format: "%03d", file["similarity"] as? Int ?? -1)
-        return "R\(score)\t\(file["old_path"] as? String ?? "?")\t\(path)"
-      default: return "?\t\(path)"
-      }
-    }
-  }
-
-  private func oracle(_ repository: String, _ base: String, _ head: String) throws -> [String] {
-    let result = try run("/usr/bin/git", ["-C", repository, "diff", "--name-status", "-M", base, head])
-    #expect(result.status == 0, "git diff failed: \(result.stderr)")
-    return result.stdout.split(separator: "\n").map(String.init)
-  }
-
   private func lines(_ prefix: String, _ range: ClosedRange<Int>) -> String {
     range.map { "\(prefix) \($0): keep the answer short and cite the policy" }.joined(separator: "\n") + "\n"
   }
@@ -50,9 +25,9 @@ import Testing
       "def test() -> None:\n" + body.map { "    " + $0 }.joined(separator: "\n") + "\n")
     let head = try scratch.commit("head")
 
-    let expected = try oracle(scratch.path, base, head)
+    let expected = try NameStatus.git(scratch.path, base, head)
     #expect(expected == ["D\ttests/test_limits.py", "A\ttests/unit/test_limits.py"])
-    #expect(try ours(scratch.path, base, head) == expected)
+    #expect(try NameStatus.promptgate(scratch.path, base, head) == expected)
   }
 
   @Test func identicalSourcesPreferTheSameBasename() throws {
@@ -71,13 +46,14 @@ import Testing
     try scratch.write("z/config.yaml", content)
     let head = try scratch.commit("head")
 
-    let expected = try oracle(scratch.path, base, head)
+    let expected = try NameStatus.git(scratch.path, base, head)
     #expect(expected.contains("R100\tc/settings.yaml\tx/settings.yaml"))
     #expect(
       expected.contains("R100\tb/config.yaml\tz/config.yaml")
         || expected.contains("R100\ta/config.yaml\tz/config.yaml"))
-    #expect(try ours(scratch.path, base, head) == expected)
-    #expect(try ours(scratch.path, head, base) == (try oracle(scratch.path, head, base)))
+    #expect(try NameStatus.promptgate(scratch.path, base, head) == expected)
+    #expect(
+      try NameStatus.promptgate(scratch.path, head, base) == (try NameStatus.git(scratch.path, head, base)))
   }
 
   @Test func aUniqueBasenameWinsOverABetterScore() throws {
@@ -92,9 +68,9 @@ import Testing
     try scratch.write("moved/prompt.md", lines("other", 1...5))
     let head = try scratch.commit("head")
 
-    let expected = try oracle(scratch.path, base, head)
+    let expected = try NameStatus.git(scratch.path, base, head)
     #expect(expected.contains { $0.hasPrefix("R") && $0.hasSuffix("\told/intro.md\tnew/intro.md") })
-    #expect(try ours(scratch.path, base, head) == expected)
+    #expect(try NameStatus.promptgate(scratch.path, base, head) == expected)
   }
 
   /// Seeded histories: files moved, copied between folders, edited a little or a lot,
@@ -147,8 +123,12 @@ import Testing
       }
     }
     let head = try commit("head")
-    #expect(try ours(scratch.path, base, head) == (try oracle(scratch.path, base, head)), "seed \(seed)")
-    #expect(try ours(scratch.path, head, base) == (try oracle(scratch.path, head, base)), "seed \(seed)")
+    #expect(
+      try NameStatus.promptgate(scratch.path, base, head) == (try NameStatus.git(scratch.path, base, head)),
+      "seed \(seed)")
+    #expect(
+      try NameStatus.promptgate(scratch.path, head, base) == (try NameStatus.git(scratch.path, head, base)),
+      "seed \(seed)")
   }
 }
 

@@ -102,16 +102,11 @@ struct ExportFolderScan {
     // Swapped for something else since it was looked at.
     guard info.st_mode & S_IFMT == S_IFREG else { return .special }
     var hasher = SHA256()
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count == 0 { break }
-      if count < 0 {
-        if errno == EINTR { continue }
-        return .unreadable(String(cString: strerror(errno)))
-      }
-      buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    let failure = DescriptorReader.forEachPiece(of: descriptor) { piece in
+      piece.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+      return true
     }
+    if let failure { return .unreadable(String(cString: strerror(failure))) }
     return .file(sha256: LockedFile.hex(hasher.finalize()), executable: info.st_mode & S_IXUSR != 0)
   }
 }

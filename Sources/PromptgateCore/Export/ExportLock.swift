@@ -52,17 +52,12 @@ struct ExportLock {
       "\(path) is larger than \(maximumSize >> 20) MiB, which is no release.json promptgate wrote; \(again)")
     guard Int(info.st_size) <= maximumSize else { throw tooLarge }
     var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-      if count == 0 { break }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw .input("cannot read \(path): \(String(cString: strerror(errno))); \(again)")
-      }
-      bytes += buffer[0..<count]
-      guard bytes.count <= maximumSize else { throw tooLarge }
+    let failure = DescriptorReader.forEachPiece(of: descriptor) { piece in
+      bytes += piece
+      return bytes.count <= maximumSize
     }
+    if let failure { throw .input("cannot read \(path): \(String(cString: strerror(failure))); \(again)") }
+    guard bytes.count <= maximumSize else { throw tooLarge }
     let json: JSONValue
     do {
       json = try JSONValue(parsing: bytes)
