@@ -20,10 +20,10 @@ enum Output {
 
   /// The environment's mirror could not be moved because its ref is locked.
   static func mirrorLocked(_ environment: String, in repository: Repository) {
-    let reference = EnvironmentMirror.reference(environment)
+    let reference = RefName.environment(environment)
     warning(
       "\(reference) is locked: the ledger is recorded and the next move of \(environment) (or promptgate status "
-        + "--repair) brings the ref in line. \(RepositoryAccess.staleLock(of: reference, in: repository))")
+        + "--repair) brings the ref in line. \(RepositoryLookup.staleLock(of: reference, in: repository))")
   }
 
   /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.

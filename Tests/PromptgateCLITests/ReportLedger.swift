@@ -33,7 +33,7 @@ struct ReportLedger {
     scratch = try ScratchRepository()
     try scratch.write("README", "report fixture\n")
     try scratch.commit("root")
-    let ledger = Ledger(try RepositoryAccess.open(at: scratch.path))
+    let ledger = Ledger(try RepositoryLookup.open(at: scratch.path))
     let release = LedgerEvent.Kind.release
     let events: [(LedgerEvent.Kind, String, String, String, [String: JSONValue])] = [
       (.approval, "2026-10-01T08:00:00Z", "staging", "C1", [:]),

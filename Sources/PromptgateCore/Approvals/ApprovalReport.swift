@@ -44,7 +44,7 @@ public struct ApprovalReport: Sendable, Codable {
     do {
       changedPaths = try repository.diffTrees(base?.tree, release.tree).flatMap { [$0.newPath, $0.oldPath] }
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the change from the base")
+      throw RepositoryLookup.readFailure(error, reading: "the change from the base")
     }
     let approvals = try LedgerApprovals(
       ledger: ledger, release: release, base: base, trustedCommit: trustedCommit,

@@ -240,7 +240,7 @@ public final class LedgerApprovals: ApprovalSource {
         }
       }
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the commits between the base and the release")
+      throw RepositoryLookup.readFailure(error, reading: "the commits between the base and the release")
     }
     authorsByCheckpoint[checkpoint.name] = authors
     return authors

@@ -29,7 +29,7 @@ public enum RepositoryIdentity {
     let json = JSONValue.object(["commit": .string(commit.id.hex), "root": .string(root)])
     try? FileManager.default.createDirectory(
       atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(json.canonical, to: file)
+    try? LedgerContinuity.atomicWrite(json.canonical, to: file)
     return root
   }
 

@@ -22,7 +22,7 @@ public struct TrustedSigners: Sendable {
         else { return nil }
         return String(decoding: try repository.blob(entry.id), as: UTF8.self)
       } catch {
-        throw RepositoryAccess.readFailure(error, reading: "\(path) of \(commit.id.short())")
+        throw RepositoryLookup.readFailure(error, reading: "\(path) of \(commit.id.short())")
       }
     }
     let (signers, signerProblems) = AllowedSigners.parse(

@@ -19,11 +19,6 @@ public enum EnvironmentMirror {
     case missing(ObjectID)
   }
 
-  /// The ref that mirrors `environment`'s deployed release for deploy tooling (SPEC §3).
-  public static func reference(_ environment: String) -> String {
-    "refs/promptgate/environments/\(environment)"
-  }
-
   /// Where the mirror stands against the ledger, without touching it: what `status` reports.
   /// A ref lagging behind while its lock file exists is `locked` (a crash's leftover, or a
   /// writer at work), unless the caller holds that lock itself.
@@ -34,13 +29,13 @@ public enum EnvironmentMirror {
     do {
       current = try repository.referenceTarget(state.reference)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: state.reference)
+      throw RepositoryLookup.readFailure(error, reading: state.reference)
     }
     let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
     guard current != wanted else { return .inLine }
     if let wanted, !repository.contains(wanted) { return .missing(wanted) }
     if !holdingLock,
-      FileManager.default.fileExists(atPath: RepositoryAccess.lockFile(of: state.reference, in: repository))
+      FileManager.default.fileExists(atPath: RepositoryLookup.lockFile(of: state.reference, in: repository))
     {
       return .locked
     }
@@ -56,7 +51,7 @@ public enum EnvironmentMirror {
   /// waited for (milliseconds); a lock that stays is a crash's leftover, reported as `locked`
   /// for the next command to repair.
   @discardableResult
-  public static func bringInLine(
+  public static func followLedger(
     _ environment: String, ledger: Ledger, in repository: Repository, message: String
   ) throws(PromptgateError) -> Outcome {
     var first: Outcome?
@@ -79,7 +74,7 @@ public enum EnvironmentMirror {
   private static func moveUnderLock(
     _ environment: String, ledger: Ledger, in repository: Repository, message: String
   ) throws(PromptgateError) -> Outcome {
-    let reference = reference(environment)
+    let reference = RefName.environment(environment)
     do {
       let transaction = try Transaction(repository)
       try transaction.lock(reference)
@@ -97,7 +92,7 @@ public enum EnvironmentMirror {
     } catch let error as GitError where error.code == .locked {
       return .locked
     } catch let error as GitError {
-      throw RepositoryAccess.readFailure(error, reading: reference)
+      throw RepositoryLookup.readFailure(error, reading: reference)
     } catch let error as PromptgateError {
       throw error
     } catch {

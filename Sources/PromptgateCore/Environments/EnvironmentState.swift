@@ -50,16 +50,16 @@ public struct EnvironmentState: Sendable {
     self.name = name
     let commits = try ledger.environmentCommits(name)
     var fold =
-      EnvironmentFold.memory.recall(name, ledger: ledger, matching: commits)
-      ?? EnvironmentFold.load(name, ledger: ledger, matching: commits) ?? EnvironmentFold()
+      EnvironmentStateCache.memory.recall(name, ledger: ledger, matching: commits)
+      ?? EnvironmentStateCache.load(name, ledger: ledger, matching: commits) ?? EnvironmentStateCache()
     let known = fold.count
     for commit in commits[known...] {
       fold.add(try ledger.record(commit))
     }
-    if fold.count != known || !EnvironmentFold.hasSummary(name, ledger: ledger) {
+    if fold.count != known || !EnvironmentStateCache.hasSummary(name, ledger: ledger) {
       fold.save(name, ledger: ledger)
     }
-    EnvironmentFold.memory.keep(fold, name, ledger: ledger)
+    EnvironmentStateCache.memory.keep(fold, name, ledger: ledger)
     deployed = fold.deployed
     deployedBy = fold.deployedBy
     deployments = fold.deployments
@@ -71,7 +71,7 @@ public struct EnvironmentState: Sendable {
 
   /// The environment as `fold` holds it, with the rollback still waiting for an answer: the
   /// audit replays the ledger event by event and judges each release as it stood then.
-  init(_ name: String, fold: EnvironmentFold, pendingRollback: LedgerEvent?) {
+  init(_ name: String, fold: EnvironmentStateCache, pendingRollback: LedgerEvent?) {
     self.name = name
     deployed = fold.deployed
     deployedBy = fold.deployedBy
@@ -103,5 +103,5 @@ public struct EnvironmentState: Sendable {
   }
 
   /// The ref that mirrors the deployed release for deploy tooling (SPEC §3).
-  public var reference: String { EnvironmentMirror.reference(name) }
+  public var reference: String { RefName.environment(name) }
 }

@@ -97,7 +97,7 @@ extension ExportProvenance {
     do {
       changed = try repository.diffTrees(base?.tree, commit.tree).flatMap { [$0.newPath, $0.oldPath] }
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the change \(commit.id.short()) made to its base")
+      throw RepositoryLookup.readFailure(error, reading: "the change \(commit.id.short()) made to its base")
     }
     let checkpoints = rules.governance?.checkpoints ?? []
     var applied = Set(

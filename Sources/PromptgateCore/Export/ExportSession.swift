@@ -23,7 +23,7 @@ struct ExportSession {
     do {
       return try repository.files(inTree: commit.tree)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "the tree of \(commit.id.short())")
+      throw RepositoryLookup.readFailure(error, reading: "the tree of \(commit.id.short())")
     }
   }
 
@@ -89,7 +89,7 @@ struct ExportSession {
     do {
       return try repository.blob(entry.id)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "\(path) (blob \(entry.id.short()))")
+      throw RepositoryLookup.readFailure(error, reading: "\(path) (blob \(entry.id.short()))")
     }
   }
 

@@ -84,7 +84,7 @@ public struct GatePack: Sendable {
       }
       return files
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "\(repositoryFolder) of \(commit.id.short())")
+      throw RepositoryLookup.readFailure(error, reading: "\(repositoryFolder) of \(commit.id.short())")
     }
   }
 }

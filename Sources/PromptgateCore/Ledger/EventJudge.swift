@@ -18,7 +18,7 @@ struct EventJudge {
   /// (by a promptgate that did not sign them) are judged by their gates and kept as notices.
   private(set) var firstSignedMove: Int?
   /// Each environment as the events so far made it.
-  private(set) var folds: [String: EnvironmentFold] = [:]
+  private(set) var folds: [String: EnvironmentStateCache] = [:]
 
   /// When the audit runs: no event may be dated after it (beyond the clock skew).
   let now = Date()
@@ -74,7 +74,7 @@ struct EventJudge {
       verdict.notices += judged.notices
     }
     if let environment = event.environment, event.move != nil {
-      folds[environment, default: EnvironmentFold()].add(record)
+      folds[environment, default: EnvironmentStateCache()].add(record)
     }
     return verdict
   }
@@ -130,7 +130,7 @@ struct EventJudge {
           + "again; fetch it (git fetch origin \(release.commit), or git fetch --unshallow)"
       ])
     }
-    let fold = folds[environment] ?? EnvironmentFold()
+    let fold = folds[environment] ?? EnvironmentStateCache()
     var verdict = Verdict()
     if let decided = event.decidedOn, decided != fold.deployed {
       verdict.problems.append(
@@ -160,7 +160,9 @@ struct EventJudge {
 
   /// A release, blocked attempt or override: the base it had to have, the signer's role, and
   /// its gates run again as they stood.
-  private func judgeRelease(_ record: Ledger.Record, commit: Commit, fold: EnvironmentFold, at time: Date)
+  private func judgeRelease(
+    _ record: Ledger.Record, commit: Commit, fold: EnvironmentStateCache, at time: Date
+  )
     throws(PromptgateError) -> Verdict
   {
     let event = record.event
@@ -206,7 +208,7 @@ struct EventJudge {
     }
     let after = try Runbook.load(from: basis.rules, in: repository)?.runbook?.environment(environment)?.after
     let predecessor = after.map { name in
-      EnvironmentState(name, fold: folds[name] ?? EnvironmentFold(), pendingRollback: nil)
+      EnvironmentState(name, fold: folds[name] ?? EnvironmentStateCache(), pendingRollback: nil)
     }
     let report = try GateEngine.check(
       commit, basis: basis, environment: environment, ledger: ledger,
@@ -262,7 +264,7 @@ struct EventJudge {
   }
 
   /// A rollback goes from what ran to a release that was good there then.
-  private func rollbackProblems(_ event: LedgerEvent, fold: EnvironmentFold) -> [String] {
+  private func rollbackProblems(_ event: LedgerEvent, fold: EnvironmentStateCache) -> [String] {
     guard let target = event.release else { return [] }
     guard target != fold.deployed else { return ["it rolls back to what already ran"] }
     guard let deployment = fold.deployments.last(where: { $0.release == target }) else {
@@ -273,7 +275,7 @@ struct EventJudge {
   }
 
   /// The rules a rollback or mark-bad is judged by: those of what the environment ran.
-  private func rulesOfWhatRuns(_ environment: String, fold: EnvironmentFold, fallback: Commit)
+  private func rulesOfWhatRuns(_ environment: String, fold: EnvironmentStateCache, fallback: Commit)
     throws(PromptgateError) -> MoveAuthority.Rules
   {
     let repository = ledger.repository
@@ -323,7 +325,7 @@ struct EventJudge {
     lastTime = json["last_time"]?.string
     firstSignedMove = json["first_signed_move"]?.integer.map(Int.init)
     for (name, value) in environments {
-      guard let fold = EnvironmentFold(json: value) else { return nil }
+      guard let fold = EnvironmentStateCache(json: value) else { return nil }
       folds[name] = fold
     }
   }

@@ -8,16 +8,15 @@ import Git
 /// update is the commit point of every write. Reading first checks the ledger still descends
 /// from the head promptgate last saw in this clone, so a rewritten ledger is refused.
 public final class Ledger {
-  public static let reference = "refs/promptgate/ledger"
   public static let eventFile = "event.json"
   public static let signatureFile = "event.sig"
 
   public let repository: Repository
-  let state: LedgerState
+  let state: LedgerContinuity
 
   public init(_ repository: Repository) {
     self.repository = repository
-    self.state = LedgerState(
+    self.state = LedgerContinuity(
       folder: URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("promptgate").path)
   }
 
@@ -34,9 +33,9 @@ public final class Ledger {
   public func head() throws(PromptgateError) -> ObjectID? {
     let current: ObjectID?
     do {
-      current = try repository.referenceTarget(Self.reference)
+      current = try repository.referenceTarget(RefName.ledger)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: Self.reference)
+      throw RepositoryLookup.readFailure(error, reading: RefName.ledger)
     }
     try state.checkContinuity(current, in: repository)
     return current
@@ -67,7 +66,7 @@ public final class Ledger {
     } catch let error as PromptgateError {
       throw error
     } catch let error as GitError {
-      throw RepositoryAccess.readFailure(error, reading: "ledger commit \(commit.short())")
+      throw RepositoryLookup.readFailure(error, reading: "ledger commit \(commit.short())")
     } catch {
       throw PromptgateError(.blocked, "ledger commit \(commit.short()): \(error)")
     }
@@ -118,7 +117,7 @@ public final class Ledger {
       if let decidedOn, decidedOn != current {
         throw PromptgateError(
           .conflict,
-          "another writer moved \(Self.reference) while this command decided; nothing was written, so it is "
+          "another writer moved \(RefName.ledger) while this command decided; nothing was written, so it is "
             + "safe to run again")
       }
       let parent = current
@@ -127,7 +126,7 @@ public final class Ledger {
       let commit = try write(event, signature: signature, parent: parent)
       TestHold.beforeCommitPoint()
       do {
-        try repository.updateReference(Self.reference, to: commit, expecting: parent, message: event.summary)
+        try repository.updateReference(RefName.ledger, to: commit, expecting: parent, message: event.summary)
         TestHold.afterCommitPoint()
         try state.remember(head: commit, root: parent == nil ? commit : nil, in: repository)
         return Record(commit: commit, parent: parent, event: event, signature: signature)
@@ -137,7 +136,7 @@ public final class Ledger {
         guard attempts < 100 else {
           throw PromptgateError(
             .input,
-            "\(Self.reference) is locked: \(RepositoryAccess.staleLock(of: Self.reference, in: repository)) "
+            "\(RefName.ledger) is locked: \(RepositoryLookup.staleLock(of: RefName.ledger, in: repository)) "
               + "and run again; nothing was written")
         }
         usleep(20_000)
@@ -145,12 +144,12 @@ public final class Ledger {
         guard independent, attempts < 100 else {
           throw PromptgateError(
             .conflict,
-            "another writer moved \(Self.reference) first; nothing was written, so it is safe to run again")
+            "another writer moved \(RefName.ledger) first; nothing was written, so it is safe to run again")
         }
         // Another writer got there first: back off a little, rebuild on its head, try again.
         usleep(UInt32.random(in: 1_000...20_000))
       } catch let error as GitError {
-        throw RepositoryAccess.writeFailure(error, writing: Self.reference)
+        throw RepositoryLookup.writeFailure(error, writing: RefName.ledger)
       } catch let error as PromptgateError {
         throw error
       } catch {
@@ -205,7 +204,7 @@ public final class Ledger {
       }
       return commit
     } catch let error as GitError {
-      throw RepositoryAccess.writeFailure(error, writing: "the new ledger event")
+      throw RepositoryLookup.writeFailure(error, writing: "the new ledger event")
     } catch let error as PromptgateError {
       throw error
     } catch {
@@ -232,7 +231,7 @@ public final class Ledger {
   public static func missingHint(doing what: String) -> PromptgateError {
     PromptgateError(
       .blocked,
-      "this clone has no \(reference), so there is nothing to \(what): a clone fetches branches and tags, not "
+      "this clone has no \(RefName.ledger), so there is nothing to \(what): a clone fetches branches and tags, not "
         + "refs/promptgate/*; run promptgate sync --remote origin first (or add --sync origin), then run it again"
     )
   }

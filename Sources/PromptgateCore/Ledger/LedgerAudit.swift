@@ -81,9 +81,9 @@ public enum LedgerAudit {
     var problems: [AuditReport.Problem] = []
     let current: ObjectID?
     do {
-      current = try repository.referenceTarget(Ledger.reference)
+      current = try repository.referenceTarget(RefName.ledger)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: Ledger.reference)
+      throw RepositoryLookup.readFailure(error, reading: RefName.ledger)
     }
     if let remembered = ledger.state.load() {
       problems += continuityProblems(current: current, remembered: remembered, in: repository)
@@ -197,18 +197,18 @@ public enum LedgerAudit {
 
   /// The ledger moved in a way that drops what this clone saw: name the first changed event.
   private static func continuityProblems(
-    current: ObjectID?, remembered: LedgerState.Remembered, in repository: Repository
+    current: ObjectID?, remembered: LedgerContinuity.Remembered, in repository: Repository
   ) -> [AuditReport.Problem] {
     guard let current else {
       return [
         AuditReport.Problem(
           sequence: nil, commit: remembered.head.hex,
-          message: "\(Ledger.reference) is gone; this clone last saw it at \(remembered.head.short())")
+          message: "\(RefName.ledger) is gone; this clone last saw it at \(remembered.head.short())")
       ]
     }
     if remembered.accepts(current, in: repository) { return [] }
     var message =
-      "\(Ledger.reference) is now \(current.short()) and no longer descends from \(remembered.head.short()), "
+      "\(RefName.ledger) is now \(current.short()) and no longer descends from \(remembered.head.short()), "
       + "the head this clone last saw (first event \(remembered.root.short()))"
     if repository.contains(remembered.head) {
       // Count the events both share: the first one after them is where history was changed.
@@ -267,10 +267,10 @@ struct VerifiedHead {
     try? FileManager.default.createDirectory(atPath: ledger.state.folder, withIntermediateDirectories: true)
     // The state first: a head whose state is missing is verified again from the start.
     let state = JSONValue.object(["head": .string(head.hex), "judge": judge.json])
-    try? LedgerState.atomicWrite(state.canonical, to: stateFile(ledger))
+    try? LedgerContinuity.atomicWrite(state.canonical, to: stateFile(ledger))
     let json = JSONValue.object([
       "version": .integer(version), "head": .string(head.hex), "events": .integer(Int64(events)),
     ])
-    try? LedgerState.atomicWrite(json.canonical, to: file(ledger))
+    try? LedgerContinuity.atomicWrite(json.canonical, to: file(ledger))
   }
 }

@@ -90,7 +90,7 @@ struct LedgerIndex {
     ])
     // The index is a cache: failing to write it costs time on the next run, nothing else.
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(json.canonical, to: Self.file(in: folder))
+    try? LedgerContinuity.atomicWrite(json.canonical, to: Self.file(in: folder))
   }
 
   /// Counts the event at `commit`: `decisionTree` is the release content an approval or

@@ -40,23 +40,23 @@ public enum LedgerSync {
     // 1. What the remote holds, fetched.
     let advertised = try reach(label, remote) { () throws(GitError) in try remote.advertisedReferences() }
     var fetched: ObjectID?
-    if advertised[Ledger.reference] != nil {
+    if advertised[RefName.ledger] != nil {
       try reach(label, remote) { () throws(GitError) in
         try remote.fetch(
-          ["+\(Ledger.reference):\(tracking)"], reflogMessage: "promptgate sync: fetch from \(label)")
+          ["+\(RefName.ledger):\(tracking)"], reflogMessage: "promptgate sync: fetch from \(label)")
       }
       fetched = try read(tracking, in: repository)
       guard let fetched, repository.contains(fetched) else {
         throw PromptgateError.input(
-          "\(label) advertises \(Ledger.reference) but fetching it brought nothing; run sync again")
+          "\(label) advertises \(RefName.ledger) but fetching it brought nothing; run sync again")
       }
     }
     if let previous = previouslyFetched {
       guard let fetched else {
         throw PromptgateError(
           .blocked,
-          "\(label) no longer has \(Ledger.reference); this clone last fetched \(previous.short()) from it. Nothing "
-            + "was pushed. Find out who deleted it, then restore it: git push \(label) \(previous.hex):\(Ledger.reference)"
+          "\(label) no longer has \(RefName.ledger); this clone last fetched \(previous.short()) from it. Nothing "
+            + "was pushed. Find out who deleted it, then restore it: git push \(label) \(previous.hex):\(RefName.ledger)"
         )
       }
       guard repository.isDescendant(fetched, of: previous) else {
@@ -64,7 +64,7 @@ public enum LedgerSync {
           tracking, to: previous, expecting: fetched, message: "promptgate sync: keep what was last seen")
         throw PromptgateError(
           .blocked,
-          "\(label)'s \(Ledger.reference) is now \(fetched.short()), which does not descend from \(previous.short()), "
+          "\(label)'s \(RefName.ledger) is now \(fetched.short()), which does not descend from \(previous.short()), "
             + "what this clone last fetched from it: the remote's ledger was rewritten (a force-push?). Nothing was "
             + "pushed or changed here; run `promptgate audit verify` on a clone that has \(previous.short()) and "
             + "restore \(label)'s ledger from it")
@@ -97,13 +97,13 @@ public enum LedgerSync {
           .conflict, "the ledger to push does not descend from \(label)'s; nothing was pushed")
       }
       do {
-        try remote.push([PushUpdate(reference: Ledger.reference, target: final, expected: fetched)])
+        try remote.push([PushUpdate(reference: RefName.ledger, target: final, expected: fetched)])
       } catch {
         switch error {
         case .rejected(let rejections):
           throw PromptgateError(
             .conflict,
-            "\(label) refused \(Ledger.reference): \(rejections.map(\.reason).joined(separator: "; ")); nothing "
+            "\(label) refused \(RefName.ledger): \(rejections.map(\.reason).joined(separator: "; ")); nothing "
               + "was pushed and nothing changed here, so it is safe to run sync again")
         case .failed(let error):
           throw unreachable(label, remote, error)
@@ -124,7 +124,7 @@ public enum LedgerSync {
       }
       do {
         try repository.updateReference(
-          Ledger.reference, to: final, expecting: local,
+          RefName.ledger, to: final, expecting: local,
           message: replayed.isEmpty
             ? "promptgate sync: from \(label)" : "promptgate sync: replayed onto \(label)")
       } catch  where [.modified, .exists, .locked].contains(error.code) {
@@ -133,10 +133,10 @@ public enum LedgerSync {
           "\(label) has \(final.short()) now, but another promptgate process wrote to this clone's ledger meanwhile; "
             + "run sync again (events already on \(label) are not pushed twice)")
       } catch {
-        throw RepositoryAccess.readFailure(error, reading: Ledger.reference)
+        throw RepositoryLookup.readFailure(error, reading: RefName.ledger)
       }
       // Replayed onto a ledger that shares no event with this one: the first event changes.
-      let newRoot = local != nil && plan.base == nil ? LedgerState.root(of: final, in: repository) : nil
+      let newRoot = local != nil && plan.base == nil ? LedgerContinuity.root(of: final, in: repository) : nil
       try ledger.state.remember(head: final, root: newRoot, in: repository)
     }
     // What came from the remote is judged before any environment ref moves onto it (SPEC §7).
@@ -148,7 +148,7 @@ public enum LedgerSync {
       let wanted = state.deployed.flatMap { ObjectID(hex: $0.commit) }
       var entry = SyncReport.Environment(
         name: name, deployed: wanted?.hex, local: "in-line", remote: "in-line")
-      switch try EnvironmentMirror.bringInLine(
+      switch try EnvironmentMirror.followLedger(
         name, ledger: ledger, in: repository, message: "promptgate sync with \(label)")
       {
       case .inLine: break
@@ -197,7 +197,7 @@ public enum LedgerSync {
         "could not read \(label)'s environment refs (\(error.message)); the next sync brings them in line"
       ]
     }
-    guard advertised[Ledger.reference] == head else {
+    guard advertised[RefName.ledger] == head else {
       for index in environments.indices { environments[index].remote = "left" }
       return [
         "\(label)'s ledger moved on while syncing; its environment refs are left to the writer who moved it "
@@ -206,7 +206,7 @@ public enum LedgerSync {
     }
     var updates: [PushUpdate] = []
     for (index, environment) in environments.enumerated() {
-      let reference = "refs/promptgate/environments/\(environment.name)"
+      let reference = RefName.environment(environment.name)
       guard let deployed = environment.deployed.flatMap(ObjectID.init(hex:)),
         advertised[reference] != deployed
       else { continue }
@@ -231,7 +231,7 @@ public enum LedgerSync {
       }
       for rejection in rejections {
         if let index = environments.firstIndex(where: {
-          "refs/promptgate/environments/\($0.name)" == rejection.reference
+          RefName.environment($0.name) == rejection.reference
         }) {
           environments[index].remote = "left"
         }
@@ -244,9 +244,9 @@ public enum LedgerSync {
 
   /// Where this clone keeps what it fetched from `remote`.
   static func trackingPrefix(of remote: Remote) -> String {
-    if let name = remote.name { return "refs/promptgate/remotes/\(name)/" }
+    if let name = remote.name { return RefName.tracking(name) }
     let digest = SHA256.hash(data: Data(remote.url.utf8)).map { String(format: "%02x", $0) }.joined()
-    return "refs/promptgate/remotes/url-\(digest.prefix(12))/"
+    return RefName.tracking("url-\(digest.prefix(12))")
   }
 
   /// The remote named `name`, or `name` as a URL or path when no remote has that name.
@@ -281,7 +281,7 @@ public enum LedgerSync {
     do {
       return try repository.referenceTarget(reference)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: reference)
+      throw RepositoryLookup.readFailure(error, reading: reference)
     }
   }
 

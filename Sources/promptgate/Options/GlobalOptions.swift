@@ -16,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// Opens the repository named by -C, or the one around the working directory.
   func openRepository() throws(PromptgateError) -> Repository {
-    try RepositoryAccess.open(at: repository)
+    try RepositoryLookup.open(at: repository)
   }
 
   /// The terminal style for stdout: colour only on a terminal, never with --no-color or NO_COLOR.

@@ -72,7 +72,7 @@ extension Promptgate {
       let repository = try global.openRepository()
       try syncing.before(repository, quiet: global.quiet)
       let target = try to.map { revision throws(PromptgateError) in
-        try RepositoryAccess.commit(revision, in: repository)
+        try RepositoryLookup.commit(revision, in: repository)
       }
       let result = try RollbackAction.rollback(
         environment: env, reason: reason, to: target, incident: incident, revertBranch: revertBranch,
@@ -88,10 +88,10 @@ extension Promptgate {
           "dry run: \(env) would go back to \(target) (released as #\(result.target.sequence)); nothing was written"
         )
         print(
-          "  would record a rollback event in \(Ledger.reference), marking \(result.from.commit.prefix(7)) bad"
+          "  would record a rollback event in \(RefName.ledger), marking \(result.from.commit.prefix(7)) bad"
         )
         print(
-          "  would move \(EnvironmentMirror.reference(env)) from \(result.from.commit.prefix(7)) to \(target)"
+          "  would move \(RefName.environment(env)) from \(result.from.commit.prefix(7)) to \(target)"
         )
         if let branch = revertBranch {
           print("  would add a commit on \(branch) with the content of \(target)")
@@ -142,7 +142,7 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let commit = try RepositoryAccess.commit(release, in: repository)
+      let commit = try RepositoryLookup.commit(release, in: repository)
       try syncing.before(repository, quiet: global.quiet)
       let record = try MarkBadAction.markBad(
         commit, environment: env, reason: reason, signer: try signing.requiredSigner(for: "mark-bad"),

@@ -116,7 +116,7 @@ public struct ReleaseBasis: Sendable {
     var deployed: Deployed = [:]
     for name in try ledger.environments() {
       let commits = try ledger.environmentCommits(name)
-      if let known = EnvironmentFold.deployed(name, ledger: ledger, matching: commits) {
+      if let known = EnvironmentStateCache.deployed(name, ledger: ledger, matching: commits) {
         if let known { deployed[name] = known }
         continue
       }

@@ -159,7 +159,7 @@ struct RevertBranch {
     } catch let error as PromptgateError {
       throw error
     } catch let error as GitError {
-      throw RepositoryAccess.readFailure(error, reading: reference)
+      throw RepositoryLookup.readFailure(error, reading: reference)
     } catch {
       throw PromptgateError.input("cannot read \(reference): \(error)")
     }

@@ -34,9 +34,9 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      let releaseCommit = try RepositoryLookup.commit(release, in: repository)
       let baseCommit = try base.map { revision throws(PromptgateError) in
-        try RepositoryAccess.commit(revision, in: repository)
+        try RepositoryLookup.commit(revision, in: repository)
       }
       let report = try ApprovalReport.build(
         release: releaseCommit, base: baseCommit, environment: env, in: repository)

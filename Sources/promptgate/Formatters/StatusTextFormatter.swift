@@ -45,7 +45,7 @@ struct StatusTextFormatter {
       if let head = environment.head, let revision = status.release {
         lines += describe(head, revision: revision.revision, environment: environment.name)
       }
-      lines.append("  mirror     refs/promptgate/environments/\(environment.name) \(environment.mirror)")
+      lines.append("  mirror     \(RefName.environment(environment.name)) \(environment.mirror)")
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -69,7 +69,7 @@ extension ReleaseDiff {
     do {
       treeChanges = try repository.diffTrees(base?.tree, head.tree)
     } catch {
-      throw RepositoryAccess.readFailure(
+      throw RepositoryLookup.readFailure(
         error, reading: "the trees of the release \(head.id.short()) and its base")
     }
     let texts = BlobTexts(keeping: keepingTexts)
@@ -100,7 +100,7 @@ extension FileChange {
           try FileChange(change, classifier: classifier, repository: handle, keeping: texts)
         }
         results.store(
-          result.mapError { RepositoryAccess.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
+          result.mapError { RepositoryLookup.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
       }
     }
     if workers == 1 {
@@ -110,7 +110,7 @@ extension FileChange {
         switch Result(catching: { () throws(GitError) in try Repository.open(at: gitDirectory) }) {
         case .success(let handle): work(1, handle)
         case .failure(let error):
-          results.failAll(from: chunk, with: RepositoryAccess.readFailure(error, reading: gitDirectory))
+          results.failAll(from: chunk, with: RepositoryLookup.readFailure(error, reading: gitDirectory))
         }
         results.finished.signal()
       }

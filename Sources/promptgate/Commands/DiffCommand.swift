@@ -40,8 +40,8 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let baseCommit = try RepositoryAccess.commit(base, in: repository)
-      let headCommit = try RepositoryAccess.commit(head, in: repository)
+      let baseCommit = try RepositoryLookup.commit(base, in: repository)
+      let headCommit = try RepositoryLookup.commit(head, in: repository)
       let diff = try ReleaseDiff.between(baseCommit, headCommit, in: repository)
       if !global.quiet {
         diff.warnings.forEach(Output.warning)

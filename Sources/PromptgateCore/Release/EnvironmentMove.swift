@@ -29,7 +29,7 @@ public enum EnvironmentMove {
   /// events `head` lacks: what a `sync` fetched and this clone has not taken in (a conflict, a
   /// sync killed half-way).
   public static func remotesAhead(of head: ObjectID?, in repository: Repository) -> [String] {
-    let tracked = (try? repository.references(matching: "refs/promptgate/remotes/*/ledger")) ?? []
+    let tracked = (try? repository.references(matching: RefName.everyTrackedLedger)) ?? []
     return tracked.compactMap { reference in
       if let head, reference.target == head || repository.isDescendant(head, of: reference.target) {
         return nil
@@ -61,7 +61,7 @@ public enum EnvironmentMove {
       )
     }
     guard kind != .blocked else { return (record, nil) }
-    let mirror = try EnvironmentMirror.bringInLine(
+    let mirror = try EnvironmentMirror.followLedger(
       ground.state.name, ledger: ground.ledger, in: repository,
       message:
         "promptgate: \(kind.rawValue) \(statement.release.commit.prefix(7)) (ledger #\(record.event.sequence))"

@@ -2,7 +2,7 @@ import Git
 
 /// Opens repositories and resolves revisions, turning libgit2's errors into messages that say
 /// what to do.
-public enum RepositoryAccess {
+public enum RepositoryLookup {
   /// Opens the repository containing `path` (a work tree, a bare repository or a worktree).
   public static func open(at path: String) throws(PromptgateError) -> Repository {
     do {

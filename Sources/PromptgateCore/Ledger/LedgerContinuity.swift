@@ -4,7 +4,7 @@ import Git
 /// What this clone remembers of the ledger, under `.git/promptgate/`: its first commit and the
 /// last head promptgate saw. A ledger that no longer descends from them was rewritten (a
 /// force-push, or deleted and recreated) and is refused, naming both ids.
-struct LedgerState {
+struct LedgerContinuity {
   let folder: String
 
   var file: String { folder + "/ledger-state.json" }
@@ -40,13 +40,13 @@ struct LedgerState {
     guard let current else {
       throw PromptgateError(
         .blocked,
-        "\(Ledger.reference) is gone, but this clone saw it at \(remembered.head.short()) (first event "
+        "\(RefName.ledger) is gone, but this clone saw it at \(remembered.head.short()) (first event "
           + "\(remembered.root.short())); restore it from a clone or the remote that has it")
     }
     guard remembered.accepts(current, in: repository) else {
       throw PromptgateError(
         .blocked,
-        "\(Ledger.reference) is now \(current.short()), which does not descend from \(remembered.head.short()), "
+        "\(RefName.ledger) is now \(current.short()), which does not descend from \(remembered.head.short()), "
           + "the head this clone last saw (first event \(remembered.root.short())): the ledger was rewritten; "
           + "run `promptgate audit verify` and restore it from a clone that has \(remembered.head.short())")
     }

@@ -116,7 +116,7 @@ extension Runbook {
     do {
       entry = try repository.entry(at: path, inTree: commit.tree)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "\(path) of \(commit.id.short())")
+      throw RepositoryLookup.readFailure(error, reading: "\(path) of \(commit.id.short())")
     }
     guard let entry else { return nil }
     guard entry.mode.isBlob, entry.mode != .link else {
@@ -134,7 +134,7 @@ extension Runbook {
       }
       return parse(text)
     } catch {
-      throw RepositoryAccess.readFailure(error, reading: "\(path) of \(commit.id.short())")
+      throw RepositoryLookup.readFailure(error, reading: "\(path) of \(commit.id.short())")
     }
   }
 

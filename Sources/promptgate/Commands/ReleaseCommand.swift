@@ -60,7 +60,7 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let commit = try RepositoryAccess.commit(release, in: repository)
+      let commit = try RepositoryLookup.commit(release, in: repository)
       try syncing.before(repository, quiet: global.quiet)
       let signer =
         dryRun

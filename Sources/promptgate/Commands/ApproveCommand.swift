@@ -55,7 +55,7 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      let releaseCommit = try RepositoryLookup.commit(release, in: repository)
       try syncing.before(repository, quiet: global.quiet)
       let runbook = try Runbook.load(from: releaseCommit, in: repository)?.runbook
       // A typo would record an approval nothing ever counts: refuse a name the runbook does not declare.
@@ -105,7 +105,7 @@ extension Promptgate {
       }
       if !global.quiet {
         print("recorded \(record.event.summary)")
-        print("ledger \(Ledger.reference) is now \(record.commit.short())")
+        print("ledger \(RefName.ledger) is now \(record.commit.short())")
       }
       try syncing.after(repository, quiet: global.quiet)
     }

@@ -18,7 +18,7 @@ struct SyncOption: ParsableArguments {
   func before(_ repository: Repository, quiet: Bool) throws {
     guard let remote = sync else {
       // Without --sync, say when a remote's ledger (as last fetched) has events this one lacks.
-      let head = try? repository.referenceTarget(Ledger.reference)
+      let head = try? repository.referenceTarget(RefName.ledger)
       for remote in EnvironmentMove.remotesAhead(of: head ?? nil, in: repository) {
         Output.warning(
           "\(remote)'s ledger, as last fetched, has events this clone's lacks: this is decided without them; run "

@@ -6,7 +6,7 @@ import Git
 /// Cached per clone, with the number of events folded and the last one's commit: a cache is
 /// used only if the environment's event list still has that commit at that place, which holds
 /// exactly when the ledger grew on top of what was folded.
-struct EnvironmentFold {
+struct EnvironmentStateCache {
   var count = 0
   var through: ObjectID?
   var deployed: LedgerEvent.Release?
@@ -71,25 +71,26 @@ struct EnvironmentFold {
 
   final class Memory: @unchecked Sendable {
     private let lock = NSLock()
-    private var folds: [String: EnvironmentFold] = [:]
+    private var folds: [String: EnvironmentStateCache] = [:]
 
-    func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
-      guard let fold = lock.withLock({ folds[EnvironmentFold.file(name, ledger: ledger)] }), fold.count > 0,
+    func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentStateCache? {
+      guard let fold = lock.withLock({ folds[EnvironmentStateCache.file(name, ledger: ledger)] }),
+        fold.count > 0,
         fold.count <= commits.count, commits[fold.count - 1] == fold.through
       else { return nil }
       return fold
     }
 
-    func keep(_ fold: EnvironmentFold, _ name: String, ledger: Ledger) {
-      lock.withLock { folds[EnvironmentFold.file(name, ledger: ledger)] = fold }
+    func keep(_ fold: EnvironmentStateCache, _ name: String, ledger: Ledger) {
+      lock.withLock { folds[EnvironmentStateCache.file(name, ledger: ledger)] = fold }
     }
   }
 
   /// The cached fold, if it was made from a prefix of `commits`.
-  static func load(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentFold? {
+  static func load(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentStateCache? {
     guard let data = FileManager.default.contents(atPath: file(name, ledger: ledger)),
       let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
-      let fold = EnvironmentFold(json: json), fold.count > 0, fold.count <= commits.count,
+      let fold = EnvironmentStateCache(json: json), fold.count > 0, fold.count <= commits.count,
       commits[fold.count - 1] == fold.through
     else { return nil }
     return fold
@@ -104,12 +105,12 @@ struct EnvironmentFold {
     let path = Self.file(name, ledger: ledger)
     try? FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try? LedgerState.atomicWrite(JSONValue.object(members).canonical, to: path)
+    try? LedgerContinuity.atomicWrite(JSONValue.object(members).canonical, to: path)
     let summary = JSONValue.object([
       "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),
       "deployed": deployed?.json ?? .null, "deployed_by": deployedBy.map { .integer(Int64($0)) } ?? .null,
     ])
-    try? LedgerState.atomicWrite(summary.canonical, to: Self.summaryFile(name, ledger: ledger))
+    try? LedgerContinuity.atomicWrite(summary.canonical, to: Self.summaryFile(name, ledger: ledger))
   }
 
   fileprivate static func summaryFile(_ name: String, ledger: Ledger) -> String {

@@ -41,14 +41,14 @@ extension Promptgate {
 
     func run() throws {
       let repository = try global.openRepository()
-      let releaseCommit = try RepositoryAccess.commit(release, in: repository)
+      let releaseCommit = try RepositoryLookup.commit(release, in: repository)
       let ledger = Ledger(repository)
       let state = try env.map { name throws(PromptgateError) in try EnvironmentState(name, ledger: ledger) }
       // The base is what the user names, else the environment's (SPEC §3): one rule everywhere.
       let basis = try ReleaseBasis.resolve(
         release: releaseCommit,
         base: try base.map { revision throws(PromptgateError) in
-          try RepositoryAccess.commit(revision, in: repository)
+          try RepositoryLookup.commit(revision, in: repository)
         }, environment: env, ledger: ledger, in: repository)
       let report = try GateEngine.check(
         releaseCommit, basis: basis, environment: env, strict: strict, ledger: ledger,
