@@ -37,12 +37,13 @@ let package = Package(
     ),
     .executableTarget(
       name: "promptgate-bench",
-      dependencies: ["PromptgateCore"],
+      dependencies: ["PromptgateCore", "TestSupport"],
       path: "Benchmarks"
     ),
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["PromptgateCore"], path: "Tests/TestSupport"),
     .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
-    .testTarget(name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"]),
+    .testTarget(
+      name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
       exclude: ["Golden", "Fixtures"]),

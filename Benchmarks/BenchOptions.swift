@@ -11,7 +11,9 @@ struct BenchOptions {
   /// Only this group of cases: `diff`, `ledger` or `report`; nil for all.
   var only: String?
 
-  static let groups = ["diff", "ledger", "report"]
+  static let groups = ["diff", "ledger", "report", "secrets"]
+  /// The labelled secrets corpus (default: the tests' fixture).
+  var corpus: String?
 
   /// Whether the cases of `group` run.
   func runs(_ group: String) -> Bool { only == nil || only == group }
@@ -20,7 +22,7 @@ struct BenchOptions {
 
   static let usage = """
     usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
-                            [--only diff|ledger|report]
+                            [--only diff|ledger|report|secrets] [--corpus <folder>]
 
     Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
     of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
@@ -31,7 +33,10 @@ struct BenchOptions {
       --regenerate         rebuild the repositories even if they are there
       --only <group>       only the diff and check cases (diff), the ledger and environment
                            commands (ledger: approvals, check, status, rollback, audit verify), or
-                           report on a 20,000-event ledger (report)
+                           report on a 20,000-event ledger (report), or the secrets gate's
+                           precision and recall on its labelled corpus (secrets)
+      --corpus <folder>    the labelled corpus for secrets (default:
+                           <package>/Tests/PromptgateCoreTests/Fixtures/secrets)
     """
 
   static func parse(_ arguments: [String]) throws(BenchError) -> BenchOptions {
@@ -48,6 +53,7 @@ struct BenchOptions {
         }
         options.runs = runs
       case "--regenerate": options.regenerate = true
+      case "--corpus": options.corpus = try value(of: argument, from: &rest)
       case "--only":
         let group = try value(of: argument, from: &rest)
         guard groups.contains(group) else {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 // promptgate-bench (`make bench`): SPEC §8 asks that `promptgate diff` cost about what
 // `git diff --name-status -M` costs on the same commits, and that its cost grow with the change,
@@ -20,6 +21,10 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
   func root() throws(BenchError) -> URL {
     guard let root = PackageRoot.find() else { throw .noPackageRoot }
     return root
+  }
+  if options.only == "secrets" {
+    try scoreSecrets(corpus: options.corpus, root: root)
+    return
   }
   let promptgate =
     if let path = options.promptgate {
@@ -82,7 +87,35 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
     let report = ReportBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
     print(LedgerBenchmark.render(try report.run(runs: options.runs)))
   }
+  if options.runs("secrets") {
+    print("")
+    try scoreSecrets(corpus: options.corpus, root: root)
+  }
   print("total bench time: \(format(clock.now - started))")
+}
+
+/// Prints the secrets gate's precision and recall on the labelled corpus, and every miss.
+func scoreSecrets(corpus: String?, root: () throws(BenchError) -> URL) throws(BenchError) {
+  let folder =
+    if let corpus {
+      URL(fileURLWithPath: corpus).standardizedFileURL
+    } else {
+      try SecretsCorpus.bundled(package: root()).folder
+    }
+  let score: SecretsCorpus.Score
+  do {
+    score = try SecretsCorpus(folder: folder).score()
+  } catch {
+    throw .unexpectedOutput("cannot read the secrets corpus in \(folder.path): \(error.localizedDescription)")
+  }
+  print("secrets gate on \(folder.path):")
+  print(
+    "  clean material: \(score.cleanFiles) real files (\(score.cleanBytes / 1024) KiB), "
+      + "\(score.falseAlarms.count) findings (goal 0)")
+  print("  fakes: \(score.found) of \(score.fakes) found by their rule (goal all)")
+  print(String(format: "  precision %.3f, recall %.3f", score.precision, score.recall))
+  for alarm in score.falseAlarms.prefix(40) { print("  false alarm: \(alarm)") }
+  for miss in score.missed { print("  missed: \(miss)") }
 }
 
 /// The diff and check cases: promptgate beside git on the generated prompt repositories.

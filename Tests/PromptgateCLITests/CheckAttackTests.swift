@@ -94,7 +94,7 @@ import Testing
       "id: no-secrets\nlayer: governance\nseverity: warning\nsummary: relaxed\nkind: secrets\nentropy_threshold: 9\n"
     )
     try repository.edit("prompts/billing.prompty") {
-      $0 + "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n"
+      $0 + "token: ghp_R8fK2mQ9xLp4Tz7Wv1Nc6Yb3Hd5Ja0Se2Uq8\n"
     }
     let result = try repository.check(try repository.commit("relax secrets"))
     #expect(result.status == 1)

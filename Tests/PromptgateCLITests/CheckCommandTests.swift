@@ -83,12 +83,12 @@ import Testing
 
   @Test func anAPIKeyPastedIntoAPromptFailsWithItsLine() throws {
     let repository = try GatedRepository()
-    try repository.bumpPrompt(line: "Be brief.\nUse the key AKIAIOSFODNN7EXAMPLE when calling billing.")
+    try repository.bumpPrompt(line: "Be brief.\nUse the key AKIA4QW7RZ2KX9M3TB6P when calling billing.")
     let result = try repository.check(try repository.commit())
     #expect(result.status == 1)
     #expect(result.stdout.contains("✗  no-secrets "))
     #expect(result.stdout.contains("prompts/billing.prompty:9:13: "), "\(result.stdout)")
-    #expect(!result.stdout.contains("AKIAIOSFODNN7EXAMPLE"), "the secret itself is never printed")
+    #expect(!result.stdout.contains("AKIA4QW7RZ2KX9M3TB6P"), "the secret itself is never printed")
   }
 
   @Test func aFirstReleaseTrustsItsOwnFilesAndSaysSo() throws {

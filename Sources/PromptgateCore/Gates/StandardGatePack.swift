@@ -50,7 +50,7 @@ enum StandardGatePack {
       id: no-secrets
       layer: governance
       severity: error
-      summary: No private keys, API keys or other credentials in changed prompts and policies
+      summary: No credentials in changed prompts, policies, the runbook or the fallback response
       kind: secrets
       entropy_threshold: 4.0
       min_token_length: 24
