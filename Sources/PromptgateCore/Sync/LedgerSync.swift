@@ -54,7 +54,7 @@ public enum LedgerSync {
     if let previous = previouslyFetched {
       guard let fetched else {
         throw PromptgateError(
-          .blocked,
+          .ledgerRewritten,
           "\(label) no longer has \(RefName.ledger); this clone last fetched \(previous.short()) from it. Nothing "
             + "was pushed. Find out who deleted it, then restore it: git push \(label) \(previous.hex):\(RefName.ledger)"
         )
@@ -63,7 +63,7 @@ public enum LedgerSync {
         try? repository.updateReference(
           tracking, to: previous, expecting: fetched, message: "promptgate sync: keep what was last seen")
         throw PromptgateError(
-          .blocked,
+          .ledgerRewritten,
           "\(label)'s \(RefName.ledger) is now \(fetched.short()), which does not descend from \(previous.short()), "
             + "what this clone last fetched from it: the remote's ledger was rewritten (a force-push?). Nothing was "
             + "pushed or changed here; run `promptgate audit verify` on a clone that has \(previous.short()) and "
