@@ -123,14 +123,16 @@ import Testing
     }
   }
 
-  @Test func credentialsComeFromTheEnvironmentAsCIGivesThem() {
+  @Test func fixedCredentialsAnswerEachKindOfRequest() {
+    let credentials = RemoteCredentials(username: "ci", password: "s3cret", sshUser: "me")
+    func request(_ kind: CredentialRequest.Kind, user: String? = nil) -> CredentialRequest {
+      CredentialRequest(kind: kind, url: "https://example.com/r.git", usernameFromURL: user)
+    }
+    #expect(credentials.credential(for: request(.sshKey)) == .sshAgent(user: "me"))
+    #expect(credentials.credential(for: request(.sshKey, user: "git")) == .sshAgent(user: "git"))
     #expect(
-      RemoteCredentials.environment(["GIT_USERNAME": "ci", "GIT_PASSWORD": "s3cret", "USER": "me"])
-        == RemoteCredentials(username: "ci", password: "s3cret", sshUser: "me"))
-    #expect(RemoteCredentials.environment(["GITHUB_TOKEN": "t"]).username == "x-access-token")
-    #expect(RemoteCredentials.environment(["CI_JOB_TOKEN": "t"]).username == "gitlab-ci-token")
-    #expect(RemoteCredentials.environment(["GIT_TOKEN": "t"]).password == "t")
-    #expect(RemoteCredentials.environment([:]).password == nil)
+      credentials.credential(for: request(.userPassword)) == .userPassword(user: "ci", password: "s3cret"))
+    #expect(RemoteCredentials().credential(for: request(.userPassword)) == nil, "no password, none offered")
   }
 }
 

@@ -253,6 +253,14 @@ public enum LedgerSync {
   static func open(_ name: String, in repository: Repository, credentials: RemoteCredentials)
     throws(PromptgateError) -> Remote
   {
+    let remote = try locate(name, in: repository, credentials: credentials)
+    RemoteAccess.configure(remote, in: repository, environment: ProcessInfo.processInfo.environment)
+    return remote
+  }
+
+  private static func locate(_ name: String, in repository: Repository, credentials: RemoteCredentials)
+    throws(PromptgateError) -> Remote
+  {
     do {
       return try Remote.lookup(name, in: repository, credentials: credentials)
     } catch  where error.code == .notFound || error.code == .invalidSpec {
@@ -298,12 +306,12 @@ public enum LedgerSync {
 
   static func unreachable(_ label: String, _ remote: Remote, _ error: GitError) -> PromptgateError {
     let place = remote.name.map { "\($0) (\(remote.url))" } ?? remote.url
-    let fix =
-      error.saysWhatToDo
-      ? ""
-      : "; check the URL, the network and the credentials "
-        + "(ssh-agent for ssh; GIT_USERNAME and GIT_PASSWORD or a token for https)"
-    return PromptgateError.input("cannot sync with \(place): \(oneLine(error.message))\(fix)")
+    if let advice = RemoteAccess.advice(for: error) {
+      return PromptgateError.input("cannot sync with \(place): \(oneLine(advice))")
+    }
+    return PromptgateError.input(
+      "cannot sync with \(place): \(oneLine(error.message)); check the URL, the network and the credentials "
+        + "(ssh-agent for ssh; GIT_USERNAME and GIT_PASSWORD or a token for https)")
   }
 
   private static func conflictError(
