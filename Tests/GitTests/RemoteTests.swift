@@ -136,30 +136,38 @@ import Testing
   }
 }
 
-/// `git daemon` serving one bare repository over git://, receive-pack enabled, on a free port.
+/// `git daemon` serving one bare repository over git://, receive-pack enabled, on a free port:
+/// a random one, and another when that one is taken (the daemon then exits at once).
 final class GitDaemon {
-  private let process = Process()
+  private var process = Process()
   let url: String
 
   init(serving bare: String) throws {
     let folder = URL(fileURLWithPath: bare).deletingLastPathComponent().path
     let name = URL(fileURLWithPath: bare).lastPathComponent
-    let port = Int.random(in: 20_000...60_000)
-    process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-    process.arguments = [
-      "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all", "--enable=receive-pack",
-      "--base-path=\(folder)", folder,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    url = "git://127.0.0.1:\(port)/\(name)"
-    // Wait until it answers.
-    for _ in 0..<100 {
-      if (try? run("/usr/bin/git", ["ls-remote", url]))?.status == 0 { return }
-      usleep(50_000)
+    for _ in 0..<8 {
+      let port = Int.random(in: 20_000...60_000)
+      process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
+      process.arguments = [
+        "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all", "--enable=receive-pack",
+        "--base-path=\(folder)", folder,
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let url = "git://127.0.0.1:\(port)/\(name)"
+      // Wait until it answers, or until it gives up on the port.
+      for _ in 0..<100 where process.isRunning {
+        if (try? run("/usr/bin/git", ["ls-remote", url]))?.status == 0 {
+          self.url = url
+          return
+        }
+        usleep(50_000)
+      }
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+      process.waitUntilExit()
     }
-    stop()
     throw CocoaError(.fileReadUnknown)
   }
 
