@@ -43,6 +43,8 @@ build: setup
 demo: build
 	@scripts/demo.sh
 
+# The whole suite once, then the leak check over the suites that cross a C boundary (libgit2,
+# libssh2 and mbedTLS through it, libyaml, BoringSSL): scripts/leak-check.sh lists them and why.
 test: setup-tests
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build

@@ -44,16 +44,17 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
   public let errorClass: Int32
   public let message: String
 
-  /// True when `message` is promptgate's own and already says what to do (a refused
-  /// certificate, a credential the remote asked for); false for libgit2's words.
-  public let saysWhatToDo: Bool
+  /// What went wrong reaching a remote, typed, when this layer knows: callers word their
+  /// own advice from it (which variables hold tokens, which URL to use); nil for libgit2's
+  /// other failures.
+  public let remoteProblem: RemoteProblem?
 
-  public init(code rawCode: Int32, errorClass: Int32, message: String, saysWhatToDo: Bool = false) {
+  public init(code rawCode: Int32, errorClass: Int32, message: String, remoteProblem: RemoteProblem? = nil) {
     self.code = Code(rawCode)
     self.rawCode = rawCode
     self.errorClass = errorClass
     self.message = message
-    self.saysWhatToDo = saysWhatToDo
+    self.remoteProblem = remoteProblem
   }
 
   public var description: String { message }
@@ -67,6 +68,30 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     let message = error.pointee.message.map { String(cString: $0) } ?? "libgit2 error \(rawCode)"
     return GitError(code: rawCode, errorClass: error.pointee.klass, message: message)
   }
+}
+
+/// Why a connection to a remote failed, as far as this layer decided it (its policies) or
+/// checked it (host keys, certificates, settings).
+public enum RemoteProblem: Sendable, Equatable {
+  /// The server redirected from one origin to another, which the ``RedirectPolicy`` refuses.
+  case redirectRefused(from: String, to: String)
+  /// After a redirect within the host, a different origin (another port) asked for
+  /// credentials; they are offered only to the origin the URL names.
+  case credentialsAfterRedirect(named: String, asking: String)
+  /// The server refused every key ssh-agent offered, or no agent runs.
+  case sshKeysRefused(url: String)
+  /// The server asks for a user name and password and the provider has none.
+  case passwordNeeded(url: String)
+  /// The server refused the user name and password the provider gave.
+  case passwordRefused(url: String)
+  /// The server asks for a kind of credential this layer cannot give.
+  case credentialKindUnsupported(url: String)
+  /// An ssh host key or a TLS certificate is not trusted; the message says why and what to do
+  /// (known_hosts, the certificate authorities).
+  case untrusted
+  /// A setting this layer reads (the certificate authorities, `http.extraHeader`) is wrong; the
+  /// message names it and its fix.
+  case misconfigured
 }
 
 /// Throws the thread's libgit2 error when `result` is negative; returns it otherwise.

@@ -83,6 +83,7 @@ enum HTTPExtraHeaders {
   }
 
   private static func failure(_ message: String) -> GitError {
-    GitError(code: -1, errorClass: Int32(GIT_ERROR_NET.rawValue), message: message, saysWhatToDo: true)
+    GitError(
+      code: -1, errorClass: Int32(GIT_ERROR_NET.rawValue), message: message, remoteProblem: .misconfigured)
   }
 }

@@ -43,7 +43,8 @@ public enum Libgit2 {
       throw GitError(
         code: result, errorClass: Int32(GIT_ERROR_SSL.rawValue),
         message: "could not read the trusted CA certificates in \(bundle) (mbedTLS error "
-          + "-0x\(String(-result, radix: 16))); reinstall the ca-certificates package", saysWhatToDo: true)
+          + "-0x\(String(-result, radix: 16))); reinstall the ca-certificates package",
+        remoteProblem: .misconfigured)
     }
   }
 }

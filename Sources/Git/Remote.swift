@@ -5,7 +5,9 @@ import Foundation
 ///
 /// The one owner of its `git_remote` handle, freed in `deinit`; it keeps its repository alive.
 /// Transports are libgit2's: local paths, `file://`, `ssh://` (and `user@host:path`), `https://`.
-/// Credentials come from ``RemoteCredentials``. Nothing here reads or writes a remote's
+/// Credentials come from a ``CredentialProvider``, redirects follow ``redirects``, and an https
+/// server's certificate must chain to ``certificates``: the caller decides each (promptgate's
+/// Core reads them from the environment). Nothing here reads or writes a remote's
 /// configured refspecs: every fetch and push names its refspecs explicitly.
 public final class Remote {
   let repository: Repository
@@ -14,20 +16,23 @@ public final class Remote {
   public let name: String?
   /// The URL or path libgit2 connects to.
   public let url: String
-  /// How this remote authenticates; read from the environment by default.
-  public var credentials: RemoteCredentials
-  /// Whom an https server's certificate must chain to.
-  var certificates: TrustedCertificates
+  /// How this remote authenticates: none by default.
+  public var credentials: any CredentialProvider
+  /// Whom an https server's certificate must chain to: the system's authorities by default.
+  public var certificates: TrustedCertificates
+  /// Which HTTP redirects are followed: within the named host only by default, so credentials
+  /// and `http.extraHeader` lines (tokens, often) go only to the host the user named.
+  public var redirects: RedirectPolicy = .sameHost
   /// `http.extraHeader` lines to send (http and https only).
   var extraHeaders: [String]
 
-  private init(repository: Repository, pointer: OpaquePointer, credentials: RemoteCredentials) {
+  private init(repository: Repository, pointer: OpaquePointer, credentials: any CredentialProvider) {
     self.repository = repository
     self.pointer = pointer
     self.name = git_remote_name(pointer).map { String(cString: $0) }
     self.url = git_remote_url(pointer).map { String(cString: $0) } ?? ""
     self.credentials = credentials
-    self.certificates = .configured(environment: ProcessInfo.processInfo.environment, repository: repository)
+    self.certificates = TrustedCertificates()
     self.extraHeaders = repository.httpExtraHeaders(for: url)
   }
 
@@ -37,7 +42,7 @@ public final class Remote {
 
   /// The remote configured as `name` (`remote.<name>.url`). Throws `.notFound` when there is none.
   public static func lookup(
-    _ name: String, in repository: Repository, credentials: RemoteCredentials = .environment()
+    _ name: String, in repository: Repository, credentials: any CredentialProvider = RemoteCredentials()
   ) throws(GitError) -> Remote {
     ensureLibgit2()
     var handle: OpaquePointer?
@@ -47,7 +52,7 @@ public final class Remote {
 
   /// A remote for `url` (a URL or a path), not written to the configuration.
   public static func anonymous(
-    url: String, in repository: Repository, credentials: RemoteCredentials = .environment()
+    url: String, in repository: Repository, credentials: any CredentialProvider = RemoteCredentials()
   ) throws(GitError) -> Remote {
     ensureLibgit2()
     var handle: OpaquePointer?
@@ -73,7 +78,7 @@ public final class Remote {
     var options = git_remote_connect_options()
     try check(git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)))
     try state.install(into: &options.callbacks)
-    options.follow_redirects = Self.redirects
+    options.follow_redirects = redirectSetting
     // The headers stay allocated until the connection is closed.
     return try withExtendedLifetime(state) { () throws(GitError) -> [String: ObjectID] in
       try withStringArray(try checkedHeaders()) { (headers) throws(GitError) -> [String: ObjectID] in
@@ -102,7 +107,7 @@ public final class Remote {
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
     options.prune = GIT_FETCH_NO_PRUNE
     options.update_fetchhead = 0
-    options.follow_redirects = Self.redirects
+    options.follow_redirects = redirectSetting
     try state.install(into: &options.callbacks)
     try withExtendedLifetime(state) { () throws(GitError) in
       try withStringArray(try checkedHeaders()) { (headers) throws(GitError) in
@@ -141,7 +146,7 @@ public final class Remote {
     do {
       try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)))
       try state.install(into: &options.callbacks)
-      options.follow_redirects = Self.redirects
+      options.follow_redirects = redirectSetting
       pushHeaders = try checkedHeaders()
     } catch {
       throw .failed(error)
@@ -187,10 +192,14 @@ public final class Remote {
     }
   }
 
-  /// Redirects to the same host are followed, never to another: the credentials and the
-  /// `http.extraHeader` lines (tokens, often) go only to the host the user named. (git follows
-  /// an off-site redirect of the first request; promptgate asks for the URL it points to.)
-  private static let redirects = GIT_REMOTE_REDIRECT_NONE
+  /// libgit2's setting for ``redirects``.
+  private var redirectSetting: git_remote_redirect_t {
+    switch redirects {
+    case .sameHost: GIT_REMOTE_REDIRECT_NONE
+    case .initialRequest: GIT_REMOTE_REDIRECT_INITIAL
+    case .always: GIT_REMOTE_REDIRECT_ALL
+    }
+  }
 
   /// `extraHeaders`, once libgit2 would take them (see ``HTTPExtraHeaders/check(_:)``).
   private func checkedHeaders() throws(GitError) -> [String] {

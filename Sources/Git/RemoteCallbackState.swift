@@ -7,21 +7,21 @@ import Foundation
 /// unretained, so the caller keeps it alive (`withExtendedLifetime`) for the whole C call. The
 /// callbacks run on the calling thread, inside that call.
 final class RemoteCallbackState {
-  let credentials: RemoteCredentials
+  let credentials: any CredentialProvider
   /// The certificate authorities an https server must chain to.
   let certificates: TrustedCertificates
   /// The remote's URL: an ssh host key is checked for its port, which libgit2 does not pass.
   let url: String
   /// The kinds of credential already offered: each is offered once.
   private var offered: Set<UInt32> = []
-  /// Why authentication failed, in words, when a callback gave up.
-  private(set) var problem: String?
+  /// Why a callback gave up: what it decided, typed, and in plain words for the log.
+  private(set) var problem: (kind: RemoteProblem, words: String)?
   /// Push leases: reference → the id the remote must hold (nil: must not exist).
   var expectations: [String: ObjectID?] = [:]
   /// References the remote (or the lease check) refused.
   private(set) var rejections: [PushRejection] = []
 
-  init(credentials: RemoteCredentials, certificates: TrustedCertificates, url: String) {
+  init(credentials: any CredentialProvider, certificates: TrustedCertificates, url: String) {
     self.credentials = credentials
     self.certificates = certificates
     self.url = url
@@ -42,14 +42,15 @@ final class RemoteCallbackState {
     callbacks.push_update_reference = reportPushUpdate
   }
 
-  /// `check(result)`, but with the credential problem's words when a callback gave up.
+  /// `check(result)`, but with what a callback or the redirect policy decided, typed.
   func checking(_ result: Int32) throws(GitError) {
     guard result < 0 else { return }
     let error = GitError.last(returned: result)
     if let problem {
-      throw GitError(code: result, errorClass: error.errorClass, message: problem, saysWhatToDo: true)
+      throw GitError(
+        code: result, errorClass: error.errorClass, message: problem.words, remoteProblem: problem.kind)
     }
-    // libgit2 (redirects set to NONE in Remote) says "cannot redirect from 'a' to 'b'".
+    // libgit2 says "cannot redirect from 'a' to 'b'" where the redirect policy refuses one.
     if let range = error.message.range(of: "cannot redirect from '"),
       range.lowerBound == error.message.startIndex
     {
@@ -57,16 +58,15 @@ final class RemoteCallbackState {
       if hosts.count >= 3 {
         throw GitError(
           code: result, errorClass: error.errorClass,
-          message:
-            "\(hosts[0]) redirects to \(hosts[2]); promptgate follows redirects within a host only, so "
-            + "that credentials and http.extraHeader stay with the host you named: use the URL it redirects to "
-            + "if you trust that host", saysWhatToDo: true)
+          message: "\(hosts[0]) redirects to \(hosts[2]), which the redirect policy refuses",
+          remoteProblem: .redirectRefused(from: String(hosts[0]), to: String(hosts[2])))
       }
     }
     if error.errorClass == Int32(GIT_ERROR_SSL.rawValue), error.code == .certificate,
       let explained = CertificateProblem.explain(error.message, host: URLComponents(string: url)?.host ?? url)
     {
-      throw GitError(code: result, errorClass: error.errorClass, message: explained, saysWhatToDo: true)
+      throw GitError(
+        code: result, errorClass: error.errorClass, message: explained, remoteProblem: .untrusted)
     }
     throw error
   }
@@ -75,39 +75,42 @@ final class RemoteCallbackState {
     _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, url: String, usernameFromURL: String?,
     allowed: UInt32
   ) -> Int32 {
-    func once(_ kind: git_credential_t) -> Bool {
-      guard allowed & kind.rawValue != 0 else { return false }
-      return offered.insert(kind.rawValue).inserted
-    }
-    // libgit2 follows a redirect within a host, to another port too (Remote refuses the others):
-    // the credentials from the environment go only to the host and port the user named.
+    // libgit2 follows a redirect within a host, to another port too (the redirect policy
+    // refuses the others): credentials go only to the host and port the URL names.
     if let asking = HTTPOrigin(url), let named = HTTPOrigin(self.url), asking != named {
-      problem =
-        "\(named) redirected promptgate to \(asking), which asks for credentials; they go only to "
-        + "\(named): use the URL it redirects to if you trust that host"
+      problem = (
+        .credentialsAfterRedirect(named: named.description, asking: asking.description),
+        "\(named) redirected to \(asking), which asks for credentials; they are offered only to \(named)"
+      )
       return GIT_EAUTH.rawValue
     }
-    if once(GIT_CREDENTIAL_SSH_KEY) {
-      return git_credential_ssh_key_from_agent(out, usernameFromURL ?? credentials.sshUser)
-    }
-    if once(GIT_CREDENTIAL_USERNAME) {
-      return git_credential_username_new(out, usernameFromURL ?? credentials.sshUser)
-    }
-    if once(GIT_CREDENTIAL_USERPASS_PLAINTEXT), let password = credentials.password {
-      return git_credential_userpass_plaintext_new(
-        out, usernameFromURL ?? credentials.username ?? "git", password)
+    let kinds: [(git_credential_t, CredentialRequest.Kind)] = [
+      (GIT_CREDENTIAL_SSH_KEY, .sshKey), (GIT_CREDENTIAL_USERNAME, .username),
+      (GIT_CREDENTIAL_USERPASS_PLAINTEXT, .userPassword),
+    ]
+    var declined = false
+    for (flag, kind) in kinds where allowed & flag.rawValue != 0 && offered.insert(flag.rawValue).inserted {
+      let request = CredentialRequest(kind: kind, url: url, usernameFromURL: usernameFromURL)
+      switch credentials.credential(for: request) {
+      case .sshAgent(let user)?: return git_credential_ssh_key_from_agent(out, user)
+      case .username(let user)?: return git_credential_username_new(out, user)
+      case .userPassword(let user, let password)?:
+        return git_credential_userpass_plaintext_new(out, user, password)
+      case nil: declined = true
+      }
     }
     if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 {
-      problem =
-        "\(url) refused every key ssh-agent offered (or no agent runs: SSH_AUTH_SOCK); add the key with ssh-add"
+      problem = (.sshKeysRefused(url: url), "\(url) refused every key ssh-agent offered, or no agent runs")
     } else if allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 {
       problem =
-        credentials.password == nil
-        ? "\(url) asks for a user name and password: set GIT_USERNAME and GIT_PASSWORD (or GIT_TOKEN)"
-        : "\(url) refused the user name and password from the environment (GIT_USERNAME, GIT_PASSWORD or a token)"
+        declined
+        ? (.passwordNeeded(url: url), "\(url) asks for a user name and password, and none was given")
+        : (.passwordRefused(url: url), "\(url) refused the user name and password given")
     } else {
-      problem =
-        "\(url) asks for a kind of credential promptgate cannot give (ssh-agent keys and passwords only)"
+      problem = (
+        .credentialKindUnsupported(url: url),
+        "\(url) asks for a kind of credential other than an ssh-agent key or a password"
+      )
     }
     return GIT_EAUTH.rawValue
   }
@@ -118,7 +121,7 @@ final class RemoteCallbackState {
     guard certificate.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
     let hostKey = UnsafeRawPointer(certificate).assumingMemoryBound(to: git_cert_hostkey.self).pointee
     guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey else {
-      problem = "\(host) offered a host key promptgate cannot check against known_hosts"
+      problem = (.untrusted, "\(host) offered a host key that cannot be checked against known_hosts")
       return GIT_ECERTIFICATE.rawValue
     }
     let key = Array(UnsafeRawBufferPointer(start: raw, count: hostKey.hostkey_len).bindMemory(to: UInt8.self))
@@ -131,7 +134,7 @@ final class RemoteCallbackState {
     {
     case .trusted: return 0
     case .unknown(let why), .changed(let why):
-      problem = why
+      problem = (.untrusted, why)
       return GIT_ECERTIFICATE.rawValue
     }
   }

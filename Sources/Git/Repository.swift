@@ -78,6 +78,19 @@ public final class Repository {
   /// True for a shallow clone: some commits' parents were not fetched.
   public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
 
-  /// True when the repository has no commits yet.
-  public var isEmpty: Bool { git_repository_is_empty(pointer) == 1 }
+  /// True when HEAD names a branch that has no commit yet (a new repository, or an orphan
+  /// branch).
+  public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
+
+  /// True when the repository has no commits yet: HEAD is unborn and no reference exists.
+  /// Not `git_repository_is_empty`, which also asks that HEAD name the configured default
+  /// branch, and so calls a `git init -b main` repository without `init.defaultBranch` not empty.
+  public var isEmpty: Bool {
+    guard isHeadUnborn else { return false }
+    var iterator: OpaquePointer?
+    guard git_reference_iterator_new(&iterator, pointer) == 0 else { return false }
+    defer { git_reference_iterator_free(iterator) }
+    var name: UnsafePointer<CChar>?
+    return git_reference_next_name(&name, iterator) == GIT_ITEROVER.rawValue
+  }
 }

@@ -3,24 +3,37 @@ import Clibgit2
 import Foundation
 
 /// The certificate authorities an https remote's certificate must chain to: the system's CA
-/// bundle, unless the user names others the way git reads them (`GIT_SSL_CAINFO` and
-/// `GIT_SSL_CAPATH` first, then `http.sslCAInfo` and `http.sslCAPath`), for a company's own CA.
+/// bundle (the default), or the ones a caller names, for a company's own CA; ``configured(environment:repository:)``
+/// reads them where git does (`GIT_SSL_CAINFO` and `GIT_SSL_CAPATH` first, then
+/// `http.sslCAInfo` and `http.sslCAPath`).
 ///
 /// There is deliberately no way to turn verification off.
-struct TrustedCertificates: Equatable {
+public struct TrustedCertificates: Sendable, Equatable {
   /// A path and the setting that named it, for the messages.
-  struct Setting: Equatable {
-    let path: String
-    let source: String
+  public struct Setting: Sendable, Equatable {
+    public let path: String
+    public let source: String
+
+    public init(path: String, source: String) {
+      self.path = path
+      self.source = source
+    }
   }
 
   /// A file of PEM certificates, or nil.
-  var file: Setting?
+  public var file: Setting?
   /// A folder of PEM certificates, or nil.
-  var folder: Setting?
+  public var folder: Setting?
 
-  /// What `environment` and then `repository`'s configuration name.
-  static func configured(environment: [String: String], repository: Repository) -> TrustedCertificates {
+  /// The system's authorities, or the file and folder given.
+  public init(file: Setting? = nil, folder: Setting? = nil) {
+    self.file = file
+    self.folder = folder
+  }
+
+  /// What `environment` and then `repository`'s configuration name, as git reads them.
+  public static func configured(environment: [String: String], repository: Repository) -> TrustedCertificates
+  {
     func setting(_ variable: String, _ key: String) -> Setting? {
       if let value = environment[variable], !value.isEmpty { return Setting(path: value, source: variable) }
       return repository.configString(key).map { Setting(path: $0, source: key) }
@@ -78,7 +91,8 @@ struct TrustedCertificates: Equatable {
   }
 
   private static func failure(_ message: String) -> GitError {
-    GitError(code: -1, errorClass: Int32(GIT_ERROR_SSL.rawValue), message: message, saysWhatToDo: true)
+    GitError(
+      code: -1, errorClass: Int32(GIT_ERROR_SSL.rawValue), message: message, remoteProblem: .misconfigured)
   }
 }
 

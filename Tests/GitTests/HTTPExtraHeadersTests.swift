@@ -69,7 +69,7 @@ import Testing
       } throws: { error in
         let message = (error as? GitError)?.message ?? ""
         return message.contains(words) && !message.contains(secret)
-          && (error as? GitError)?.saysWhatToDo == true
+          && (error as? GitError)?.remoteProblem == .misconfigured
       }
     }
   }

@@ -9,7 +9,7 @@ struct SSHRemoteTests {
   /// An sshd and an ssh-agent of the test's own, killed when it ends.
   final class Server {
     let folder: String
-    let port = Int.random(in: 20_000...40_000)
+    private(set) var port = 0
     let agentSocket: String
     let home: String
     private var daemons: [Daemon] = []
@@ -25,24 +25,40 @@ struct SSHRemoteTests {
             == 0)
       }
       try FileManager.default.copyItem(atPath: "\(folder)/user_key.pub", toPath: "\(folder)/authorized_keys")
-      try """
-      Port \(port)
-      ListenAddress 127.0.0.1
-      HostKey \(folder)/host_key
-      AuthorizedKeysFile \(folder)/authorized_keys
-      PasswordAuthentication no
-      KbdInteractiveAuthentication no
-      PubkeyAuthentication yes
-      StrictModes no
-      UsePAM no
-      PermitRootLogin yes
-      PidFile \(folder)/sshd.pid
+      // A random port may be taken: sshd then exits at once, and another port is tried.
+      for _ in 0..<8 {
+        port = Int.random(in: 20_000...40_000)
+        try """
+        Port \(port)
+        ListenAddress 127.0.0.1
+        HostKey \(folder)/host_key
+        AuthorizedKeysFile \(folder)/authorized_keys
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        PubkeyAuthentication yes
+        StrictModes no
+        UsePAM no
+        PermitRootLogin yes
+        PidFile \(folder)/sshd.pid
 
-      """.write(toFile: folder + "/sshd_config", atomically: true, encoding: .utf8)
-      try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-      // Both run in the foreground (-D) as children of this process, killed when it goes away.
-      daemons.append(
-        try Daemon("/usr/sbin/sshd", ["-D", "-f", folder + "/sshd_config", "-E", folder + "/sshd.log"]))
+        """.write(toFile: folder + "/sshd_config", atomically: true, encoding: .utf8)
+        try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        // In the foreground (-D) as a child of this process, killed when it goes away. It
+        // listens once it has written its pid file.
+        let sshd = try Daemon(
+          "/usr/sbin/sshd", ["-D", "-f", folder + "/sshd_config", "-E", folder + "/sshd.log"])
+        for _ in 0..<250
+        where !FileManager.default.fileExists(atPath: folder + "/sshd.pid") && !sshd.hasExited {
+          usleep(20_000)
+        }
+        if FileManager.default.fileExists(atPath: folder + "/sshd.pid") {
+          daemons.append(sshd)
+          break
+        }
+        sshd.stop()
+      }
+      #expect(
+        FileManager.default.fileExists(atPath: folder + "/sshd.pid"), "sshd did not start: see sshd.log")
       daemons.append(try Daemon("/usr/bin/ssh-agent", ["-D", "-a", agentSocket]))
       for _ in 0..<250 where !FileManager.default.fileExists(atPath: agentSocket) { usleep(20_000) }
       #expect(
@@ -50,8 +66,6 @@ struct SSHRemoteTests {
           "/usr/bin/ssh-add", ["-q", folder + "/user_key"], environment: ["SSH_AUTH_SOCK": agentSocket]
         )
         .status == 0)
-      // sshd listens once it has written its pid file.
-      for _ in 0..<250 where !FileManager.default.fileExists(atPath: folder + "/sshd.pid") { usleep(20_000) }
     }
 
     func knownHosts(_ keyFile: String?) throws {

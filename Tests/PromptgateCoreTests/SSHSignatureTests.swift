@@ -203,6 +203,10 @@ final class SSHKeyFolder: @unchecked Sendable {
         [1, 2, 3], namespace: SSHKeyFolder.namespace, keyPath: "\(folder.path)/missing")
     }
     #expect(error?.message.contains("could not sign with \(folder.path)/missing") == true)
+    // What ssh-keygen said is kept for the error, on one line, without its every-run notice.
+    #expect(error?.message.contains("No such file or directory") == true, "\(error?.message ?? "")")
+    #expect(error?.message.contains("Signing data on standard input") == false)
+    #expect(error?.message.contains("\n") == false)
   }
 
   @Test func oneKeyInTwoSpellingsIsOneKey() throws {

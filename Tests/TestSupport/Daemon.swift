@@ -38,6 +38,16 @@ public final class Daemon: @unchecked Sendable {
     self.pid = pid
   }
 
+  /// True once the daemon has exited by itself (a port already taken, a bad configuration);
+  /// reaps it then.
+  public var hasExited: Bool {
+    guard running else { return true }
+    var status: Int32 = 0
+    guard waitpid(pid, &status, WNOHANG) == pid else { return false }
+    running = false
+    return true
+  }
+
   /// Kills the daemon and reaps it; does nothing the second time.
   public func stop() {
     guard running else { return }

@@ -91,9 +91,30 @@ public final class ScratchRepository: @unchecked Sendable {
 
 /// A new empty folder under the system's temporary directory.
 public func makeTemporaryFolder(prefix: String) throws -> String {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+  let url = URL(fileURLWithPath: TestFolders.root).appendingPathComponent("\(prefix)-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url.path
+}
+
+/// Where a test process keeps its temporary folders: one folder per process, removed when the
+/// process exits, so a run leaves nothing behind in the system's temporary folder even where a
+/// test keeps no handle to delete its folders with. The folders of a run that was killed are
+/// removed by the next run, once their process is gone.
+public enum TestFolders {
+  static let prefix = "promptgate-tests-"
+
+  public static let root: String = {
+    let temporary = FileManager.default.temporaryDirectory.path
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []
+    where name.hasPrefix(prefix) {
+      guard let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+      try? FileManager.default.removeItem(atPath: "\(temporary)/\(name)")
+    }
+    let root = "\(temporary)/\(prefix)\(getpid())"
+    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: TestFolders.root) }
+    return root
+  }()
 }
 
 /// libgit2's own test repositories from Debian's libgit2-fixtures (installed by `make test`).

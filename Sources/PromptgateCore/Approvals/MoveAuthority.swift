@@ -38,7 +38,7 @@ public struct MoveAuthority: Sendable {
     let allowed = rules.runbook.roles(allowedTo: move, in: environment)
     guard !allowed.isEmpty else {
       throw PromptgateError(
-        .blocked,
+        .roleMissing,
         "\(rules.source) names no \(move.rolesSetting) for \(environment), so nobody may sign \(move.withArticle) "
           + "there; add them (and the principals holding them under `roles:`) in a release of their own first"
       )
@@ -51,7 +51,7 @@ public struct MoveAuthority: Sendable {
       principal = only
     } else if listed.isEmpty {
       throw PromptgateError(
-        .blocked,
+        .untrustedSigner,
         "the key \(key.fingerprint) is not listed in \(TrustedSigners.allowedSignersPath) of "
           + "\(rules.commit.id.short()), whose rules judge this \(move.rawValue)")
     } else {
@@ -60,14 +60,14 @@ public struct MoveAuthority: Sendable {
     }
     guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
       throw PromptgateError(
-        .blocked,
+        .roleMissing,
         "\(principal) holds none of the roles that may sign \(move.withArticle) in \(environment) "
           + "(\(allowed.joined(separator: ", "))) in \(rules.source)")
     }
     if let refusal = keyRefusal(
       principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
     {
-      throw PromptgateError(.blocked, refusal)
+      throw PromptgateError(.untrustedSigner, refusal)
     }
     return MoveAuthority(principal: principal, role: role)
   }

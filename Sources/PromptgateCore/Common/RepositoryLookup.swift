@@ -10,7 +10,8 @@ public enum RepositoryLookup {
     } catch {
       switch error.code {
       case .notFound:
-        throw .input(
+        throw PromptgateError(
+          .notARepository,
           "not a git repository (nor any parent folder): \(path); run promptgate inside one or pass -C <path>"
         )
       case .owner:
@@ -32,14 +33,22 @@ public enum RepositoryLookup {
       switch error.code {
       case .notFound, .invalidSpec, .unbornBranch:
         if repository.isShallow {
-          throw .input(
+          throw PromptgateError(
+            .notFound,
             "unknown revision '\(revision)' in this shallow clone: its history was not fetched; "
               + "run: git fetch --unshallow (in GitHub Actions: actions/checkout with fetch-depth: 0)")
         }
         if repository.isEmpty {
-          throw .input("unknown revision '\(revision)': the repository has no commits yet")
+          throw PromptgateError(
+            .notFound, "unknown revision '\(revision)': the repository has no commits yet; commit first")
         }
-        throw .input(
+        if revision == "HEAD" && repository.isHeadUnborn {
+          throw PromptgateError(
+            .notFound, "HEAD names a branch with no commits yet; commit first, or name a revision that exists"
+          )
+        }
+        throw PromptgateError(
+          .notFound,
           "unknown revision '\(revision)': no branch, tag or commit by that name; "
             + "check the spelling, or fetch it (git fetch origin \(revision))")
       case .ambiguous:

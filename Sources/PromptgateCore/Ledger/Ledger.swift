@@ -135,7 +135,7 @@ public final class Ledger {
         // Not a conflict a retry resolves (exit 3): a person has to look (exit 2).
         guard attempts < 100 else {
           throw PromptgateError(
-            .input,
+            .lockHeld,
             "\(RefName.ledger) is locked: \(RepositoryLookup.staleLock(of: RefName.ledger, in: repository)) "
               + "and run again; nothing was written")
         }

@@ -39,13 +39,13 @@ struct LedgerContinuity {
     guard let remembered = load() else { return }
     guard let current else {
       throw PromptgateError(
-        .blocked,
+        .ledgerRewritten,
         "\(RefName.ledger) is gone, but this clone saw it at \(remembered.head.short()) (first event "
           + "\(remembered.root.short())); restore it from a clone or the remote that has it")
     }
     guard remembered.accepts(current, in: repository) else {
       throw PromptgateError(
-        .blocked,
+        .ledgerRewritten,
         "\(RefName.ledger) is now \(current.short()), which does not descend from \(remembered.head.short()), "
           + "the head this clone last saw (first event \(remembered.root.short())): the ledger was rewritten; "
           + "run `promptgate audit verify` and restore it from a clone that has \(remembered.head.short())")

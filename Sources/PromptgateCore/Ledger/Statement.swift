@@ -44,7 +44,8 @@ public struct StatementSigner: Sendable {
   public func sign(_ bytes: [UInt8]) throws(PromptgateError) -> SSHSignature {
     let signature = try signing(bytes)
     guard signature.publicKey == publicKey, signature.verify(bytes, namespace: Statement.namespace) else {
-      throw PromptgateError.input(
+      throw PromptgateError(
+        .notSigned,
         "the signature does not verify with the key given (\(publicKey.fingerprint)); nothing was written")
     }
     return signature

@@ -40,7 +40,7 @@ public enum RollbackAction {
     guard let current = state.deployed, let currentCommit = try state.deployedCommit(in: repository) else {
       guard ground.head != nil else { throw Ledger.missingHint(doing: "roll back") }
       throw PromptgateError(
-        .blocked, "nothing is deployed in \(environment), so there is nothing to roll back")
+        .nothingToRollBack, "nothing is deployed in \(environment), so there is nothing to roll back")
     }
     // Who may roll back is decided by the rules of what runs, before anything else is said.
     let basis = try ReleaseBasis.forEnvironment(
@@ -55,15 +55,16 @@ public enum RollbackAction {
     if let requested {
       guard let deployment = state.deployments.last(where: { $0.release.commit == requested.id.hex }) else {
         throw PromptgateError(
-          .blocked,
+          .nothingToRollBack,
           "\(requested.id.short()) was never released to \(environment); roll back to a release it had")
       }
       if let bad = deployment.bad {
         throw PromptgateError(
-          .blocked, "\(requested.id.short()) was \(bad); it is not a good release to go back to")
+          .nothingToRollBack, "\(requested.id.short()) was \(bad); it is not a good release to go back to")
       }
       guard deployment.release != current else {
-        throw PromptgateError(.blocked, "\(requested.id.short()) is what \(environment) runs already")
+        throw PromptgateError(
+          .nothingToRollBack, "\(requested.id.short()) is what \(environment) runs already")
       }
       target = deployment
     } else {
@@ -80,7 +81,7 @@ public enum RollbackAction {
       }
       guard let found else {
         throw PromptgateError(
-          .blocked,
+          .nothingToRollBack,
           "\(environment) has no good release before \(current.commit.prefix(7)) to roll back to; nothing was "
             + "written")
       }

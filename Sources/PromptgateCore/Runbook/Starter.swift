@@ -11,8 +11,10 @@ public enum Starter {
 
   static func runbook(serviceName: String) -> String {
     """
-    # The runbook promptgate gates every release on (SPEC §2). Four layers: what the service is,
-    # how it stays reliable, who must approve what, and how it improves. Edit every value below.
+    # The runbook promptgate gates every release on. Four layers: what the service is, how it
+    # stays reliable, who must approve what, and how it improves. Edit every value below; the
+    # gates are read from the release before yours, so a change to this file is judged by the
+    # rules it replaces.
     version: 1
 
     service:                              # layer 1: service definition
@@ -26,9 +28,12 @@ public enum Starter {
 
     reliability:                          # layer 2: reliability
       slo: { latency_p95_ms: 2500, error_rate: 0.02 }
-      fallback:
-        strategy: human-handoff           # previous-release | static-response | human-handoff
+      fallback:                           # what users get while the assistant is down:
+        strategy: human-handoff           #   human-handoff: hand over to `queue`
         queue: support-queue
+        # strategy: static-response       #   static-response: answer with `response`, a file
+        # response: fallbacks/static.md   #     in the repository, shipped with every release
+        # strategy: previous-release      #   previous-release: go back to the release before
       rollback:
         owner: ai-operations-engineer     # a role below
         target: last-good
@@ -45,7 +50,11 @@ public enum Starter {
         - { name: service-signoff, role: service-manager, approvals: 1, environments: [production] }
       separation_of_duties: true          # an author of a change cannot approve it
       approval_ttl_days: 14
-      override_roles: [service-manager]   # who may sign a break-glass override
+      # A break-glass override ships a release its gates block; it must be signed by a holder of
+      # one of these roles with a reason (promptgate release <rev> --env production --override
+      # --reason "..." --key <key>) and is always reported as a compliance exception.
+      # [] allows no override.
+      override_roles: [service-manager]
       release_roles: [release-bot, ai-operations-engineer]  # who may sign a release (CI: release-bot)
       signed_commits: false               # true: commits of gated paths must be SSH-signed by a listed key
 

@@ -54,7 +54,7 @@ public enum LedgerSync {
     if let previous = previouslyFetched {
       guard let fetched else {
         throw PromptgateError(
-          .blocked,
+          .ledgerRewritten,
           "\(label) no longer has \(RefName.ledger); this clone last fetched \(previous.short()) from it. Nothing "
             + "was pushed. Find out who deleted it, then restore it: git push \(label) \(previous.hex):\(RefName.ledger)"
         )
@@ -63,7 +63,7 @@ public enum LedgerSync {
         try? repository.updateReference(
           tracking, to: previous, expecting: fetched, message: "promptgate sync: keep what was last seen")
         throw PromptgateError(
-          .blocked,
+          .ledgerRewritten,
           "\(label)'s \(RefName.ledger) is now \(fetched.short()), which does not descend from \(previous.short()), "
             + "what this clone last fetched from it: the remote's ledger was rewritten (a force-push?). Nothing was "
             + "pushed or changed here; run `promptgate audit verify` on a clone that has \(previous.short()) and "
@@ -253,6 +253,14 @@ public enum LedgerSync {
   static func open(_ name: String, in repository: Repository, credentials: RemoteCredentials)
     throws(PromptgateError) -> Remote
   {
+    let remote = try locate(name, in: repository, credentials: credentials)
+    RemoteAccess.configure(remote, in: repository, environment: ProcessInfo.processInfo.environment)
+    return remote
+  }
+
+  private static func locate(_ name: String, in repository: Repository, credentials: RemoteCredentials)
+    throws(PromptgateError) -> Remote
+  {
     do {
       return try Remote.lookup(name, in: repository, credentials: credentials)
     } catch  where error.code == .notFound || error.code == .invalidSpec {
@@ -298,12 +306,12 @@ public enum LedgerSync {
 
   static func unreachable(_ label: String, _ remote: Remote, _ error: GitError) -> PromptgateError {
     let place = remote.name.map { "\($0) (\(remote.url))" } ?? remote.url
-    let fix =
-      error.saysWhatToDo
-      ? ""
-      : "; check the URL, the network and the credentials "
-        + "(ssh-agent for ssh; GIT_USERNAME and GIT_PASSWORD or a token for https)"
-    return PromptgateError.input("cannot sync with \(place): \(oneLine(error.message))\(fix)")
+    if let advice = RemoteAccess.advice(for: error) {
+      return PromptgateError.input("cannot sync with \(place): \(oneLine(advice))")
+    }
+    return PromptgateError.input(
+      "cannot sync with \(place): \(oneLine(error.message)); check the URL, the network and the credentials "
+        + "(ssh-agent for ssh; GIT_USERNAME and GIT_PASSWORD or a token for https)")
   }
 
   private static func conflictError(

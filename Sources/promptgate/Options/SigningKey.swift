@@ -45,7 +45,9 @@ struct SigningKey: Sendable {
       if let privateKey {
         return try SSHSignature.sign(message, namespace: namespace, with: privateKey)
       }
-      return try SSHKeygenSigner.sign(message, namespace: namespace, keyPath: path)
+      return try SSHKeygenSigner.sign(
+        message, namespace: namespace, keyPath: path,
+        prompt: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
     } catch {
       throw PromptgateError.input(error.message)
     }

@@ -1,0 +1,37 @@
+import Git
+import Testing
+
+@testable import PromptgateCore
+
+/// The choices the Git layer leaves to promptgate: which variables hold credentials, and what
+/// to tell a user whose connection was refused.
+@Suite struct RemoteAccessTests {
+  @Test func credentialsComeFromTheEnvironmentAsCIGivesThem() {
+    #expect(
+      RemoteCredentials.environment(["GIT_USERNAME": "ci", "GIT_PASSWORD": "s3cret", "USER": "me"])
+        == RemoteCredentials(username: "ci", password: "s3cret", sshUser: "me"))
+    #expect(RemoteCredentials.environment(["GITHUB_TOKEN": "t"]).username == "x-access-token")
+    #expect(RemoteCredentials.environment(["CI_JOB_TOKEN": "t"]).username == "gitlab-ci-token")
+    #expect(RemoteCredentials.environment(["GIT_TOKEN": "t"]).password == "t")
+    #expect(RemoteCredentials.environment([:]).password == nil)
+  }
+
+  @Test func eachRemoteProblemGetsItsOwnAdvice() {
+    func advice(_ problem: RemoteProblem?, _ message: String = "libgit2's words") -> String? {
+      RemoteAccess.advice(for: GitError(code: -1, errorClass: 0, message: message, remoteProblem: problem))
+    }
+    #expect(
+      advice(.redirectRefused(from: "a.example", to: "b.example"))
+        == "a.example redirects to b.example; promptgate follows redirects within a host only, so that "
+        + "credentials and http.extraHeader stay with the host you named: use the URL it redirects to if you "
+        + "trust that host")
+    #expect(
+      advice(.passwordNeeded(url: "https://h/r"))?.hasSuffix(
+        "set GIT_USERNAME and GIT_PASSWORD (or GIT_TOKEN)") == true)
+    #expect(advice(.sshKeysRefused(url: "ssh://h/r"))?.contains("ssh-add") == true)
+    #expect(
+      advice(.misconfigured, "GIT_SSL_CAINFO names /x, which does not exist")
+        == "GIT_SSL_CAINFO names /x, which does not exist")
+    #expect(advice(nil) == nil, "libgit2's own failures get the general hint")
+  }
+}
