@@ -145,6 +145,21 @@ import Testing
     #expect(result.stdout.isEmpty)
   }
 
+  /// Many real prompts have Windows line endings: sections still split, and the patch is git's.
+  @Test func windowsLineEndings() throws {
+    let scratch = try ScratchRepository()
+    try scratch.write("prompts/p.md", "# STEPS\r\n- Read it.\r\n\r\n# OUTPUT\r\nDo not repeat ideas.\r\n")
+    let base = try scratch.commit("base")
+    try scratch.write("prompts/p.md", "# STEPS\r\n- Read it.\r\n\r\n# OUTPUT\r\nDo not repeat insights.\r\n")
+    let head = try scratch.commit("head")
+    let text = try CLI.run(["-C", scratch.path, "diff", base, head, "--patch"])
+    let git = try Self.git(scratch, ["diff", "-M", "--no-color", base, head])
+    #expect(
+      text.stdout.contains(
+        "       ~ section OUTPUT\n           ~ Do not repeat [-ideas-]{+insights+}.\n\n" + git),
+      "got:\n\(text.stdout)")
+  }
+
   @Test func hostileContentInAPatchCannotDriveTheTerminalOrBreakTheFence() throws {
     let scratch = try ScratchRepository()
     try scratch.write("prompts/p.md", "# A\nplain\n")

@@ -47,6 +47,12 @@ import Testing
     #expect(sections[2].line == 5)
   }
 
+  @Test func windowsLineEndingsSplitLikeUnixOnes() {
+    let sections = MarkdownSections("# A\r\nOne.\r\n\r\n# B\r\n- item\r\n").sections
+    #expect(sections.map(\.key) == ["A", "B"])
+    #expect(sections.map(\.units) == [["One."], ["- item"]])
+  }
+
   @Test func addedRemovedMovedRenamedAndEditedSections() {
     let old = """
       # A

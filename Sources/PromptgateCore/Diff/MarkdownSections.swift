@@ -27,7 +27,10 @@ public struct MarkdownSections: Sendable {
     var fence: (marker: Character, count: Int)?
     var previous: Substring?
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    // "\r\n" is one Character in Swift: split on it as on "\n".
+    for rawLine in text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    {
       lineNumber += 1
       let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
       let trimmed = line.drop { $0 == " " }

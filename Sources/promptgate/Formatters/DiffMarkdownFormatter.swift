@@ -16,7 +16,7 @@ struct DiffMarkdownFormatter {
     guard !diff.files.isEmpty else { return out }
     if let stat {
       out +=
-        "\n```text\n" + stat.split(separator: "\n").map { DiffPatchText.safeLine($0) }.joined(separator: "\n")
+        "\n```text\n" + DiffPatchText.lines(stat).map { DiffPatchText.safeLine($0) }.joined(separator: "\n")
       out += "\n```\n"
     } else {
       out += table(diff)

@@ -162,7 +162,7 @@ struct DiffTextFormatter {
   /// A patch coloured as git colours one, each line made safe to print.
   private func colored(_ patch: String) -> String {
     var out = ""
-    for line in patch.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+    for line in DiffPatchText.lines(patch) {
       let safe = DiffPatchText.safeLine(line)
       if line.hasPrefix("diff --git") || line.hasPrefix("--- ") || line.hasPrefix("+++ ")
         || line.hasPrefix("index ")
