@@ -52,7 +52,11 @@ extension Repository {
     }
     let hunks = try Self.hunks(oldBytes, newBytes)
     guard !hunks.isEmpty else { return out }
-    return out + "--- \(fromLabel)\n+++ \(toLabel)\n" + hunks
+    // git ends a label holding a space with a tab, so that tools can tell where the name ends.
+    func labelLine(_ marker: String, _ label: String) -> String {
+      "\(marker) \(label)\(label.contains(" ") ? "\t" : "")\n"
+    }
+    return out + labelLine("---", fromLabel) + labelLine("+++", toLabel) + hunks
   }
 
   private func content(_ side: PatchSide) throws(GitError) -> [UInt8] {

@@ -104,6 +104,42 @@ import Testing
     #expect(ours == gitFiles.joined())
   }
 
+  /// Added, deleted, executable, symlink, type change, empty file, no newline at the end,
+  /// a path git quotes: every header git writes.
+  @Test func patchHeadersOfEveryKindAreGits() throws {
+    let scratch = try ScratchRepository()
+    try scratch.write("prompts/gone.md", "bye\n")
+    try scratch.write("prompts/run.sh", "echo hi\n")
+    try scratch.write("prompts/typed.md", "was a file\n")
+    try scratch.write("prompts/tail.md", "no newline")
+    let base = try scratch.commit("base")
+    try scratch.remove("prompts/gone.md")
+    try scratch.write("prompts/new.md", "hello\n")
+    try scratch.write("prompts/empty.md", "")
+    try scratch.write("prompts/naïve \"q\".md", "quoted\n")
+    try scratch.write("prompts/tail.md", "no newline, still")
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o755], ofItemAtPath: "\(scratch.path)/prompts/run.sh")
+    try scratch.remove("prompts/typed.md")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(scratch.path)/prompts/typed.md", withDestinationPath: "new.md")
+    try FileManager.default.createSymbolicLink(
+      atPath: "\(scratch.path)/prompts/link", withDestinationPath: "run.sh")
+    let head = try scratch.commit("head")
+    let result = try CLI.run(["-C", scratch.path, "diff", base, head, "--format", "json", "--patch"])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let files = try #require(json["files"] as? [[String: Any]])
+    let ours = files.compactMap { $0["patch"] as? String }.flatMap {
+      $0.components(separatedBy: "diff --git ")
+    }
+    .filter { !$0.isEmpty }.sorted()
+    let git = try Self.git(scratch, ["-c", "core.abbrev=7", "diff", "-M", "--no-color", base, head])
+    let gitFiles = git.components(separatedBy: "diff --git ").filter { !$0.isEmpty }.sorted()
+    #expect(ours.count == 9)
+    #expect(ours == gitFiles, "ours:\n\(ours.joined())\ngit:\n\(git)")
+  }
+
   @Test func statIsGitsStat() throws {
     let (scratch, base, head) = try releases()
     let result = try CLI.run(["-C", scratch.path, "diff", base, head, "--stat"])
