@@ -13,6 +13,11 @@ struct DiffMarkdownFormatter {
     for warning in diff.warnings {
       out += "\n> **Warning:** \(warning)\n"
     }
+    let weakening = diff.files.reduce(0) { $0 + $1.changes.filter { $0.weakens != nil }.count }
+    if weakening > 0 {
+      out +=
+        "\n> **⚠ \(weakening) change\(weakening == 1 ? "" : "s") weaken\(weakening == 1 ? "s" : "") governance** (marked below).\n"
+    }
     guard !diff.files.isEmpty else { return out }
     if let stat {
       out +=

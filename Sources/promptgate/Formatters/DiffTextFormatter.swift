@@ -47,6 +47,13 @@ struct DiffTextFormatter {
     out += "\n\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed, "
     out +=
       "\(additions) insertion\(additions == 1 ? "" : "s")(+), \(deletions) deletion\(deletions == 1 ? "" : "s")(-)\n"
+    let weakening = diff.files.reduce(0) { $0 + $1.changes.filter { $0.weakens != nil }.count }
+    if weakening > 0 {
+      out +=
+        style.red(
+          "⚠ \(weakening) change\(weakening == 1 ? "" : "s") weaken\(weakening == 1 ? "s" : "") governance")
+        + "\n"
+    }
     return out
   }
 
