@@ -37,6 +37,8 @@ import Testing
         M  ai/prompts/billing.prompty    +3 -3
              ~ version: 1.0.0 → 1.1.0
              ~ model.parameters.temperature: 0.7 → 0.2
+             ~ section (preamble)
+                 ~ Hello {{ name }}{+, {{ tier }}+}
              + variable {{ tier }}
 
       policies (2)

@@ -1,6 +1,8 @@
 /// What changed inside one prompt or policy file, beyond its lines.
 public struct FileSemantics: Sendable, Equatable {
   public var changes: [SemanticChange] = []
+  /// A prose prompt's Markdown sections added, removed, moved or edited.
+  public var sections: [SectionChange] = []
   /// Why part of the file could not be compared (invalid YAML, too large, ...).
   public var notes: [String] = []
 
@@ -9,8 +11,9 @@ public struct FileSemantics: Sendable, Equatable {
     self.notes = notes
   }
 
-  /// Prompts: front-matter fields old → new, and template variables added or removed. A prompt
-  /// written as a YAML or JSON document is compared key by key as fields.
+  /// Prompts: front-matter fields old → new, the body's Markdown sections, and template
+  /// variables added or removed. A prompt written as a YAML or JSON document is compared key by
+  /// key as fields.
   public static func prompt(path: String, old: String, new: String) -> FileSemantics {
     var result = FileSemantics()
     let oldParts = FrontMatter(splitting: old)
@@ -20,6 +23,9 @@ public struct FileSemantics: Sendable, Equatable {
         old: oldParts.yaml, new: newParts.yaml, kind: .field, what: "front matter", lineOffset: 1)
     } else if isStructured(path) {
       result.compareDocuments(old: old, new: new, kind: .field, what: "document", lineOffset: 0)
+    }
+    if !isStructured(path), oldParts.body != newParts.body {
+      result.sections = ProseDiff.changes(old: oldParts.body, new: newParts.body)
     }
     let before = TemplateVariables.names(in: oldParts.body)
     let after = TemplateVariables.names(in: newParts.body)

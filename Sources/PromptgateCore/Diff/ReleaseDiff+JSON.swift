@@ -20,8 +20,10 @@ extension ReleaseDiff {
             .object([
               "kind": .string(change.kind.rawValue), "change": .string(change.change.rawValue),
               "path": .string(change.path), "old": optional(change.old), "new": optional(change.new),
+              "weakens": optional(change.weakens),
             ])
           }),
+        "sections": .array(file.sections.map(\.json)),
         "notes": .array(file.notes.map(JSONValue.string)),
       ])
     }
@@ -29,5 +31,40 @@ extension ReleaseDiff {
       "base": point(base), "head": point(head), "files": .array(files),
       "warnings": .array(warnings.map(JSONValue.string)),
     ])
+  }
+}
+
+extension SectionChange {
+  /// `{"change", "path": [titles], "heading", "old_path", "units", "items": [...]}`.
+  var json: JSONValue {
+    func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    return .object([
+      "change": .string(change.rawValue),
+      "path": .array(path.map(JSONValue.string)),
+      "heading": .string(MarkdownSections.display(path)),
+      "old_path": oldPath.map { .array($0.map(JSONValue.string)) } ?? .null,
+      "units": .integer(Int64(units)),
+      "items": .array(
+        items.map { item in
+          .object([
+            "change": .string(item.change.rawValue), "old": optional(item.old), "new": optional(item.new),
+            "excerpt": optional(item.excerpt),
+          ])
+        }),
+    ])
+  }
+}
+
+extension JSONValue {
+  /// A `diff --format json` document with each file's `--patch` text as its `patch` field.
+  public func addingPatches(_ patches: [String]) -> JSONValue {
+    guard case .object(var document) = self, case .array(let files) = document["files"] else { return self }
+    document["files"] = .array(
+      zip(files, patches).map { file, patch in
+        guard case .object(var fields) = file else { return file }
+        fields["patch"] = .string(patch)
+        return .object(fields)
+      })
+    return .object(document)
   }
 }

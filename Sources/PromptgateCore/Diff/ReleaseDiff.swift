@@ -43,6 +43,8 @@ public struct FileChange: Sendable, Hashable {
   public let oldID: String?
   public let newID: String?
   public let changes: [SemanticChange]
+  /// A prose prompt's section changes (SPEC §6); empty for other files.
+  public let sections: [SectionChange]
   public let notes: [String]
 }
 
@@ -151,6 +153,7 @@ extension FileChange {
       deletions = change.oldMode == .commit ? 1 : 0
       binary = false
       changes = []
+      sections = []
       self.notes = notes
       return
     }
@@ -163,6 +166,7 @@ extension FileChange {
       additions = 0
       deletions = 0
       changes = []
+      sections = []
       self.notes = notes
       return
     }
@@ -171,7 +175,12 @@ extension FileChange {
     deletions = stats.deletions
 
     var semantics = FileSemantics()
-    if kind != .other, change.oldMode != .link, change.newMode != .link {
+    let isLink = change.oldMode == .link || change.newMode == .link
+    if let governance = GovernanceDiff.file(path), !isLink {
+      semantics = GovernanceDiff.semantics(
+        governance, path: path, old: old.map { String(decoding: $0, as: UTF8.self) },
+        new: new.map { String(decoding: $0, as: UTF8.self) })
+    } else if kind != .other, !isLink {
       let oldText = old.map { String(decoding: $0, as: UTF8.self) }
       let newText = new.map { String(decoding: $0, as: UTF8.self) }
       if let oldText, let id = change.oldID { texts.keep(oldText, for: id) }
@@ -183,6 +192,7 @@ extension FileChange {
       }
     }
     changes = semantics.changes
+    sections = semantics.sections
     self.notes = notes + semantics.notes
   }
 

@@ -59,6 +59,13 @@ extension GateContext {
         Diagnostic(.note, "no change to governance, roles or .promptgate/ since \(base.id.short())")
       ])
     }
+    // What `diff` marks as weakening governance, named so the approver knows what they sign.
+    let weakenings = files.filter { GovernanceDiff.file($0.path) != nil }.flatMap { file in
+      file.changes.compactMap { change in change.weakens.map { "\(file.path): \($0)" } }
+    }
+    if !weakenings.isEmpty {
+      changes[changes.count - 1] += "; it weakens governance (" + weakenings.joined(separator: "; ") + ")"
+    }
     guard let trusted, let checkpoint = trusted.governance?.checkpoints.first(where: { $0.name == name })
     else {
       return .fail([

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Git
 import PromptgateCore
 
 extension Promptgate {
@@ -6,10 +7,27 @@ extension Promptgate {
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "diff",
-      abstract: "Show what changed between two releases: prompt fields, template variables, policy keys.",
+      abstract:
+        "Show what changed between two releases: prompt fields, sections and variables, policy keys, governance.",
       discussion: """
         Every changed file is classified as prompt, policy or other by the runbook's paths (the \
         base's runbook; defaults prompts/** and policies/**).
+
+        Prose prompts (and the body below a prompt's front matter) are compared by Markdown \
+        section, named by heading path (STEPS › OUTPUT): sections added, removed, moved, \
+        renamed, and in each edited section the sentences, list items, table rows and code \
+        lines that changed, with the changed words marked [-old-]{+new+}.
+
+        Governance files are compared by meaning: runbook.yaml by key path, \
+        .promptgate/allowed_signers by principal and key fingerprint, .promptgate/revoked_keys \
+        by fingerprint, .promptgate/gates/* by gate id. A change that weakens governance (a \
+        role gaining a member, a checkpoint removed or lowered, separation_of_duties off, \
+        override or release roles widened, environments reordered, a key added or no longer \
+        revoked, a gate removed or lowered) is marked "weakens governance".
+
+        --patch prints git's unified diff under each file (in Markdown, in a collapsed block; \
+        in JSON, a "patch" field); --stat prints git's diffstat (as git diff --stat -M on an \
+        80-column terminal).
 
         Renames are paired as by git diff -M (git 2.33 and later): identical content first, \
         preferring a source with the same file name; then a file name left once among the \
@@ -38,6 +56,18 @@ extension Promptgate {
     @Option(help: "Output format: text, json or markdown.")
     var format: Format = .text
 
+    @Flag(help: "Print each file's unified diff, as git diff -M prints it.")
+    var patch = false
+
+    @Flag(help: "Print git's diffstat instead of the file list (text and markdown).")
+    var stat = false
+
+    func validate() throws {
+      if stat, format == .json {
+        throw ValidationError("--stat is for text and markdown; JSON has each file's additions and deletions")
+      }
+    }
+
     func run() throws {
       let repository = try global.openRepository()
       let baseCommit = try RepositoryLookup.commit(base, in: repository)
@@ -46,11 +76,42 @@ extension Promptgate {
       if !global.quiet {
         diff.warnings.forEach(Output.warning)
       }
+      let patches =
+        try patch ? diff.files.map { file throws(PromptgateError) in try file.patch(in: repository) } : nil
+      let statText = try stat ? DiffStatFormatter().format(statEntries(diff, repository: repository)) : nil
       switch format {
-      case .json: print(diff.json.pretty, terminator: "")
+      case .json:
+        var json = diff.json
+        if let patches { json = json.addingPatches(patches) }
+        print(json.pretty, terminator: "")
       case .text:
-        print(DiffTextFormatter(style: global.style).format(diff, base: base, head: head), terminator: "")
-      case .markdown: print(DiffMarkdownFormatter().format(diff, base: base, head: head), terminator: "")
+        if let statText {
+          print(statText + (patches.map { "\n" + $0.joined() } ?? ""), terminator: "")
+        } else {
+          print(
+            DiffTextFormatter(style: global.style).format(diff, base: base, head: head, patches: patches),
+            terminator: "")
+        }
+      case .markdown:
+        print(
+          DiffMarkdownFormatter().format(diff, base: base, head: head, patches: patches, stat: statText),
+          terminator: "")
+      }
+    }
+
+    private func statEntries(_ diff: ReleaseDiff, repository: Repository) throws(PromptgateError)
+      -> [DiffStatFormatter.Entry]
+    {
+      try diff.files.map { file throws(PromptgateError) in
+        let name =
+          file.oldPath.map { old in
+            Repository.quotedPath(old) != old || Repository.quotedPath(file.path) != file.path
+              ? Repository.quotedPath(old) + " => " + Repository.quotedPath(file.path)
+              : DiffStatFormatter.renameName(old, file.path)
+          } ?? Repository.quotedPath(file.path)
+        return DiffStatFormatter.Entry(
+          name: name, additions: file.additions, deletions: file.deletions,
+          binarySizes: file.binary ? try file.sizes(in: repository) : nil)
       }
     }
   }

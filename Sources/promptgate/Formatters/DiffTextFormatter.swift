@@ -5,13 +5,16 @@ import PromptgateCore
 struct DiffTextFormatter {
   let style: Style
 
-  func format(_ diff: ReleaseDiff, base: String, head: String) -> String {
+  /// `patches` holds each file's `--patch` text, in the order of `diff.files`; nil without
+  /// `--patch`.
+  func format(_ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil) -> String {
     var out = style.bold("promptgate diff \(base) \(head)")
     out += style.dim("  (\(diff.base.commit.prefix(7)) → \(diff.head.commit.prefix(7)))") + "\n"
     if diff.files.isEmpty {
       return out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n"
     }
     let width = min(72, diff.files.map { label($0).count }.max() ?? 0)
+    let patchByFile = patches.map { Dictionary(zip(diff.files, $0), uniquingKeysWith: { first, _ in first }) }
     for kind in FileKind.allCases {
       let files = diff.files.filter { $0.kind == kind }
       guard !files.isEmpty else { continue }
@@ -20,11 +23,22 @@ struct DiffTextFormatter {
         let name = label(file)
         let padding = String(repeating: " ", count: max(1, width - name.count + 2))
         out += "  \(statusLetter(file))  \(name)\(padding)\(counts(file))\n"
-        for change in file.changes {
+        // Front matter first, then the body's sections, then its variables: the file's order.
+        for change in file.changes where change.kind != .variable {
+          out += "       " + describe(change) + "\n"
+        }
+        for section in file.sections {
+          out += describe(section)
+        }
+        for change in file.changes where change.kind == .variable {
           out += "       " + describe(change) + "\n"
         }
         for note in file.notes {
           out += "       " + style.dim(note) + "\n"
+        }
+        if let patch = patchByFile?[file] {
+          out += "\n" + colored(patch)
+          if !patch.isEmpty { out += "\n" }
         }
       }
     }
@@ -33,6 +47,13 @@ struct DiffTextFormatter {
     out += "\n\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed, "
     out +=
       "\(additions) insertion\(additions == 1 ? "" : "s")(+), \(deletions) deletion\(deletions == 1 ? "" : "s")(-)\n"
+    let weakening = diff.files.reduce(0) { $0 + $1.changes.filter { $0.weakens != nil }.count }
+    if weakening > 0 {
+      out +=
+        style.red(
+          "⚠ \(weakening) change\(weakening == 1 ? "" : "s") weaken\(weakening == 1 ? "s" : "") governance")
+        + "\n"
+    }
     return out
   }
 
@@ -75,14 +96,97 @@ struct DiffTextFormatter {
   }
 
   private func describe(_ change: SemanticChange) -> String {
-    switch (change.kind, change.change) {
-    case (.variable, .added): return style.green("+ variable {{ \(safe(change.path)) }}")
-    case (.variable, .removed): return style.red("- variable {{ \(safe(change.path)) }}")
-    case (_, .added): return style.green("+ \(safe(change.path)): \(safe(change.new ?? ""))")
-    case (_, .removed): return style.red("- \(safe(change.path)): \(safe(change.old ?? ""))")
-    default:
-      return style.yellow("~ \(safe(change.path)): \(safe(change.old ?? "")) → \(safe(change.new ?? ""))")
+    let label =
+      switch change.kind {
+      case .signer: "signer \(safe(change.path))"
+      case .gate: "gate \(safe(change.path))"
+      case .revokedKey: "revoked key \(safe(change.path))"
+      default: safe(change.path)
+      }
+    let line: String =
+      switch (change.kind, change.change) {
+      case (.variable, .added): style.green("+ variable {{ \(safe(change.path)) }}")
+      case (.variable, .removed): style.red("- variable {{ \(safe(change.path)) }}")
+      case (_, .added): style.green("+ \(label): \(safe(change.new ?? ""))")
+      case (_, .removed): style.red("- \(label): \(safe(change.old ?? ""))")
+      default: style.yellow("~ \(label): \(safe(change.old ?? "")) → \(safe(change.new ?? ""))")
+      }
+    guard let reason = change.weakens else { return line }
+    return line + "  " + style.red("⚠ weakens governance: \(safe(reason))")
+  }
+
+  /// Items shown per section; `--patch` shows the rest.
+  static let itemsShown = 8
+
+  private func describe(_ section: SectionChange) -> String {
+    let heading = safe(MarkdownSections.display(section.path))
+    let items = section.units == 1 ? "1 item" : "\(section.units) items"
+    var out = "       "
+    switch section.change {
+    case .added: out += style.green("+ section \(heading)") + style.dim("  (\(items))")
+    case .removed: out += style.red("- section \(heading)") + style.dim("  (\(items))")
+    case .changed: out += style.yellow("~ section \(heading)")
+    case .moved: out += style.cyan("↕ section \(heading) moved")
+    case .renamed:
+      out += style.cyan(
+        "→ section \(safe(MarkdownSections.display(section.oldPath ?? []))) renamed to \(heading)")
     }
+    out += "\n"
+    for item in section.items.prefix(Self.itemsShown) {
+      out += "           "
+      switch item.change {
+      case .added: out += style.green("+ " + cut(safe(item.new ?? "")))
+      case .removed: out += style.red("- " + cut(safe(item.old ?? "")))
+      case .changed: out += style.yellow("~ ") + highlight(safe(item.excerpt ?? ""))
+      }
+      out += "\n"
+    }
+    if section.items.count > Self.itemsShown {
+      out += "           " + style.dim("… \(section.items.count - Self.itemsShown) more (see --patch)") + "\n"
+    }
+    return out
+  }
+
+  /// An item cut to 120 characters: the excerpt says what changed, `--patch` shows it whole.
+  private func cut(_ text: String) -> String {
+    text.count > 120 ? String(text.prefix(117)) + "..." : text
+  }
+
+  /// `[-removed-]` in red, `{+added+}` in green, when colour is on.
+  private func highlight(_ excerpt: String) -> String {
+    guard style.color else { return excerpt }
+    var out = ""
+    var rest = excerpt[...]
+    while let open = rest.firstMatch(of: /\[-(.*?)-\]|\{\+(.*?)\+\}/) {
+      out += rest[..<open.range.lowerBound]
+      let text = String(rest[open.range])
+      out += text.hasPrefix("[-") ? style.red(text) : style.green(text)
+      rest = rest[open.range.upperBound...]
+    }
+    return out + rest
+  }
+
+  /// A patch coloured as git colours one, each line made safe to print.
+  private func colored(_ patch: String) -> String {
+    var out = ""
+    for line in DiffPatchText.lines(patch) {
+      let safe = DiffPatchText.safeLine(line)
+      if line.hasPrefix("diff --git") || line.hasPrefix("--- ") || line.hasPrefix("+++ ")
+        || line.hasPrefix("index ")
+      {
+        out += style.bold(safe)
+      } else if line.hasPrefix("@@") {
+        out += style.cyan(safe)
+      } else if line.hasPrefix("+") {
+        out += style.green(safe)
+      } else if line.hasPrefix("-") {
+        out += style.red(safe)
+      } else {
+        out += safe
+      }
+      out += "\n"
+    }
+    return out
   }
 
   private func safe(_ text: String) -> String { RepositoryText.safe(text) }
