@@ -24,6 +24,10 @@ import Testing
       environment: ["PROMPTGATE": CLI.executable, "SHOW": "1"])
     #expect(story.status == 0, "\(story.stdout)\(story.stderr)")
     #expect(story.stdout.contains("overridden: #23 override: sam@example.com"))
+    // The failing evaluation blocks the prompt change; the fixed one, evaluated again, goes in.
+    #expect(story.stdout.contains("records evaluation 85.0% (17 of 20 passed, 3 failed)"), "\(story.stdout)")
+    #expect(story.stdout.contains("below the required 95.0%"), "\(story.stdout)")
+    #expect(story.stdout.contains("records evaluation 100% (20 of 20 passed, 0 failed)"), "\(story.stdout)")
 
     let result = try CLI.run([
       "-C", repo, "report", "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json",

@@ -77,12 +77,16 @@ public struct PeriodFigures: Sendable, Encodable {
   public let timeToRecovery: DurationSummary
   /// Releases of this period that had an approval: from their first approval to the release.
   public let approvalLeadTime: DurationSummary
+  /// Releases and overrides whose `evidence` gate passed: shipped with all the evidence the
+  /// runbook required (a release that required none is not counted).
+  public let releasesWithEvidence: Int
 
   enum CodingKeys: String, CodingKey {
     case label, start, end, releases, overrides, blocked, blockedGates = "blocked_gates", rollbacks
     case markedBad = "marked_bad", failedReleases = "failed_releases", changeFailureRate =
       "change_failure_rate"
     case timeToRecovery = "time_to_recovery", approvalLeadTime = "approval_lead_time"
+    case releasesWithEvidence = "releases_with_evidence"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -100,6 +104,7 @@ public struct PeriodFigures: Sendable, Encodable {
     try container.encode(changeFailureRate, forKey: .changeFailureRate)
     try container.encode(timeToRecovery, forKey: .timeToRecovery)
     try container.encode(approvalLeadTime, forKey: .approvalLeadTime)
+    try container.encode(releasesWithEvidence, forKey: .releasesWithEvidence)
   }
 }
 

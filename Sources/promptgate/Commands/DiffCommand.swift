@@ -46,11 +46,28 @@ extension Promptgate {
       if !global.quiet {
         diff.warnings.forEach(Output.warning)
       }
+      // The evidence recorded for each side's content: pass rates, base → head.
+      let ledger = Ledger(repository)
+      let before = EvidenceRecorder.newest(forTree: baseCommit.tree.hex, ledger: ledger)
+      let after = EvidenceRecorder.newest(forTree: headCommit.tree.hex, ledger: ledger)
+      let evidence = EvidenceRecorder.trend(from: before, to: after)
       switch format {
-      case .json: print(diff.json.pretty, terminator: "")
+      case .json:
+        var json = diff.json
+        if case .object(var members) = json, !(before.isEmpty && after.isEmpty) {
+          members["evidence"] = .object([
+            "base": EvidenceRecorder.json(before), "head": EvidenceRecorder.json(after),
+          ])
+          json = .object(members)
+        }
+        print(json.pretty, terminator: "")
       case .text:
-        print(DiffTextFormatter(style: global.style).format(diff, base: base, head: head), terminator: "")
-      case .markdown: print(DiffMarkdownFormatter().format(diff, base: base, head: head), terminator: "")
+        print(
+          DiffTextFormatter(style: global.style).format(diff, base: base, head: head, evidence: evidence),
+          terminator: "")
+      case .markdown:
+        print(
+          DiffMarkdownFormatter().format(diff, base: base, head: head, evidence: evidence), terminator: "")
       }
     }
   }

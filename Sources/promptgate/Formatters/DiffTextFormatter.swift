@@ -5,9 +5,10 @@ import PromptgateCore
 struct DiffTextFormatter {
   let style: Style
 
-  func format(_ diff: ReleaseDiff, base: String, head: String) -> String {
+  func format(_ diff: ReleaseDiff, base: String, head: String, evidence: String? = nil) -> String {
     var out = style.bold("promptgate diff \(base) \(head)")
     out += style.dim("  (\(diff.base.commit.prefix(7)) → \(diff.head.commit.prefix(7)))") + "\n"
+    if let evidence { out += RepositoryText.safe("evidence: \(evidence)") + "\n" }
     if diff.files.isEmpty {
       return out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n"
     }

@@ -43,6 +43,13 @@ struct ReportTextFormatter {
         ])
       }
       out += table(rows)
+      if environment.total.releasesWithEvidence > 0 {
+        let total = environment.total
+        out +=
+          "  evidence: \(total.releasesWithEvidence) of \(total.releases) releases shipped with all the evidence "
+        out +=
+          "the runbook required (\(ReportDisplay.rate(Double(total.releasesWithEvidence) / Double(max(1, total.releases)))))\n"
+      }
       if !environment.total.blockedGates.isEmpty {
         out += "  blocked by: "
         out +=
