@@ -63,7 +63,7 @@ import Testing
     #expect(read.status == 0, "\(read.stderr)")
     let summary = try #require(
       try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
-    #expect(summary["tests"] as? Int == 13)
+    #expect(summary["tests"] as? Int == 14)  // the standard pack (evidence-recorded included) and policy-owner
     #expect(summary["failed"] as? [String] == ["fallback-declared", "no-secrets"])
     #expect((summary["skipped"] as? [String])?.contains("incident-follow-up") == true)
     #expect(
@@ -98,7 +98,7 @@ import Testing
     let model = try #require(
       try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
     #expect(model["version"] as? String == "2.1.0")
-    #expect((model["rules"] as? [String])?.count == 13)
+    #expect((model["rules"] as? [String])?.count == 14)
     let results = try #require(model["results"] as? [[Any]])
     #expect(
       results.contains {

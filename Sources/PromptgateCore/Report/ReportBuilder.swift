@@ -92,6 +92,7 @@ private struct Tally {
   var recoveries: [Int64] = []
   var leadTimes: [Int64] = []
   var withEvidence = 0
+  var needingEvidence = 0
 
   mutating func merge(_ other: Tally) {
     releases += other.releases
@@ -104,6 +105,7 @@ private struct Tally {
     recoveries += other.recoveries
     leadTimes += other.leadTimes
     withEvidence += other.withEvidence
+    needingEvidence += other.needingEvidence
   }
 
   func figures(label: String, start: Int64?, end: Int64?) -> PeriodFigures {
@@ -116,7 +118,7 @@ private struct Tally {
       rollbacks: rollbacks, markedBad: markedBad, failedReleases: failed,
       changeFailureRate: releases == 0 ? nil : Double(failed) / Double(releases),
       timeToRecovery: DurationSummary(recoveries), approvalLeadTime: DurationSummary(leadTimes),
-      releasesWithEvidence: withEvidence)
+      evidence: PeriodFigures.EvidenceShare(required: needingEvidence, complete: withEvidence))
   }
 }
 
@@ -171,8 +173,11 @@ private struct Accumulator {
       switch event.kind {
       case .release, .override:
         tally.releases += 1
-        if event.gateResults.contains(where: { $0.id == "evidence-recorded" && $0.status == "pass" }) {
-          tally.withEvidence += 1
+        if let gate = event.gateResults.first(where: { $0.id == "evidence-recorded" }),
+          gate.status != "not-applicable"
+        {
+          tally.needingEvidence += 1
+          if gate.status == "pass" { tally.withEvidence += 1 }
         }
         failed = commit.map { (lastFailure[$0] ?? 0) > event.sequence } ?? false
         if failed { tally.failed += 1 }

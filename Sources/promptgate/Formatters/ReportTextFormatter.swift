@@ -43,12 +43,11 @@ struct ReportTextFormatter {
         ])
       }
       out += table(rows)
-      if environment.total.releasesWithEvidence > 0 {
-        let total = environment.total
+      if environment.total.evidence.required > 0 {
+        let share = environment.total.evidence
         out +=
-          "  evidence: \(total.releasesWithEvidence) of \(total.releases) releases shipped with all the evidence "
-        out +=
-          "the runbook required (\(ReportDisplay.rate(Double(total.releasesWithEvidence) / Double(max(1, total.releases)))))\n"
+          "  evidence: \(share.complete) of the \(share.required) releases that required evidence shipped with all of "
+        out += "it (\(ReportDisplay.rate(Double(share.complete) / Double(share.required))))\n"
       }
       if !environment.total.blockedGates.isEmpty {
         out += "  blocked by: "
