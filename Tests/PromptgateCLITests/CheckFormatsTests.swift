@@ -63,7 +63,8 @@ import Testing
     #expect(read.status == 0, "\(read.stderr)")
     let summary = try #require(
       try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
-    #expect(summary["tests"] as? Int == 14)  // the standard pack (evidence-recorded included) and policy-owner
+    // The standard pack (evidence-recorded included) and the repository's policy-owner.
+    #expect(summary["tests"] as? Int == 14)
     #expect(summary["failed"] as? [String] == ["fallback-declared", "no-secrets"])
     #expect((summary["skipped"] as? [String])?.contains("incident-follow-up") == true)
     #expect(

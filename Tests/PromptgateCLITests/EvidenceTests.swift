@@ -245,6 +245,36 @@ final class EvidenceFixture: @unchecked Sendable {
     #expect(audit.stdout.contains("events of another repository were copied in"), "\(audit.stdout)")
   }
 
+  @Test func theAuditJudgesAReleaseWithTheEvidenceRecordedBeforeItOnly() throws {
+    let fixture = try EvidenceFixture.baseInStaging()
+    let scratch = fixture.repository.scratch
+    let root = try scratch.git("rev-list", "--max-parents=0", fixture.base)
+    let base = LedgerEvent.Release(
+      commit: fixture.base, tree: try scratch.git("rev-parse", "\(fixture.base)^{tree}"))
+    let head = LedgerEvent.Release(
+      commit: fixture.head, tree: try scratch.git("rev-parse", "\(fixture.head)^{tree}"))
+    // An insider writes a release of the head signed with the release-bot's key, before any
+    // evaluation was recorded, then has the evaluation recorded after it.
+    let statement = MoveStatement(
+      move: .release, environment: "staging", release: head, repository: root, principal: "ci@example.com",
+      role: "release-bot", signedAt: Ledger.timestamp(), replaces: base, base: base, outcome: .release)
+    let signed = try run(
+      "/usr/bin/ssh-keygen", ["-Y", "sign", "-q", "-n", "promptgate", "-f", fixture.key("ci")],
+      input: statement.json.canonicalString)
+    try LedgerForgery(path: fixture.path, scratch: scratch).forge(
+      LedgerEvent(
+        kind: .release, sequence: 0, time: statement.signedAt, actor: statement.principal,
+        environment: "staging",
+        release: head, repository: root, details: LedgerEvent.Record(statement: statement).details),
+      signature: signed.stdout)
+    #expect(try fixture.record("evaluation", "promptfoo-pass.json").status == 0)
+    let audit = try fixture.promptgate(["audit", "verify"])
+    #expect(audit.status == 1)
+    #expect(
+      audit.stdout.contains("its gates fail when judged again as it was recorded: evidence-recorded"),
+      "\(audit.stdout)")
+  }
+
   @Test(.withFaketime) func evidenceOlderThanTheWindowNoLongerCounts() throws {
     let fixture = try EvidenceFixture.baseInStaging()
     try fixture.repository.edit("policies/safety.yaml") { $0 + "owner: compliance\n" }
@@ -301,7 +331,12 @@ final class EvidenceFixture: @unchecked Sendable {
     let passing = try fixture.promptgate(["check", change, "--env", "staging"])
     #expect(passing.status == 0, "\(passing.stdout)")
     #expect(passing.stdout.contains("policy-tests: #"), "\(passing.stdout)")
-    let minimal = try fixture.record("policy-tests", "minimal.json", for: change)
+    // $PROMPTGATE_KEY (the CI job's key) and ssh-keygen doing the signing, as with every signed command.
+    let minimal = try fixture.promptgate([
+      "evidence", "record", change, "--kind", "policy-tests", "--file",
+      "\(EvidenceFixture.results)/minimal.json",
+      "--format", "minimal", "--signer", "ssh-keygen",
+    ])
     #expect(minimal.status == 0)
     #expect(minimal.stdout.contains("by house-evals 2.1.0 in 12.5s"), "\(minimal.stdout)")
     let list = try fixture.promptgate(["evidence", "list", change, "--format", "json"])
