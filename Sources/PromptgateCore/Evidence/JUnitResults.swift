@@ -4,8 +4,8 @@ import Foundation
   import FoundationXML
 #endif
 
-/// JUnit XML as test runners write it (`kyverno test --output junit`-style reports, `conftest
-/// test --output junit`, pytest, go-junit-report...): a `<testsuites>` root of `<testsuite>`s,
+/// JUnit XML as test runners write it (`conftest test --output junit`, pytest, go-junit-report,
+/// policy test runners such as kyverno's where they write JUnit...): a `<testsuites>` root of `<testsuite>`s,
 /// or one `<testsuite>`, each holding `<testcase>`s that may carry `<failure>`, `<error>` or
 /// `<skipped>`. The totals a suite states (`tests`, `failures`, `errors`, `skipped`) must match
 /// the test cases it holds. Read with Foundation's XMLParser (libxml2 underneath); a document

@@ -28,7 +28,7 @@ extension Promptgate.Evidence {
         file's SHA-256. The signer must hold one of governance.evidence_roles (CI's role) in the \
         runbook of the newest release. The `evidence` gate counts it for that exact content only: \
         any edit after the run voids it. Formats: promptfoo (promptfoo eval --output results.json), \
-        junit (kyverno test, conftest test --output junit, any JUnit report), minimal \
+        junit (conftest test --output junit, any JUnit report), minimal \
         (docs/ci/README.md).
         """
     )
