@@ -2,7 +2,8 @@
 # A month in the life of the demo repository, told through the real CLI: reviewers sign
 # approvals with SSH keys, releases go to staging and production, production blocks an
 # unapproved change, a bad release is rolled back with an incident, a fix answers it, staging
-# rolls back a greeting, and the service manager signs a break-glass override. Every command
+# rolls back a greeting, the service manager signs a break-glass override, and a failing evaluation
+# blocks a prompt change until the fixed one passes. Every command
 # runs at a chosen time (libfaketime), so the report has real durations.
 #
 # Usage: scripts/demo-story.sh <repo> <work folder>    (the repo from scripts/make-demo-repo.sh)
@@ -117,3 +118,44 @@ routing=$(commit "2026-11-24T08:00:00Z" "Routing: French queue for the launch")
 EXPECT_BLOCKED=1 at "2026-11-25 09:00:00" release "$routing" --env production --key "$work/ci"
 at "2026-11-25 09:20:00" release "$routing" --env production --override --key "$work/sam" \
   --reason "French launch today; compliance review booked for Monday"
+
+say "Evidence: the runbook now wants a passing promptfoo evaluation (95%) for every prompt change; CI's evidence-bot signs the results, bound to the content they were run on."
+rm -f "$work/evidence-bot" "$work/evidence-bot.pub"
+ssh-keygen -q -t ed25519 -N "" -C "evidence-bot@example.com" -f "$work/evidence-bot"
+echo "evidence-bot@example.com namespaces=\"promptgate\" $(cut -d' ' -f1,2 "$work/evidence-bot.pub")" \
+  >>"$repo/.promptgate/allowed_signers"
+sed -i 's/^    steps: \["promptgate rollback --env production --reason ..."\]/&\n  evidence:\n    - { kind: evaluation, min_pass_rate: 0.95, paths: ["prompts\/**"] }/' "$repo/runbook.yaml"
+sed -i 's/^  release_roles: \[release-bot, ai-operations-engineer\]/&\n  evidence_roles: [evidence-bot]/' "$repo/runbook.yaml"
+sed -i 's/^  release-bot: \[ci@example.com\]/&\n  evidence-bot: [evidence-bot@example.com]/' "$repo/runbook.yaml"
+sed -i 's/incidents: \["INC-1042"\]/incidents: ["INC-1042", "INC-1051"]/' "$repo/runbook.yaml"
+rules=$(commit "2026-11-26T09:00:00Z" "Evidence: prompt changes need a passing evaluation; the evidence-bot's key")
+approve "2026-11-26 10:00:00" "$rules" staging priya prompt-review
+approve "2026-11-26 10:20:00" "$rules" staging carol compliance-review
+at "2026-11-26 11:00:00" release "$rules" --env staging --key "$work/ci"
+
+promptfoo_results() { # promptfoo_results <file> <passed> <failed>: promptfoo's output (results version 3)
+  local file=$1 passed=$2 failed=$3 i rows="" ok
+  for ((i = 0; i < passed + failed; i++)); do
+    if ((i < passed)); then ok=true; else ok=false; fi
+    rows+="${rows:+,}{\"promptIdx\":0,\"testIdx\":$i,\"provider\":{\"id\":\"openai:gpt-4o-mini\"},"
+    rows+="\"success\":$ok,\"failureReason\":$([ "$ok" = true ] && echo 0 || echo 1),\"score\":$([ "$ok" = true ] && echo 1 || echo 0),\"latencyMs\":640}"
+  done
+  printf '{"evalId":"eval-demo","results":{"version":3,"timestamp":"2026-11-27T09:00:00.000Z","prompts":[{"label":"prompts/support/billing.prompty","provider":"openai:gpt-4o-mini"}],"results":[%s],"stats":{"successes":%d,"failures":%d,"errors":0,"tokenUsage":{"total":0},"durationMs":8400}},"config":{},"metadata":{"promptfooVersion":"0.118.3"}}\n' \
+    "$rows" "$passed" "$failed" >"$file"
+}
+
+say "A prompt change whose evaluation fails: 17 of 20 is below 95%, so staging blocks it; the fixed prompt passes and goes in."
+sed -i 's/version: 1.3.0/version: 1.4.0/; s/never quote prices, link the price list./never quote prices; link the price list and offer to explain the invoice line by line./' \
+  "$repo/prompts/support/billing.prompty"
+invoice=$(commit "2026-11-27T08:00:00Z" "Billing: offer to explain the invoice")
+approve "2026-11-27 08:30:00" "$invoice" staging priya prompt-review
+promptfoo_results "$work/evaluation-invoice.json" 17 3
+at "2026-11-27 09:00:00" evidence record "$invoice" --kind evaluation --file "$work/evaluation-invoice.json" --key "$work/evidence-bot"
+EXPECT_BLOCKED=1 at "2026-11-27 09:30:00" release "$invoice" --env staging --key "$work/ci"
+sed -i 's/version: 1.4.0/version: 1.4.1/; s/offer to explain the invoice line by line./offer to explain the invoice, one line at a time, in plain words./' \
+  "$repo/prompts/support/billing.prompty"
+invoice=$(commit "2026-11-27T13:00:00Z" "Billing: explain the invoice in plain words")
+approve "2026-11-27 13:30:00" "$invoice" staging priya prompt-review
+promptfoo_results "$work/evaluation-invoice.json" 20 0
+at "2026-11-27 14:00:00" evidence record "$invoice" --kind evaluation --file "$work/evaluation-invoice.json" --key "$work/evidence-bot"
+at "2026-11-27 14:30:00" release "$invoice" --env staging --key "$work/ci"

@@ -184,7 +184,7 @@ struct PromptgateInvocation {
         }
         options.append((name, value.flatMap { $0.contains("$") || $0.contains("\"") ? nil : $0 }))
       } else if options.isEmpty, subcommands.count < 2, word.first?.isLowercase == true,
-        subcommands.first.map({ $0 == "audit" }) ?? true
+        subcommands.first.map({ ["audit", "evidence"].contains($0) }) ?? true
       {
         subcommands.append(word)
       }

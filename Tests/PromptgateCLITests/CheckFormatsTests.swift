@@ -63,9 +63,9 @@ import Testing
     #expect(read.status == 0, "\(read.stderr)")
     let summary = try #require(
       try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
-    // One case per gate and file: the 11 gates that passed or did not apply, and one for each
-    // failed gate's file.
-    #expect(summary["tests"] as? Int == 13)
+    // One case per gate and file: the 12 gates that passed or did not apply (evidence-recorded
+    // included), and one for each failed gate's file.
+    #expect(summary["tests"] as? Int == 14)
     #expect(
       summary["failed"] as? [String] == [
         "fallback-declared - runbook.yaml", "no-secrets - prompts/billing.prompty",
@@ -148,7 +148,7 @@ import Testing
     let model = try #require(
       try JSONSerialization.jsonObject(with: Data(validated.stdout.utf8)) as? [String: Any])
     #expect(model["version"] as? String == "2.1.0")
-    #expect((model["rules"] as? [String])?.count == 13)
+    #expect((model["rules"] as? [String])?.count == 14)
     let results = try #require(model["results"] as? [[Any]])
     #expect(
       results.contains {

@@ -24,6 +24,10 @@ import Testing
       environment: ["PROMPTGATE": CLI.executable, "SHOW": "1"])
     #expect(story.status == 0, "\(story.stdout)\(story.stderr)")
     #expect(story.stdout.contains("overridden: #23 override: sam@example.com"))
+    // The failing evaluation blocks the prompt change; the fixed one, evaluated again, goes in.
+    #expect(story.stdout.contains("records evaluation 85.0% (17 of 20 passed, 3 failed)"), "\(story.stdout)")
+    #expect(story.stdout.contains("blocked: 1 gate failed: evidence-recorded"), "\(story.stdout)")
+    #expect(story.stdout.contains("records evaluation 100% (20 of 20 passed, 0 failed)"), "\(story.stdout)")
 
     let result = try CLI.run([
       "-C", repo, "report", "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json",
@@ -46,6 +50,9 @@ import Testing
     let staging = try #require(total("staging"))
     // From the release's deploy (10:00) to the rollback (16:00).
     #expect((staging["time_to_recovery"] as? [String: Any])?["worst_seconds"] as? Int == 6 * 3600)
+    // One staging release needed evidence (the prompt change after the runbook asked for it), and had it.
+    let evidence = staging["evidence"] as? [String: Any]
+    #expect(evidence?["required"] as? Int == 1 && evidence?["complete"] as? Int == 1, "\(staging)")
     #expect(try CLI.run(["-C", repo, "audit", "verify"]).status == 0)
   }
 }

@@ -19,6 +19,8 @@ public struct StatusReport: Encodable, Sendable {
   public let release: Revision?
   public let environments: [EnvironmentStatus]
   public let warnings: [String]
+  /// The evidence recorded for the release's content, newest of each kind.
+  public let evidence: [RecordedEvidence]
 
   /// Verifies the events added since the last run, then describes each environment (`only`,
   /// or every one in promotion order). `release` is the revision whose open checkpoints to
@@ -42,6 +44,7 @@ public struct StatusReport: Encodable, Sendable {
     self.release = release.map { Revision(revision: $0.revision, commit: $0.commit.id.hex) }
     self.environments = environments
     self.warnings = pipeline.warnings(recorded: try ledger.environments())
+    self.evidence = release.map { EvidenceRecorder.newest(forTree: $0.commit.tree.hex, ledger: ledger) } ?? []
   }
 }
 

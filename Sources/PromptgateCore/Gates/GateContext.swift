@@ -24,6 +24,8 @@ struct GateContext {
   let predecessor: EnvironmentState?
   /// When the release is judged: now, or, for the audit, when it was recorded.
   let now: Date
+  /// The evidence the ledger records for the release's content (the `evidence` gate).
+  var evidence: LedgerEvidence? = nil
 
   /// The rollback the environment's last move was, if it was one.
   var pendingRollback: LedgerEvent? { environmentState?.pendingRollback }
@@ -44,6 +46,7 @@ struct GateContext {
     case .governanceChange(let checkpoint): governanceOutcome(checkpoint: checkpoint)
     case .incidentFollowUp: incidentOutcome()
     case .promotion: promotionOutcome()
+    case .evidence: evidenceOutcome()
     }
   }
 

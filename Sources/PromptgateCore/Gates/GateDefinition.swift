@@ -43,6 +43,9 @@ public enum GateKind: Sendable, Hashable {
   case incidentFollowUp
   /// A declared environment with `after:` takes only a release that soaked there (SPEC §3).
   case promotion
+  /// The evidence the trusted runbook's `reliability.evidence` requires is recorded for the
+  /// release's own content, signed by an evidence role, fresh, passing (SPEC §5).
+  case evidence
 
   /// The `kind:` names of gate files, with the schema of each kind's parameters.
   static let parameterSchemas: [String: [String: Schema.Field]] = [
@@ -57,6 +60,7 @@ public enum GateKind: Sendable, Hashable {
     "governance-change": ["checkpoint": .required(.string)],
     "incident-follow-up": [:],
     "promotion": [:],
+    "evidence": [:],
   ]
 
   /// The kind a validated gate file describes.
@@ -77,6 +81,7 @@ public enum GateKind: Sendable, Hashable {
     case "governance-change": self = .governanceChange(checkpoint: document["checkpoint"]?.scalar?.text ?? "")
     case "incident-follow-up": self = .incidentFollowUp
     case "promotion": self = .promotion
+    case "evidence": self = .evidence
     default: return nil
     }
   }
@@ -95,6 +100,7 @@ public enum GateKind: Sendable, Hashable {
     case .governanceChange: "governance-change"
     case .incidentFollowUp: "incident-follow-up"
     case .promotion: "promotion"
+    case .evidence: "evidence"
     }
   }
 

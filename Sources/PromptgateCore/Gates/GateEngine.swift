@@ -28,15 +28,20 @@ public enum GateEngine {
       ledger: ledger, release: release, base: basis.base, trustedCommit: basis.rules,
       anchor: try RepositoryAnchor.id(ledger: ledger, release: release), now: now,
       recordedBefore: recordedBefore)
+    let evidence = try LedgerEvidence(
+      ledger: ledger, release: release, trustedCommit: basis.rules, anchor: approvals.anchor, now: now,
+      recordedBefore: recordedBefore)
     return try check(
       release, basis: basis, environment: environment, strict: strict, approvals: approvals,
-      environmentState: environmentState, predecessor: predecessor ?? nil, now: now, in: repository)
+      environmentState: environmentState, predecessor: predecessor ?? nil, now: now, evidence: evidence,
+      in: repository)
   }
 
   public static func check(
     _ release: Commit, basis: ReleaseBasis, environment: String? = nil, strict: Bool = false,
     approvals: any ApprovalSource = NoApprovalsRecorded(), environmentState: EnvironmentState? = nil,
-    predecessor: EnvironmentState? = nil, now: Date = Date(), in repository: Repository
+    predecessor: EnvironmentState? = nil, now: Date = Date(), evidence: LedgerEvidence? = nil,
+    in repository: Repository
   ) throws(PromptgateError) -> CheckReport {
     let base = basis.base
     let judged = try Runbook.load(from: release, in: repository)
@@ -58,7 +63,7 @@ public enum GateEngine {
       repository: repository, release: release, base: base, environment: environment, judged: judged,
       baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, texts: diff.texts,
       approvals: approvals,
-      environmentState: environmentState, predecessor: predecessor, now: now)
+      environmentState: environmentState, predecessor: predecessor, now: now, evidence: evidence)
 
     var results: [GateResult] = []
     if !pack.diagnostics.isEmpty {

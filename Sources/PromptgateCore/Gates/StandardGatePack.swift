@@ -14,6 +14,16 @@ enum StandardGatePack {
       """#
     ),
     (
+      "gates/evidence-recorded.yaml",
+      #"""
+      id: evidence-recorded
+      layer: reliability
+      severity: error
+      summary: The evaluation and test evidence the runbook requires is recorded for this content and passes
+      kind: evidence
+      """#
+    ),
+    (
       "gates/fallback-declared.yaml",
       #"""
       id: fallback-declared

@@ -56,7 +56,10 @@ struct EventJudge {
     } else {
       lastTime = event.time
     }
-    verdict.problems += signatureProblems(record, recordedAt: time)
+    // Evidence names no environment: its statement, signer and role are judged in EventJudge+Evidence.
+    verdict.problems +=
+      event.kind == .evidence
+      ? evidenceProblems(record, recordedAt: time) : signatureProblems(record, recordedAt: time)
     if event.move != nil {
       if event.statement == nil {
         if let firstSignedMove {
@@ -242,7 +245,9 @@ struct EventJudge {
   private func gateProblems(_ report: CheckReport, event: LedgerEvent, notices: inout [String]) -> [String] {
     let failures = report.blockingFailures
     guard !failures.isEmpty else { return [] }
-    let ledgerDecided = GateKind.countingApprovals.union(["incident-follow-up", "promotion", "gate-files"])
+    let ledgerDecided = GateKind.countingApprovals.union([
+      "incident-follow-up", "promotion", "gate-files", "evidence",
+    ])
     let judgedBy = event.moveStatement?.judgedBy
     let sameCode =
       judgedBy?.version == PromptgateVersion.current && judgedBy?.gatePack == GatePack.standardDigest
@@ -299,7 +304,7 @@ struct EventJudge {
     ).map { ["its signer may not make it: \($0)"] } ?? []
   }
 
-  private func deployedSnapshot() -> ReleaseBasis.Deployed {
+  func deployedSnapshot() -> ReleaseBasis.Deployed {
     var deployed: ReleaseBasis.Deployed = [:]
     for (name, fold) in folds {
       if let release = fold.deployed, let since = fold.deployedBy { deployed[name] = (release, since) }

@@ -4,10 +4,12 @@ public struct LedgerEvent: Sendable, Hashable {
   public enum Kind: String, Sendable, CaseIterable, Codable {
     case release, blocked, rollback, approval, rejection, override
     case markBad = "mark-bad"
+    /// Evaluation or test results bound to a release's content (SPEC §6 `evidence record`).
+    case evidence
 
     /// Events that do not depend on the ledger's state and so may be re-parented onto a ledger
-    /// another writer moved: approvals and rejections.
-    public var isIndependent: Bool { self == .approval || self == .rejection }
+    /// another writer moved: approvals, rejections and evidence.
+    public var isIndependent: Bool { self == .approval || self == .rejection || self == .evidence }
   }
 
   /// A release by its commit and its content.
@@ -109,6 +111,7 @@ public struct LedgerEvent: Sendable, Hashable {
     case .rollback: subject = "\(actor) rolls back\(environment) to\(release)"
     case .override: subject = "\(actor) overrides the gates for\(release)\(environment)"
     case .markBad: subject = "\(actor) marks\(release) bad\(environment)"
+    case .evidence: subject = evidenceSubject(release)
     }
     return "#\(sequence) \(kind.rawValue): \(subject)"
   }

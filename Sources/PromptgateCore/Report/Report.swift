@@ -77,12 +77,21 @@ public struct PeriodFigures: Sendable, Encodable {
   public let timeToRecovery: DurationSummary
   /// Releases of this period that had an approval: from their first approval to the release.
   public let approvalLeadTime: DurationSummary
+  /// Releases and overrides the runbook required evidence for (their `evidence-recorded` gate
+  /// applied), and how many of them shipped with all of it (the gate passed).
+  public let evidence: EvidenceShare
+
+  public struct EvidenceShare: Sendable, Encodable, Hashable {
+    public let required: Int
+    public let complete: Int
+  }
 
   enum CodingKeys: String, CodingKey {
     case label, start, end, releases, overrides, blocked, blockedGates = "blocked_gates", rollbacks
     case markedBad = "marked_bad", failedReleases = "failed_releases", changeFailureRate =
       "change_failure_rate"
     case timeToRecovery = "time_to_recovery", approvalLeadTime = "approval_lead_time"
+    case evidence
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -100,6 +109,7 @@ public struct PeriodFigures: Sendable, Encodable {
     try container.encode(changeFailureRate, forKey: .changeFailureRate)
     try container.encode(timeToRecovery, forKey: .timeToRecovery)
     try container.encode(approvalLeadTime, forKey: .approvalLeadTime)
+    try container.encode(evidence, forKey: .evidence)
   }
 }
 

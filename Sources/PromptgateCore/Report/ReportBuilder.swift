@@ -91,6 +91,8 @@ private struct Tally {
   var failed = 0
   var recoveries: [Int64] = []
   var leadTimes: [Int64] = []
+  var withEvidence = 0
+  var needingEvidence = 0
 
   mutating func merge(_ other: Tally) {
     releases += other.releases
@@ -102,6 +104,8 @@ private struct Tally {
     failed += other.failed
     recoveries += other.recoveries
     leadTimes += other.leadTimes
+    withEvidence += other.withEvidence
+    needingEvidence += other.needingEvidence
   }
 
   func figures(label: String, start: Int64?, end: Int64?) -> PeriodFigures {
@@ -113,7 +117,8 @@ private struct Tally {
       },
       rollbacks: rollbacks, markedBad: markedBad, failedReleases: failed,
       changeFailureRate: releases == 0 ? nil : Double(failed) / Double(releases),
-      timeToRecovery: DurationSummary(recoveries), approvalLeadTime: DurationSummary(leadTimes))
+      timeToRecovery: DurationSummary(recoveries), approvalLeadTime: DurationSummary(leadTimes),
+      evidence: PeriodFigures.EvidenceShare(required: needingEvidence, complete: withEvidence))
   }
 }
 
@@ -158,7 +163,7 @@ private struct Accumulator {
         // Whatever went in, went in at this time: a rollback deploys its target.
         if let commit, [.release, .override, .rollback].contains(event.kind) { deployedAt[commit] = time }
       }
-      guard inRange, event.kind != .approval, event.kind != .rejection else { continue }
+      guard inRange, !event.kind.isIndependent else { continue }
       eventsInRange += 1
       first = min(first ?? time, time)
       last = max(last ?? time, time)
@@ -168,6 +173,12 @@ private struct Accumulator {
       switch event.kind {
       case .release, .override:
         tally.releases += 1
+        if let gate = event.gateResults.first(where: { $0.id == "evidence-recorded" }),
+          gate.status != "not-applicable"
+        {
+          tally.needingEvidence += 1
+          if gate.status == "pass" { tally.withEvidence += 1 }
+        }
         failed = commit.map { (lastFailure[$0] ?? 0) > event.sequence } ?? false
         if failed { tally.failed += 1 }
         if event.kind == .override {
@@ -211,7 +222,7 @@ private struct Accumulator {
             reason: event.reason ?? "", incident: event.incident))
       case .markBad:
         tally.markedBad += 1
-      case .approval, .rejection:
+      case .approval, .rejection, .evidence:
         break
       }
       tallies[bucket.start] = (bucket, tally)

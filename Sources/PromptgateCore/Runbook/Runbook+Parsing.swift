@@ -30,6 +30,7 @@ extension Runbook {
             "max_recovery_minutes": .optional(.integer),
             "steps": .optional(.list(.string)),
           ])),
+        "evidence": .optional(.list(EvidenceRequirement.schema)),
       ])),
     "governance": .optional(
       .map([
@@ -48,6 +49,7 @@ extension Runbook {
         "override_roles": .optional(.list(.string)),
         "release_roles": .optional(.list(.string)),
         "signed_commits": .optional(.bool),
+        "evidence_roles": .optional(.list(.string)),
       ])),
     "environments": .optional(
       .list(

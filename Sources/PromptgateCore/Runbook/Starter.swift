@@ -40,6 +40,9 @@ public enum Starter {
         triggers: ["error_rate > 0.05 for 10m"]
         max_recovery_minutes: 30
         steps: ["promptgate rollback --env production --reason <why>"]
+      # evidence:                         # results each release needs, recorded by CI with promptgate evidence record
+      #   - { kind: evaluation, min_pass_rate: 0.95, paths: ["prompts/**"], environments: [production] }
+      #   - { kind: policy-tests, min_pass_rate: 1.0, paths: ["policies/**"], max_age_days: 7 }
 
     governance:                           # layer 3: governance
       data: { classification: internal, retention_days: 30 }
@@ -57,6 +60,7 @@ public enum Starter {
       override_roles: [service-manager]
       release_roles: [release-bot, ai-operations-engineer]  # who may sign a release (CI: release-bot)
       signed_commits: false               # true: commits of gated paths must be SSH-signed by a listed key
+      evidence_roles: [evidence-bot]      # who may sign evaluation and test results (promptgate evidence record)
 
     improvement:                          # layer 4: improvement
       incidents: []                       # incidents a release answers, e.g. ["INC-1042"]
@@ -68,6 +72,7 @@ public enum Starter {
       service-manager: [service-manager@example.com]
       ai-operations-engineer: [ai-ops@example.com]
       release-bot: [release-bot@example.com]  # the CI pipeline's key, kept as a CI secret
+      evidence-bot: [evidence-bot@example.com]  # CI's key for evaluation and test results, nothing else
 
     paths: { prompts: ["prompts/**"], policies: ["policies/**"] }
 

@@ -76,6 +76,11 @@ extension Promptgate {
       if !global.quiet {
         diff.warnings.forEach(Output.warning)
       }
+      // The evidence recorded for each side's content: pass rates, base → head.
+      let ledger = Ledger(repository)
+      let before = EvidenceRecorder.newest(forTree: baseCommit.tree.hex, ledger: ledger)
+      let after = EvidenceRecorder.newest(forTree: headCommit.tree.hex, ledger: ledger)
+      let evidence = EvidenceRecorder.trend(from: before, to: after)
       let patches =
         try patch ? diff.files.map { file throws(PromptgateError) in try file.patch(in: repository) } : nil
       let statText = try stat ? DiffStatFormatter().format(statEntries(diff, repository: repository)) : nil
@@ -83,18 +88,26 @@ extension Promptgate {
       case .json:
         var json = diff.json
         if let patches { json = json.addingPatches(patches) }
+        if case .object(var members) = json, !(before.isEmpty && after.isEmpty) {
+          members["evidence"] = .object([
+            "base": EvidenceRecorder.json(before), "head": EvidenceRecorder.json(after),
+          ])
+          json = .object(members)
+        }
         print(json.pretty, terminator: "")
       case .text:
         if let statText {
           print(statText + (patches.map { "\n" + $0.joined() } ?? ""), terminator: "")
         } else {
           print(
-            DiffTextFormatter(style: global.style).format(diff, base: base, head: head, patches: patches),
+            DiffTextFormatter(style: global.style).format(
+              diff, base: base, head: head, patches: patches, evidence: evidence),
             terminator: "")
         }
       case .markdown:
         print(
-          DiffMarkdownFormatter().format(diff, base: base, head: head, patches: patches, stat: statText),
+          DiffMarkdownFormatter().format(
+            diff, base: base, head: head, patches: patches, stat: statText, evidence: evidence),
           terminator: "")
       }
     }

@@ -29,7 +29,19 @@ extension Promptgate {
       case .json:
         print(
           JSONValue.array(
-            records.map { .object(["commit": .string($0.commit.hex), "event": $0.event.json]) }
+            records.map { record in
+              var entry: [String: JSONValue] = [
+                "commit": .string(record.commit.hex), "event": record.event.json,
+              ]
+              // The evidence recorded for the release's content (the newest of each kind).
+              if let tree = record.event.release?.tree,
+                [.release, .override, .blocked].contains(record.event.kind)
+              {
+                let evidence = EvidenceRecorder.newest(forTree: tree, ledger: ledger)
+                entry["evidence"] = EvidenceRecorder.json(evidence)
+              }
+              return .object(entry)
+            }
           ).pretty,
           terminator: "")
       case .text:
@@ -42,6 +54,11 @@ extension Promptgate {
           if !event.failedGates.isEmpty {
             line +=
               "  \(event.kind == .override ? "overrode" : "failed"): \(event.failedGates.joined(separator: ", "))"
+          }
+          if [.release, .override, .blocked].contains(event.kind), let tree = event.release?.tree,
+            let evidence = EvidenceRecorder.line(EvidenceRecorder.newest(forTree: tree, ledger: ledger))
+          {
+            line += "  evidence: \(evidence)"
           }
           if let reason = event.reason {
             line += "  reason: \(reason)"

@@ -25,7 +25,11 @@ struct CheckTextFormatter {
       out += "  \(symbol(gate, report))  \(gate.id)\(padding)\(style.dim(gate.summary))\n"
       switch gate.status {
       case .pass:
-        continue
+        // Which evidence a release passed with is part of the verdict (SPEC §5).
+        guard gate.kind == "evidence" else { continue }
+        for diagnostic in gate.diagnostics {
+          out += "       " + style.dim(diagnostic.formatted) + "\n"
+        }
       case .notApplicable:
         for diagnostic in gate.diagnostics {
           out += "       " + style.dim("not applicable: \(diagnostic.formatted)") + "\n"

@@ -3,13 +3,16 @@ import PromptgateCore
 /// `diff --format markdown`: a table of files and a section per file with semantic changes, for
 /// pull-request comments and job summaries.
 struct DiffMarkdownFormatter {
-  /// `patches` are the files' `--patch` texts in `diff.files` order; `stat` is `--stat`'s text.
+  /// `patches` are the files' `--patch` texts in `diff.files` order; `stat` is `--stat`'s text;
+  /// `evidence` the pass rates recorded for base and head.
   func format(
-    _ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil, stat: String? = nil
+    _ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil, stat: String? = nil,
+    evidence: String? = nil
   ) -> String {
     var out = "## promptgate diff `\(cell(base))` → `\(cell(head))`\n\n"
     out += "Base `\(diff.base.commit.prefix(7))`, head `\(diff.head.commit.prefix(7))`: "
     out += "\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed.\n"
+    if let evidence { out += "\nEvidence: \(cell(evidence))\n" }
     for warning in diff.warnings {
       out += "\n> **Warning:** \(warning)\n"
     }

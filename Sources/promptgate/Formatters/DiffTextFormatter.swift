@@ -6,10 +6,13 @@ struct DiffTextFormatter {
   let style: Style
 
   /// `patches` holds each file's `--patch` text, in the order of `diff.files`; nil without
-  /// `--patch`.
-  func format(_ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil) -> String {
+  /// `--patch`. `evidence` is the pass rates recorded for base and head.
+  func format(
+    _ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil, evidence: String? = nil
+  ) -> String {
     var out = style.bold("promptgate diff \(base) \(head)")
     out += style.dim("  (\(diff.base.commit.prefix(7)) → \(diff.head.commit.prefix(7)))") + "\n"
+    if let evidence { out += RepositoryText.safe("evidence: \(evidence)") + "\n" }
     if diff.files.isEmpty {
       return out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n"
     }

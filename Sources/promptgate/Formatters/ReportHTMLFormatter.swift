@@ -228,7 +228,7 @@ struct ReportHTMLFormatter {
       return
         "<path d=\"M\(n(x - 5)) \(n(y - 5))l10 10m0 -10l-10 10\" stroke=\"#6a1b1a\" stroke-width=\"2.5\">"
         + "\(title)</path>\n"
-    case .approval, .rejection:
+    case .approval, .rejection, .evidence:
       return ""
     }
   }

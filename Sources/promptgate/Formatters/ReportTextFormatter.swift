@@ -43,6 +43,12 @@ struct ReportTextFormatter {
         ])
       }
       out += table(rows)
+      if environment.total.evidence.required > 0 {
+        let share = environment.total.evidence
+        out +=
+          "  evidence: \(share.complete) of the \(share.required) releases that required evidence shipped with all of "
+        out += "it (\(ReportDisplay.rate(Double(share.complete) / Double(share.required))))\n"
+      }
       if !environment.total.blockedGates.isEmpty {
         out += "  blocked by: "
         out +=

@@ -19,6 +19,10 @@ struct StatusTextFormatter {
       lines.append(style.bold("ledger") + " \(ledger.reference): no events yet")
     }
     lines += status.warnings.map { style.yellow("warning") + ": " + $0 }
+    if let release = status.release, let evidence = EvidenceRecorder.line(status.evidence) {
+      lines.append(
+        RepositoryText.safe("evidence for \(release.revision) (\(release.commit.prefix(7))): \(evidence)"))
+    }
     if status.environments.isEmpty {
       lines.append(
         ledger.head == nil
