@@ -132,6 +132,21 @@ final class EvidenceFixture: @unchecked Sendable {
       "\(report.stdout)")
   }
 
+  @Test func aChangeCannotLowerTheEvidenceItIsJudgedBy() throws {
+    let fixture = try EvidenceFixture.baseInStaging()
+    // The change lowers the bar to 50% in its own runbook: the base's 95% still judges it.
+    try fixture.repository.edit("runbook.yaml") {
+      $0.replacingOccurrences(
+        of: "kind: evaluation, min_pass_rate: 0.95", with: "kind: evaluation, min_pass_rate: 0.5")
+    }
+    let lowered = try fixture.repository.commit("evaluation: 50% is enough")
+    #expect(try fixture.record("evaluation", "promptfoo-fail.json", for: lowered).status == 0)
+    let check = try fixture.promptgate(["check", lowered, "--env", "staging"])
+    #expect(check.status == 1)
+    #expect(
+      check.stdout.contains("80.0% (16 of 20 passed, 4 failed), below the required 95.0%"), "\(check.stdout)")
+  }
+
   @Test func evidenceForOneTreeNeverSatisfiesAnother() throws {
     let fixture = try EvidenceFixture.baseInStaging()
     #expect(try fixture.record("evaluation", "promptfoo-pass.json").status == 0)
