@@ -160,7 +160,12 @@ import Testing
     try scratch.write(long, "a\n")
     try scratch.write("prompts/big.md", (1...300).map { "line \($0)\n" }.joined())
     try scratch.write("prompts/old name.md", (1...20).map { "keep \($0)\n" }.joined())
+    // Latin-1: promptgate calls it binary, git counts its lines.
+    try scratch.write(
+      "prompts/latin1.txt", Data("caf\u{E9}\nna\u{EF}ve\n".unicodeScalars.map { UInt8($0.value) }))
     let base = try scratch.commit("base")
+    try scratch.write(
+      "prompts/latin1.txt", Data("caf\u{E9}\nna\u{EF}f\n".unicodeScalars.map { UInt8($0.value) }))
     try scratch.write(long, "b\n")
     try scratch.write(
       "prompts/big.md", (1...300).map { "line \($0 % 3 == 0 ? 0 : $0)\n" }.joined() + "more\n")
