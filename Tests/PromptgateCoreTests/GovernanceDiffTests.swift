@@ -49,6 +49,13 @@ import Testing
     #expect(weakenings(new, unscoped).isEmpty)
   }
 
+  @Test func fewerGatedPaths() {
+    let old = "paths: { prompts: [\"prompts/**\", \"agents/**\"] }\n"
+    let new = "paths: { prompts: [\"prompts/**\"] }\n"
+    #expect(weakenings(old, new) == ["fewer files are gated as prompts"])
+    #expect(weakenings(new, old).isEmpty)
+  }
+
   @Test func signersByPrincipalAndFingerprint() {
     let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMWD4TRKX142rTVriZLCWcbQug7fDQU2Sk8xrCjF+yy+"
     let fingerprint = "SHA256:XR+8z8rNK4Xv7P/v6c5Qsrco/MU53+JXc5DRPpDIMaE"

@@ -253,6 +253,15 @@ struct RunbookWeakening {
         ? "\(members) joins role \(role)" : "new role \(role) with \(members)"
     }
     if path == "roles", change.change == .added { return "roles declared: their members may approve" }
+    // Fewer globs: files that were gated as prompts or policies no longer are.
+    if path == "paths" || path.hasPrefix("paths.") {
+      for kind in ["prompts", "policies"] where path == "paths" || path.hasPrefix("paths.\(kind)") {
+        let before = Set((kind == "prompts" ? old?.paths.prompts : old?.paths.policies)?.map(\.pattern) ?? [])
+        let after = Set((kind == "prompts" ? new?.paths.prompts : new?.paths.policies)?.map(\.pattern) ?? [])
+        if !before.isSubset(of: after) { return "fewer files are gated as \(kind)" }
+      }
+      return nil
+    }
     guard let oldGovernance = old?.governance else { return nil }
     let newGovernance = new?.governance
     switch path {
