@@ -94,12 +94,37 @@ extension Repository {
     var start = 0
     while start < bytes.count {
       if bytes[start] == UInt8(ascii: "@"), start + 1 < bytes.count, bytes[start + 1] == UInt8(ascii: "@") {
-        return String(decoding: bytes[start...], as: UTF8.self)
+        return trimmingHunkHeaders(bytes[start...])
       }
       while start < bytes.count, bytes[start] != UInt8(ascii: "\n") { start += 1 }
       start += 1
     }
     return ""
+  }
+
+  /// git trims the spaces that end a hunk header's function line after cutting it to 80
+  /// bytes (xdiff's `def_ff`); libgit2 keeps them.
+  private static func trimmingHunkHeaders(_ patch: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(patch.count)
+    var lineStart = patch.startIndex
+    while lineStart < patch.endIndex {
+      var lineEnd = lineStart
+      while lineEnd < patch.endIndex, patch[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+      var contentEnd = lineEnd
+      if lineEnd - lineStart >= 2, patch[lineStart] == UInt8(ascii: "@"),
+        patch[lineStart + 1] == UInt8(ascii: "@")
+      {
+        // isspace: space, \t, \n, \v, \f, \r.
+        while contentEnd > lineStart, [9, 10, 11, 12, 13, 32].contains(patch[contentEnd - 1]) {
+          contentEnd -= 1
+        }
+      }
+      out += patch[lineStart..<contentEnd]
+      if lineEnd < patch.endIndex { out.append(UInt8(ascii: "\n")) }
+      lineStart = lineEnd + 1
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// A path as git prints it with `core.quotePath` on (its default): in double quotes with C

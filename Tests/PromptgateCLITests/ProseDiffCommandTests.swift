@@ -112,7 +112,13 @@ import Testing
     try scratch.write("prompts/run.sh", "echo hi\n")
     try scratch.write("prompts/typed.md", "was a file\n")
     try scratch.write("prompts/tail.md", "no newline")
+    // A function line whose 80th byte is a space: git trims it from the hunk header.
+    let function = "a" + String(repeating: "x", count: 78) + " tail of the line\n"
+    let body = (1...10).map { "  line \($0)\n" }
+    try scratch.write("prompts/code.md", function + body.joined())
     let base = try scratch.commit("base")
+    try scratch.write(
+      "prompts/code.md", function + body.prefix(8).joined() + "  changed\n" + body.suffix(1).joined())
     try scratch.remove("prompts/gone.md")
     try scratch.write("prompts/new.md", "hello\n")
     try scratch.write("prompts/empty.md", "")
@@ -136,7 +142,7 @@ import Testing
     .filter { !$0.isEmpty }.sorted()
     let git = try Self.git(scratch, ["-c", "core.abbrev=7", "diff", "-M", "--no-color", base, head])
     let gitFiles = git.components(separatedBy: "diff --git ").filter { !$0.isEmpty }.sorted()
-    #expect(ours.count == 9)
+    #expect(ours.count == 10)
     #expect(ours == gitFiles, "ours:\n\(ours.joined())\ngit:\n\(git)")
   }
 
@@ -154,7 +160,12 @@ import Testing
     try scratch.write(long, "a\n")
     try scratch.write("prompts/big.md", (1...300).map { "line \($0)\n" }.joined())
     try scratch.write("prompts/old name.md", (1...20).map { "keep \($0)\n" }.joined())
+    // Latin-1: promptgate calls it binary, git counts its lines.
+    try scratch.write(
+      "prompts/latin1.txt", Data("caf\u{E9}\nna\u{EF}ve\n".unicodeScalars.map { UInt8($0.value) }))
     let base = try scratch.commit("base")
+    try scratch.write(
+      "prompts/latin1.txt", Data("caf\u{E9}\nna\u{EF}f\n".unicodeScalars.map { UInt8($0.value) }))
     try scratch.write(long, "b\n")
     try scratch.write(
       "prompts/big.md", (1...300).map { "line \($0 % 3 == 0 ? 0 : $0)\n" }.joined() + "more\n")

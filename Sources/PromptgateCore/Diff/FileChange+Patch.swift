@@ -19,16 +19,23 @@ extension FileChange {
     }
   }
 
-  /// Byte sizes before and after, for `--stat`'s "Bin 10 -> 20 bytes" line of a binary file.
-  public func sizes(in repository: Repository) throws(PromptgateError) -> (old: Int, new: Int) {
+  /// What `git diff --stat` counts for the file: its line counts, or its sizes in bytes when git
+  /// calls it binary (a NUL in the first 8000 bytes). promptgate also calls text that is not
+  /// UTF-8 binary, but git counts its lines, and so does the stat.
+  public func gitStat(in repository: Repository) throws(PromptgateError) -> (
+    additions: Int, deletions: Int, binarySizes: (old: Int, new: Int)?
+  ) {
+    guard binary else { return (additions, deletions, nil) }
     do {
-      let old = try oldID.flatMap { ObjectID(hex: $0) }.map { id throws(GitError) in
-        try repository.blobSize(id)
+      let old =
+        try oldID.flatMap { ObjectID(hex: $0) }.map { id throws(GitError) in try repository.blob(id) } ?? []
+      let new =
+        try newID.flatMap { ObjectID(hex: $0) }.map { id throws(GitError) in try repository.blob(id) } ?? []
+      if old.prefix(8000).contains(0) || new.prefix(8000).contains(0) {
+        return (0, 0, (old.count, new.count))
       }
-      let new = try newID.flatMap { ObjectID(hex: $0) }.map { id throws(GitError) in
-        try repository.blobSize(id)
-      }
-      return (old ?? 0, new ?? 0)
+      let stats = try repository.lineStats(old: old, new: new)
+      return (stats.additions, stats.deletions, nil)
     } catch {
       throw RepositoryLookup.readFailure(error, reading: "'\(path)'")
     }

@@ -62,6 +62,12 @@ public enum GovernanceDiff {
     if let reorder = judge.reorderedEnvironments {
       result.changes.append(reorder)
     }
+    // What the key paths could not show (a role or checkpoint named so that its path is
+    // quoted or positional) is still said, judged on the parsed runbooks.
+    let said = Set(result.changes.compactMap(\.weakens))
+    for missed in judge.semanticWeakenings() where !said.contains(missed.weakens ?? "") {
+      result.changes.append(missed)
+    }
     return result
   }
 
@@ -240,13 +246,22 @@ struct RunbookWeakening {
   func reason(for change: SemanticChange) -> String? {
     let path = change.path
     // Roles gaining members.
-    if path.hasPrefix("roles."), change.change == .added {
-      let role = path.dropFirst("roles.".count).replacingSuffix("[]")
+    if path.hasPrefix("roles.") || path.hasPrefix("roles["), change.change == .added {
+      let role = Self.roleName(in: path)
       let members = change.new ?? ""
       return path.hasSuffix("[]")
         ? "\(members) joins role \(role)" : "new role \(role) with \(members)"
     }
     if path == "roles", change.change == .added { return "roles declared: their members may approve" }
+    // Fewer globs: files that were gated as prompts or policies no longer are.
+    if path == "paths" || path.hasPrefix("paths.") {
+      for kind in ["prompts", "policies"] where path == "paths" || path.hasPrefix("paths.\(kind)") {
+        let before = Set((kind == "prompts" ? old?.paths.prompts : old?.paths.policies)?.map(\.pattern) ?? [])
+        let after = Set((kind == "prompts" ? new?.paths.prompts : new?.paths.policies)?.map(\.pattern) ?? [])
+        if !before.isSubset(of: after) { return "fewer files are gated as \(kind)" }
+      }
+      return nil
+    }
     guard let oldGovernance = old?.governance else { return nil }
     let newGovernance = new?.governance
     switch path {
@@ -315,6 +330,78 @@ struct RunbookWeakening {
     return nil
   }
 
+  /// The weakenings that matter most (members, checkpoints, who may override or release),
+  /// judged on the parsed runbooks rather than on key paths.
+  func semanticWeakenings() -> [SemanticChange] {
+    var changes: [SemanticChange] = []
+    let oldRoles = old?.roles ?? [:]
+    for (role, members) in (new?.roles ?? [:]).sorted(by: { $0.key < $1.key }) {
+      for member in members where !(oldRoles[role] ?? []).contains(member) {
+        changes.append(
+          SemanticChange(
+            kind: .key, change: .added, path: "roles.\(role)[]", new: member,
+            weakens: oldRoles[role] == nil
+              ? "new role \(role) with [\(members.joined(separator: ", "))]" : "\(member) joins role \(role)")
+        )
+      }
+    }
+    guard let oldGovernance = old?.governance else { return changes }
+    let newGovernance = new?.governance
+    var seen = Set<String>()
+    for checkpoint in oldGovernance.checkpoints where seen.insert(checkpoint.name).inserted {
+      let path = "governance.checkpoints[name=\(checkpoint.name)]"
+      guard let now = newGovernance?.checkpoints.first(where: { $0.name == checkpoint.name }) else {
+        changes.append(
+          SemanticChange(
+            kind: .key, change: .removed, path: path, weakens: "checkpoint \(checkpoint.name) removed"))
+        continue
+      }
+      if now.approvals < checkpoint.approvals {
+        changes.append(
+          SemanticChange(
+            kind: .key, change: .changed, path: path + ".approvals", old: String(checkpoint.approvals),
+            new: String(now.approvals),
+            weakens:
+              "checkpoint \(checkpoint.name) lowered from \(checkpoint.approvals) to \(now.approvals) approvals"
+          ))
+      }
+      if now.role != checkpoint.role {
+        changes.append(
+          SemanticChange(
+            kind: .key, change: .changed, path: path + ".role", old: checkpoint.role, new: now.role,
+            weakens: "checkpoint \(checkpoint.name) now approved by \(now.role) instead of \(checkpoint.role)"
+          ))
+      }
+    }
+    for (key, before, after, reason) in [
+      (
+        "governance.override_roles", oldGovernance.overrideRoles, newGovernance?.overrideRoles ?? [],
+        "more roles may sign a break-glass override"
+      ),
+      (
+        "governance.release_roles", oldGovernance.releaseRoles, newGovernance?.releaseRoles ?? [],
+        "more roles may sign a release"
+      ),
+    ] {
+      for role in after where !before.contains(role) {
+        changes.append(
+          SemanticChange(kind: .key, change: .added, path: key + "[]", new: role, weakens: reason))
+      }
+    }
+    return changes
+  }
+
+  /// The role a `roles` key path names: `roles.prompt-owner[]`, `roles["prompt.owner"][]`.
+  static func roleName(in path: String) -> String {
+    var rest = Substring(path.dropFirst("roles".count))
+    if rest.hasSuffix("[]") { rest = rest.dropLast(2) }
+    if rest.hasPrefix(".") { return String(rest.dropFirst()) }
+    if rest.hasPrefix("[\""), rest.hasSuffix("\"]") {
+      return String(rest.dropFirst(2).dropLast(2)).replacingOccurrences(of: "\\\"", with: "\"")
+    }
+    return String(rest)
+  }
+
   /// A scope (empty: everything) that now covers less: a glob removed from a non-empty list, or
   /// a first one added to an empty list.
   private func narrowed(_ old: [String], _ new: [String], _ change: SemanticChange) -> Bool {
@@ -335,11 +422,5 @@ struct RunbookWeakening {
       kind: .key, change: .changed, path: "environments", old: "[" + before.joined(separator: ", ") + "]",
       new: "[" + after.joined(separator: ", ") + "]",
       weakens: "environments reordered: the promotion order changed")
-  }
-}
-
-extension Substring {
-  fileprivate func replacingSuffix(_ suffix: String) -> String {
-    hasSuffix(suffix) ? String(dropLast(suffix.count)) : String(self)
   }
 }

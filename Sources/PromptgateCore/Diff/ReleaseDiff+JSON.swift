@@ -17,11 +17,21 @@ extension ReleaseDiff {
         "old_id": optional(file.oldID), "new_id": optional(file.newID),
         "changes": .array(
           file.changes.map { change in
-            .object([
+            var fields: [String: JSONValue] = [
               "kind": .string(change.kind.rawValue), "change": .string(change.change.rawValue),
               "path": .string(change.path), "old": optional(change.old), "new": optional(change.new),
               "weakens": optional(change.weakens),
-            ])
+            ]
+            // A signer's path is "<principal> <fingerprint>"; the parts, for tools.
+            switch change.kind {
+            case .signer:
+              let parts = change.path.split(separator: " ")
+              fields["principal"] = .string(parts.dropLast().joined(separator: " "))
+              fields["fingerprint"] = .string(parts.last.map(String.init) ?? "")
+            case .revokedKey: fields["fingerprint"] = .string(change.path)
+            default: break
+            }
+            return .object(fields)
           }),
         "sections": .array(file.sections.map(\.json)),
         "notes": .array(file.notes.map(JSONValue.string)),

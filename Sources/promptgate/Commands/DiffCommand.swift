@@ -122,9 +122,9 @@ extension Promptgate {
               ? Repository.quotedPath(old) + " => " + Repository.quotedPath(file.path)
               : DiffStatFormatter.renameName(old, file.path)
           } ?? Repository.quotedPath(file.path)
+        let stat = try file.gitStat(in: repository)
         return DiffStatFormatter.Entry(
-          name: name, additions: file.additions, deletions: file.deletions,
-          binarySizes: file.binary ? try file.sizes(in: repository) : nil)
+          name: name, additions: stat.additions, deletions: stat.deletions, binarySizes: stat.binarySizes)
       }
     }
   }
