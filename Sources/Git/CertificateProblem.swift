@@ -1,43 +1,44 @@
-/// What was wrong with an https server's certificate, in words a user can act on.
+/// Why an https server's certificate was refused, read from libgit2's message.
 ///
 /// libgit2's mbedTLS backend reports a refused certificate as "the SSL certificate is invalid:
 /// 0x08 - <mbedTLS's own sentences>", where the number holds mbedTLS's verification flags.
-enum CertificateProblem {
-  /// mbedTLS's `MBEDTLS_X509_BADCERT_*` flags promptgate explains.
-  private static let expired: UInt32 = 0x01
-  private static let revoked: UInt32 = 0x02
-  private static let otherName: UInt32 = 0x04
-  private static let untrusted: UInt32 = 0x08
-  private static let notYetValid: UInt32 = 0x0200
+/// This layer reads the flags; what to tell the user is the caller's (``RemoteProblem``).
+public enum CertificateProblem: Sendable, Equatable {
+  /// Not signed by an authority in the trusted set.
+  case untrustedAuthority
+  /// Issued for another name than the host.
+  case wrongHost
+  case expired
+  case notYetValid
+  case revoked
+  /// Another refusal, in mbedTLS's words.
+  case other(String)
 
-  /// One line for libgit2's `message` about `host`'s certificate, or nil when it is not a
-  /// certificate verification message.
-  static func explain(_ message: String, host: String) -> String? {
+  /// mbedTLS's `MBEDTLS_X509_BADCERT_*` flags.
+  private static let expiredFlag: UInt32 = 0x01
+  private static let revokedFlag: UInt32 = 0x02
+  private static let otherNameFlag: UInt32 = 0x04
+  private static let untrustedFlag: UInt32 = 0x08
+  private static let notYetValidFlag: UInt32 = 0x0200
+
+  /// The problems libgit2's `message` reports, or nil when it is not a certificate
+  /// verification message.
+  static func read(_ message: String) -> [CertificateProblem]? {
     let marker = "the SSL certificate is invalid: 0x"
     guard let start = message.range(of: marker)?.upperBound else { return nil }
     let digits = message[start...].prefix { $0.isHexDigit }
     guard let flags = UInt32(digits, radix: 16) else { return nil }
-    var problems: [String] = []
-    if flags & untrusted != 0 {
-      problems.append(
-        "its certificate is not signed by a certificate authority promptgate trusts; if it comes from an "
-          + "authority of your own, name that authority's certificate in GIT_SSL_CAINFO or http.sslCAInfo")
-    }
-    if flags & otherName != 0 {
-      problems.append("its certificate is not issued for \(host); use the host name it names in the URL")
-    }
-    if flags & expired != 0 { problems.append("its certificate has expired") }
-    if flags & notYetValid != 0 {
-      problems.append("its certificate is not valid yet (is this machine's clock right?)")
-    }
-    if flags & revoked != 0 { problems.append("its certificate has been revoked") }
-    let known = untrusted | otherName | expired | notYetValid | revoked
+    var problems: [CertificateProblem] = []
+    if flags & untrustedFlag != 0 { problems.append(.untrustedAuthority) }
+    if flags & otherNameFlag != 0 { problems.append(.wrongHost) }
+    if flags & expiredFlag != 0 { problems.append(.expired) }
+    if flags & notYetValidFlag != 0 { problems.append(.notYetValid) }
+    if flags & revokedFlag != 0 { problems.append(.revoked) }
+    let known = untrustedFlag | otherNameFlag | expiredFlag | notYetValidFlag | revokedFlag
     if flags & ~known != 0 || problems.isEmpty {
       problems.append(
-        "mbedTLS refused its certificate (\(message[start...].drop { $0.isHexDigit }.drop { $0 == " " || $0 == "-" }))"
-      )
+        .other(String(message[start...].drop { $0.isHexDigit }.drop { $0 == " " || $0 == "-" })))
     }
-    return "\(host) was not trusted: " + problems.joined(separator: "; ")
-      + " (promptgate never skips this check)"
+    return problems
   }
 }

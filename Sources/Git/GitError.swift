@@ -86,8 +86,9 @@ public enum RemoteProblem: Sendable, Equatable {
   case passwordRefused(url: String)
   /// The server asks for a kind of credential this layer cannot give.
   case credentialKindUnsupported(url: String)
-  /// An ssh host key or a TLS certificate is not trusted; the message says why and what to do
-  /// (known_hosts, the certificate authorities).
+  /// An https server's certificate was refused, for these reasons.
+  case certificateRefused(host: String, problems: [CertificateProblem])
+  /// An ssh host key is not trusted; the message says why and what to do (known_hosts).
   case untrusted
   /// A setting this layer reads (the certificate authorities, `http.extraHeader`) is wrong; the
   /// message names it and its fix.

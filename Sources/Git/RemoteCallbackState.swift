@@ -63,10 +63,13 @@ final class RemoteCallbackState {
       }
     }
     if error.errorClass == Int32(GIT_ERROR_SSL.rawValue), error.code == .certificate,
-      let explained = CertificateProblem.explain(error.message, host: URLComponents(string: url)?.host ?? url)
+      let problems = CertificateProblem.read(error.message)
     {
+      let host = URLComponents(string: url)?.host ?? url
       throw GitError(
-        code: result, errorClass: error.errorClass, message: explained, remoteProblem: .untrusted)
+        code: result, errorClass: error.errorClass,
+        message: "\(host)'s certificate was refused: \(error.message)",
+        remoteProblem: .certificateRefused(host: host, problems: problems))
     }
     throw error
   }

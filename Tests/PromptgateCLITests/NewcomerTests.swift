@@ -12,6 +12,7 @@ import Testing
   /// `make demo` builds, and names it with `-C demo-repo`.
   @Test func theReadmeTourRunsAsWritten() throws {
     let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+    #expect(!readme.contains("SPEC §"), "users of a clone have no SPEC to look things up in")
     let tour = try #require(readme.range(of: "## A short tour"))
     let block = try #require(
       DocBlock.parse(String(readme[tour.upperBound...]), file: "README.md").first { $0.language == "sh" })

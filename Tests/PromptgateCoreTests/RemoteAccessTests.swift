@@ -32,6 +32,10 @@ import Testing
     #expect(
       advice(.misconfigured, "GIT_SSL_CAINFO names /x, which does not exist")
         == "GIT_SSL_CAINFO names /x, which does not exist")
+    #expect(
+      advice(.certificateRefused(host: "h.example", problems: [.wrongHost, .expired]))
+        == "h.example was not trusted: its certificate is not issued for h.example; use the host name it names in "
+        + "the URL; its certificate has expired (promptgate never skips this check)")
     #expect(advice(nil) == nil, "libgit2's own failures get the general hint")
   }
 }

@@ -39,11 +39,29 @@ enum RemoteAccess {
       "\(url) refused the user name and password from the environment (GIT_USERNAME, GIT_PASSWORD or a token)"
     case .credentialKindUnsupported(let url)?:
       "\(url) asks for a kind of credential promptgate cannot give (ssh-agent keys and passwords only)"
+    case .certificateRefused(let host, let problems)?:
+      "\(host) was not trusted: " + problems.map { words(for: $0, host: host) }.joined(separator: "; ")
+        + " (promptgate never skips this check)"
     case .untrusted?, .misconfigured?:
       // The Git layer's words name the host key, certificate or setting and its fix.
       error.message
     case nil:
       nil
+    }
+  }
+}
+
+extension RemoteAccess {
+  static func words(for problem: CertificateProblem, host: String) -> String {
+    switch problem {
+    case .untrustedAuthority:
+      "its certificate is not signed by a certificate authority promptgate trusts; if it comes from an "
+        + "authority of your own, name that authority's certificate in GIT_SSL_CAINFO or http.sslCAInfo"
+    case .wrongHost: "its certificate is not issued for \(host); use the host name it names in the URL"
+    case .expired: "its certificate has expired"
+    case .notYetValid: "its certificate is not valid yet (is this machine's clock right?)"
+    case .revoked: "its certificate has been revoked"
+    case .other(let words): "mbedTLS refused its certificate (\(words))"
     }
   }
 }
