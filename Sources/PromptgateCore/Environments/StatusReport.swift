@@ -19,6 +19,8 @@ public struct StatusReport: Encodable, Sendable {
   public let release: Revision?
   public let environments: [EnvironmentStatus]
   public let warnings: [String]
+  /// The service reviews `improvement.review_cadence` asks for: the next due, those overdue.
+  public let review: ImprovementHistory.ReviewDue?
 
   /// Verifies the events added since the last run, then describes each environment (`only`,
   /// or every one in promotion order). `release` is the revision whose open checkpoints to
@@ -41,7 +43,10 @@ public struct StatusReport: Encodable, Sendable {
       problems: audit.problems.map(\.message))
     self.release = release.map { Revision(revision: $0.revision, commit: $0.commit.id.hex) }
     self.environments = environments
-    self.warnings = pipeline.warnings(recorded: try ledger.environments())
+    let review = try ImprovementRecorder.reviewDue(ledger)
+    self.review = review
+    self.warnings =
+      pipeline.warnings(recorded: try ledger.environments()) + (review.map(ReviewDueWarning.lines) ?? [])
   }
 }
 

@@ -32,7 +32,7 @@ extension LedgerEvent {
     case .rollback: .rollback
     case .markBad: .markBad
     case .override: .override
-    case .approval, .rejection: nil
+    case .approval, .rejection, .metrics, .review: nil
     }
   }
 

@@ -4,6 +4,8 @@ public struct LedgerEvent: Sendable, Hashable {
   public enum Kind: String, Sendable, CaseIterable, Codable {
     case release, blocked, rollback, approval, rejection, override
     case markBad = "mark-bad"
+    /// The improvement layer: measurements brought in, and a service review held.
+    case metrics, review
 
     /// Events that do not depend on the ledger's state and so may be re-parented onto a ledger
     /// another writer moved: approvals and rejections.
@@ -109,6 +111,7 @@ public struct LedgerEvent: Sendable, Hashable {
     case .rollback: subject = "\(actor) rolls back\(environment) to\(release)"
     case .override: subject = "\(actor) overrides the gates for\(release)\(environment)"
     case .markBad: subject = "\(actor) marks\(release) bad\(environment)"
+    case .metrics, .review: subject = improvementSubject
     }
     return "#\(sequence) \(kind.rawValue): \(subject)"
   }

@@ -34,6 +34,7 @@ extension LedgerEvent {
     case .approval, .rejection: approvalStatement
     case .override: overrideStatement
     case .release, .blocked, .rollback, .markBad: moveStatement
+    case .metrics, .review: nil
     }
   }
 }

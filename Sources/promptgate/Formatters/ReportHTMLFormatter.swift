@@ -5,6 +5,7 @@ import PromptgateCore
 /// policy that forbids both. Every string from the ledger (actors, reasons, gate ids) is escaped.
 struct ReportHTMLFormatter {
   func format(_ report: Report) -> String {
+    let title = ReportDisplay.service(report).map { "Service report: \($0)" } ?? "Release report"
     var out = """
       <!DOCTYPE html>
       <html lang="en">
@@ -12,11 +13,11 @@ struct ReportHTMLFormatter {
       <meta charset="utf-8">
       <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
       <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>Release report</title>
+      <title>\(escape(title))</title>
       <style>\(Self.css)</style>
       </head>
       <body>
-      <header><h1>Release report</h1>
+      <header><h1>\(escape(title))</h1>
       <p class="sub">\(escape(summaryLine(report)))</p></header>
 
       """
@@ -28,11 +29,18 @@ struct ReportHTMLFormatter {
       out += "<p class=\"empty\">\(escape(ReportDisplay.emptyMessage(report).capitalizedFirst)).</p>\n"
       return out + footer(report)
     }
+    if let summary = report.summary {
+      out += "<p class=\"summary\"><strong>In short:</strong> \(escape(summary.sentence)).</p>\n"
+    }
     out += cards(report)
-    out += "<section><h2>Timeline of releases and rollbacks</h2>\n\(timeline(report))\(legend)</section>\n"
-    for environment in report.environments where !environment.timeline.isEmpty {
+    if report.environments.contains(where: { !$0.timeline.isEmpty }) {
+      out += "<section><h2>Timeline of releases and rollbacks</h2>\n\(timeline(report))\(legend)</section>\n"
+    }
+    for environment in report.environments
+    where !environment.timeline.isEmpty || !environment.measurements.isEmpty {
       out += section(environment)
     }
+    out += reviews(report)
     return out + footer(report)
   }
 
@@ -75,8 +83,80 @@ struct ReportHTMLFormatter {
     return out + "</section>\n"
   }
 
+  private func measurements(_ environment: EnvironmentReport) -> String {
+    guard !environment.measurements.isEmpty else { return "" }
+    var out = "<h3>Measurements against the SLOs</h3>\n<table class=\"list\"><thead><tr><th>Period</th>"
+    out += "<th>Metric</th><th>Value</th><th>Target</th><th>Verdict</th><th>Source</th></tr></thead><tbody>\n"
+    for result in environment.measurements {
+      let verdict =
+        result.met.map { $0 ? "<span class=\"ok\">met</span>" : "<span class=\"bad\">breached</span>" } ?? "–"
+      var source = "\(escape(result.source)) (#\(result.sequence))"
+      if !result.superseded.isEmpty {
+        source +=
+          "<br><small>supersedes "
+          + result.superseded.map {
+            "\(escape(ReportDisplay.measure($0.value, unit: result.unit))) of #\($0.sequence)"
+          }
+          .joined(separator: ", ") + "</small>"
+      }
+      out += "<tr><td>\(escape(result.period))</td><td><code>\(escape(result.metric))</code></td>"
+      out += "<td>\(escape(ReportDisplay.measure(result.value, unit: result.unit)))</td>"
+      out +=
+        "<td>\(escape(ReportDisplay.target(result)))</td><td>\(verdict)</td><td class=\"text\">\(source)</td></tr>\n"
+    }
+    return out + "</tbody></table>\n"
+  }
+
+  private func incidents(_ environment: EnvironmentReport) -> String {
+    guard !environment.incidents.isEmpty else { return "" }
+    var out = "<h3>Incidents</h3>\n<table class=\"list\"><thead><tr><th>Incident</th><th>Started</th>"
+    out += "<th>Recovered</th><th>Answered by</th></tr></thead><tbody>\n"
+    for incident in environment.incidents {
+      let started =
+        (incident.startedAt ?? "unknown")
+        + (incident.startSource == .incidentStart
+          ? "" : " (the bad release's deploy; no incident start given)")
+      let answer =
+        incident.answeredBy.map {
+          "release #\($0.sequence) <code>\(escape(ReportDisplay.short($0.release)))</code> (\(escape($0.time)))"
+        } ?? "<span class=\"bad\">open</span>"
+      out +=
+        "<tr><td>\(escape(incident.id ?? "rollback #\(incident.rollback)"))</td><td>\(escape(started))</td>"
+      out +=
+        "<td>\(escape(incident.recoveredAt)) (rollback #\(incident.rollback))</td><td>\(answer)</td></tr>\n"
+    }
+    return out + "</tbody></table>\n"
+  }
+
+  private func reviews(_ report: Report) -> String {
+    guard let reviews = report.reviews, !reviews.periods.isEmpty else { return "" }
+    var out =
+      "<section><h2>Service reviews (\(reviews.cadence.rawValue))</h2>\n<table class=\"list\"><thead><tr>"
+    out += "<th>Period</th><th>Status</th><th>Summary</th><th>Actions</th></tr></thead><tbody>\n"
+    for period in reviews.periods {
+      switch period.status {
+      case .held:
+        for review in period.reviews {
+          out +=
+            "<tr><td>\(escape(period.period))</td><td><span class=\"ok\">held</span> #\(review.sequence), "
+          out += "\(escape(review.actor))</td><td class=\"text\">\(escape(review.summary))</td>"
+          out += "<td class=\"text\">\(review.actions.map(escape).joined(separator: "<br>"))</td></tr>\n"
+        }
+      case .missed:
+        out += "<tr><td>\(escape(period.period))</td><td><span class=\"bad\">missed</span> (due by "
+        out += "\(escape(period.due)))</td><td>–</td><td>–</td></tr>\n"
+      case .due:
+        out +=
+          "<tr><td>\(escape(period.period))</td><td>due by \(escape(period.due))</td><td>–</td><td>–</td></tr>\n"
+      }
+    }
+    return out + "</tbody></table></section>\n"
+  }
+
   private func section(_ environment: EnvironmentReport) -> String {
     var out = "<section><h2>\(escape(environment.name))</h2>\n"
+    out += measurements(environment)
+    guard !environment.timeline.isEmpty else { return out + "</section>\n" }
     out += "<table><thead><tr><th>Period</th><th>Releases</th><th>Overrides</th><th>Blocked</th>"
     out +=
       "<th>Rollbacks</th><th>Failed</th><th>Change failure rate</th><th>Time to recovery<br>median / worst</th>"
@@ -136,8 +216,11 @@ struct ReportHTMLFormatter {
       out += "</tbody></table>\n"
     }
     if !environment.recoveries.isEmpty {
-      out += "<h3>Rollbacks</h3>\n<table class=\"list\"><thead><tr><th>#</th><th>Time</th><th>From → to</th>"
-      out += "<th>Recovered in</th><th>Counted from</th><th>Incident</th><th>Why</th></tr></thead><tbody>\n"
+      let target = environment.maxRecoveryMinutes.map { " (target \($0) minutes)" } ?? ""
+      out +=
+        "<h3>Rollbacks\(target)</h3>\n<table class=\"list\"><thead><tr><th>#</th><th>Time</th><th>From → to</th>"
+      out +=
+        "<th>Recovered in</th><th>Counted from</th><th>Target</th><th>Incident</th><th>Why</th></tr></thead><tbody>\n"
       for recovery in environment.recoveries {
         let start = ReportDisplay.countedFrom(recovery)
         out += "<tr><td>\(recovery.sequence)</td><td>\(escape(recovery.time))</td>"
@@ -145,10 +228,13 @@ struct ReportHTMLFormatter {
         out += "<code>\(escape(ReportDisplay.short(recovery.to)))</code></td>"
         out += "<td>\(ReportDisplay.duration(recovery.seconds))</td><td>\(escape(start))</td>"
         out +=
+          "<td>\(recovery.overTarget.map { $0 ? "<span class=\"bad\">over</span>" : "<span class=\"ok\">within</span>" } ?? "–")</td>"
+        out +=
           "<td>\(escape(recovery.incident ?? "–"))</td><td class=\"text\">\(escape(recovery.reason))</td></tr>\n"
       }
       out += "</tbody></table>\n"
     }
+    out += incidents(environment)
     return out + "</section>\n"
   }
 
@@ -228,7 +314,7 @@ struct ReportHTMLFormatter {
       return
         "<path d=\"M\(n(x - 5)) \(n(y - 5))l10 10m0 -10l-10 10\" stroke=\"#6a1b1a\" stroke-width=\"2.5\">"
         + "\(title)</path>\n"
-    case .approval, .rejection:
+    case .approval, .rejection, .metrics, .review:
       return ""
     }
   }
@@ -350,7 +436,9 @@ struct ReportHTMLFormatter {
     .lane{stroke:#bdbdbd;stroke-width:1}.axis{font-size:11px;fill:#616161}.label{font-size:13px;\
     font-weight:bold;fill:#212121}.legend{color:#424242;font-size:13px}.legend svg{vertical-align:middle;\
     margin:0 3px 0 10px}.none,.empty,.note{color:#616161}footer{margin-top:36px;color:#757575;font-size:12px;\
-    border-top:1px solid #e0e0e0;padding-top:8px}code{font-family:"DejaVu Sans Mono",monospace;font-size:12px}
+    border-top:1px solid #e0e0e0;padding-top:8px}code{font-family:"DejaVu Sans Mono",monospace;font-size:12px}\
+    .summary{font-size:16px;margin:14px 0 0;padding:10px 14px;border-left:4px solid #1565c0;background:#e3f2fd}\
+    .ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}
     """
 }
 

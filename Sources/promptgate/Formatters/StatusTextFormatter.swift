@@ -19,6 +19,12 @@ struct StatusTextFormatter {
       lines.append(style.bold("ledger") + " \(ledger.reference): no events yet")
     }
     lines += status.warnings.map { style.yellow("warning") + ": " + $0 }
+    if let review = status.review {
+      lines.append(
+        "review     \(review.cadence.rawValue): "
+          + (review.lastPeriod.map { "last held for \($0) (\(review.lastTime ?? ""))" } ?? "none held yet")
+          + (review.nextPeriod.map { "; next: \($0), due by \(review.nextDue ?? "")" } ?? ""))
+    }
     if status.environments.isEmpty {
       lines.append(
         ledger.head == nil
