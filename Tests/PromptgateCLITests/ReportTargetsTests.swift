@@ -48,7 +48,7 @@ import Testing
     #expect(report.stdout.contains("service support-assistant for Acme Ltd"))
     #expect(report.stdout.contains("in short: no SLO measurements imported; 1 of 1 recovery over target"))
     #expect(
-      report.stdout.contains("recovered in 35m from the incident start  OVER the 30m target"),
+      report.stdout.contains("recovered in 35m from the incident start \(start)  OVER the 30m target"),
       "\(report.stdout)")
     #expect(report.stdout.contains("INC-7  started \(start), recovered"))
     #expect(report.stdout.contains("open: no release has answered it yet"))

@@ -96,7 +96,7 @@ enum ReportDisplay {
   static func recovery(_ recovery: Recovery) -> String {
     let time = duration(recovery.seconds)
     switch recovery.startSource {
-    case .incidentStart: return "\(time) from the incident start"
+    case .incidentStart: return "\(time) from the incident start \(recovery.startedAt ?? "")"
     case .deploy: return "\(time) from the bad release's deploy (no --incident-start given)"
     case .unknown: return "unknown (neither an incident start nor the bad release's deploy is on record)"
     }
