@@ -23,7 +23,7 @@ import Testing
       Self.scripts + "/demo-story.sh", [repo, folder + "/keys"],
       environment: ["PROMPTGATE": CLI.executable, "SHOW": "1"])
     #expect(story.status == 0, "\(story.stdout)\(story.stderr)")
-    #expect(story.stdout.contains("overridden: #23 override: sam@example.com"))
+    #expect(story.stdout.contains("overridden: #21 override: sam@example.com"))
 
     let result = try CLI.run([
       "-C", repo, "report", "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json",
@@ -46,6 +46,30 @@ import Testing
     let staging = try #require(total("staging"))
     // From the release's deploy (10:00) to the rollback (16:00).
     #expect((staging["time_to_recovery"] as? [String: Any])?["worst_seconds"] as? Int == 6 * 3600)
+
+    // The month's measurements against the SLOs, the over-target recovery, the incident the fix
+    // answered (by its commit trailer), the review held, the client named.
+    #expect((report["service"] as? [String: Any])?["client"] as? String == "Example Telecom")
+    let productionReport = try #require(environments.first { $0["name"] as? String == "production" })
+    let measured = productionReport["measurements"] as? [[String: Any]] ?? []
+    func measurement(_ metric: String) -> [String: Any]? {
+      measured.first { $0["metric"] as? String == metric }
+    }
+    #expect(measurement("resolution_rate")?["value"] as? Double == 0.874)
+    #expect(measurement("resolution_rate")?["met"] as? Bool == true)
+    #expect(measurement("csat")?["met"] as? Bool == true)
+    #expect(measurement("error_rate")?["met"] as? Bool == false)
+    #expect(measurement("latency_p95_ms")?["met"] as? Bool == true)
+    let recovery = (productionReport["recoveries"] as? [[String: Any]])?.first
+    #expect(recovery?["over_target"] as? Bool == true)
+    let incident = (productionReport["incidents"] as? [[String: Any]])?.first
+    #expect(incident?["id"] as? String == "INC-1042")
+    #expect(incident?["open"] as? Bool == false)
+    let reviews = (report["reviews"] as? [String: Any])?["periods"] as? [[String: Any]]
+    #expect(reviews?.first { $0["period"] as? String == "2026-11" }?["status"] as? String == "held")
+    let summary = try #require(report["summary"] as? [String: Any])
+    #expect(summary["slo_judged"] as? Int == 6)
+    #expect(summary["slo_met"] as? Int == 5)
     #expect(try CLI.run(["-C", repo, "audit", "verify"]).status == 0)
   }
 }

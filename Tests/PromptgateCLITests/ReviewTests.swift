@@ -25,8 +25,10 @@ import Testing
     let parts = calendar.dateComponents([.year, .month], from: now)
     let label = String(format: "%04d-%02d", parts.year!, parts.month!)
     let start = calendar.date(from: parts)!
-    let due = calendar.date(byAdding: .month, value: 2, to: start)!
-    return (label, ISO8601DateFormatter().string(from: due))
+    let due = calendar.date(
+      byAdding: .day, value: -1, to: calendar.date(byAdding: .month, value: 2, to: start)!)!
+    let day = calendar.dateComponents([.year, .month, .day], from: due)
+    return (label, String(format: "%04d-%02d-%02d", day.year!, day.month!, day.day!))
   }
 
   @Test(.withFaketime) func statusSaysWhenTheReviewIsDueAndFlagsAnOverdueOne() throws {

@@ -116,7 +116,7 @@ public struct ImprovementHistory: Sendable {
   /// What `status` says of the reviews: the next one due, and those overdue.
   public struct ReviewDue: Sendable, Encodable, Hashable {
     public let cadence: ReviewCadence
-    /// The period whose review is next due, and by when.
+    /// The period whose review is next due, and the last day it is due on (`YYYY-MM-DD`).
     public let nextPeriod: String?
     public let nextDue: String?
     /// Ended periods whose review is past due, oldest first.
@@ -141,7 +141,7 @@ public struct ImprovementHistory: Sendable {
     let next = open.first { $0.due > now && $0.end <= now } ?? open.first { $0.due > now }
     let last = reviews.last
     return ReviewDue(
-      cadence: cadence, nextPeriod: next?.label, nextDue: next.map { Timestamp.rfc3339($0.due) },
+      cadence: cadence, nextPeriod: next?.label, nextDue: next.map { Timestamp.day($0.due - 1) },
       overdue: overdue.map(\.label), lastPeriod: last?.period, lastTime: last?.time, lastActor: last?.actor)
   }
 }

@@ -80,7 +80,8 @@ enum ReportTargets {
           let start = Timestamp.seconds(rfc3339: measurement.periodStart) ?? 0
           let goal = targets[measurement.metric]
           return MeasurementResult(
-            period: options.period.bucket(containing: start).label, metric: measurement.metric,
+            period: Self.label(from: start, to: Timestamp.seconds(rfc3339: measurement.periodEnd) ?? start),
+            metric: measurement.metric,
             value: measurement.value, unit: measurement.unit, periodStart: measurement.periodStart,
             periodEnd: measurement.periodEnd, source: measurement.source, sequence: recorded.sequence,
             target: goal, comparison: goal.map { _ in KnownMetric.comparison(measurement.metric) },
@@ -104,7 +105,7 @@ enum ReportTargets {
         cadence: cadence,
         periods: periods.map { period in
           ReviewPeriodReport(
-            period: period.label, due: Timestamp.rfc3339(period.due),
+            period: period.label, due: Timestamp.day(period.due - 1),
             status: !period.reviews.isEmpty ? .held : period.due <= now ? .missed : .due,
             reviews: period.reviews.compactMap { reviews[$0] }.map {
               ReviewHeld(
@@ -146,6 +147,18 @@ enum ReportTargets {
           }
         })
     }
+  }
+
+  /// A measurement's own period as a person names it: `2026-11` for a calendar month,
+  /// `2026-11-05` for a day, else `2026-11-01 to 2026-11-14` (the last day included).
+  static func label(from start: Int64, to end: Int64) -> String {
+    let month = ReportPeriod.month.bucket(containing: start)
+    if month.start == start, month.end == end { return month.label }
+    if end - start == 86_400, start % 86_400 == 0 { return Timestamp.day(start) }
+    if start % 86_400 == 0, end % 86_400 == 0 {
+      return "\(Timestamp.day(start)) to \(Timestamp.day(end - 86_400))"
+    }
+    return "\(Timestamp.rfc3339(start)) to \(Timestamp.rfc3339(end))"
   }
 
   private static func empty(_ name: String, options: ReportOptions) -> EnvironmentReport {

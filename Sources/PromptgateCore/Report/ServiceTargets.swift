@@ -24,7 +24,8 @@ public struct ServiceInfo: Sendable, Encodable, Hashable {
 
 /// One imported measurement in force for a period of an environment, with its target.
 public struct MeasurementResult: Sendable, Encodable, Hashable {
-  /// The report period holding the measurement's start (`2026-11`).
+  /// The measurement's own period: `2026-11` (a month), `2026-11-05` (a day), or its first and
+  /// last day.
   public let period: String
   public let metric: String
   public let value: Double
@@ -132,6 +133,7 @@ public struct ReviewPeriodReport: Sendable, Encodable, Hashable {
   }
 
   public let period: String
+  /// The last day its review is due on (`YYYY-MM-DD`): the end of the period after it.
   public let due: String
   public let status: Status
   public let reviews: [ReviewHeld]

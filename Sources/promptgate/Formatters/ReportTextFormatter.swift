@@ -24,6 +24,7 @@ struct ReportTextFormatter {
     for environment in report.environments {
       out += "\n" + style.bold(ReportDisplay.printable(environment.name)) + "\n"
       out += measurements(environment)
+      if !environment.measurements.isEmpty, !environment.timeline.isEmpty { out += "\n" }
       guard !environment.timeline.isEmpty else {
         if environment.measurements.isEmpty { out += "  nothing recorded in this range\n" }
         continue
