@@ -6,28 +6,64 @@ import PromptgateCore
 struct ReportHTMLFormatter {
   func format(_ report: Report) -> String {
     let title = ReportDisplay.service(report).map { "Service report: \($0)" } ?? "Release report"
-    var out = """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(escape(title))</title>
-      <style>\(Self.css)</style>
-      </head>
-      <body>
-      <header><h1>\(escape(title))</h1>
-      <p class="sub">\(escape(summaryLine(report)))</p></header>
+    return head(title)
+      + "<header><h1>\(escape(title))</h1>\n<p class=\"sub\">\(escape(summaryLine(report)))</p></header>\n"
+      + body(report) + footer(report)
+  }
 
-      """
+  /// An MSP's portfolio on one page: a line per service on top, then each service's report.
+  func format(_ portfolio: PortfolioReport) -> String {
+    var out = head("Portfolio report") + "<header><h1>Portfolio report</h1>\n<p class=\"sub\">"
+    out += "\(portfolio.services.count) service\(portfolio.services.count == 1 ? "" : "s")</p></header>\n"
+    out +=
+      "<p class=\"summary\"><strong>In short:</strong> \(escape(PortfolioDisplay.sentence(portfolio))).</p>\n"
+    out += "<section><table class=\"list\"><thead><tr><th>Service</th><th>Client</th><th>Targets</th>"
+    out += "<th>SLO measurements met</th><th>Recoveries over target</th><th>Compliance exceptions</th>"
+    out += "<th>Open incidents</th><th>Reviews missed</th></tr></thead><tbody>\n"
+    for service in portfolio.services {
+      let row = PortfolioDisplay.row(service)
+      out += "<tr><td>\(escape(row.service))</td><td>\(escape(row.client))</td><td>"
+      out += service.metTargets ? "<span class=\"ok\">met</span>" : "<span class=\"bad\">missed</span>"
+      out +=
+        "</td><td>\(row.slo)</td><td>\(row.recoveries)</td><td>\(row.exceptions)</td><td>\(row.incidents)</td>"
+      out += "<td>\(row.reviews)</td></tr>\n"
+    }
+    out += "</tbody></table></section>\n"
+    for service in portfolio.services {
+      let name = ReportDisplay.service(service.report) ?? service.repository
+      out +=
+        "<section class=\"service\"><h1>\(escape(name))</h1>\n<p class=\"sub\">\(escape(service.repository)) · "
+      out += "\(escape(summaryLine(service.report)))</p>\n\(body(service.report))</section>\n"
+    }
+    return out
+      + "<footer>Computed by promptgate from each repository's signed ledger.</footer>\n</body>\n</html>\n"
+  }
+
+  private func head(_ title: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>\(escape(title))</title>
+    <style>\(Self.css)</style>
+    </head>
+    <body>
+
+    """
+  }
+
+  /// Everything of one report below its heading.
+  private func body(_ report: Report) -> String {
+    var out = ""
     if report.undatedEvents > 0 {
       out +=
         "<p class=\"note\">\(report.undatedEvents) event(s) have no readable time and are left out.</p>\n"
     }
     if report.isEmpty {
-      out += "<p class=\"empty\">\(escape(ReportDisplay.emptyMessage(report).capitalizedFirst)).</p>\n"
-      return out + footer(report)
+      return out + "<p class=\"empty\">\(escape(ReportDisplay.emptyMessage(report).capitalizedFirst)).</p>\n"
     }
     if let summary = report.summary {
       out += "<p class=\"summary\"><strong>In short:</strong> \(escape(summary.sentence)).</p>\n"
@@ -41,7 +77,7 @@ struct ReportHTMLFormatter {
       out += section(environment)
     }
     out += reviews(report)
-    return out + footer(report)
+    return out
   }
 
   private func summaryLine(_ report: Report) -> String {
@@ -496,6 +532,7 @@ struct ReportHTMLFormatter {
     margin:0 3px 0 10px}.none,.empty,.note{color:#616161}footer{margin-top:36px;color:#757575;font-size:12px;\
     border-top:1px solid #e0e0e0;padding-top:8px}code{font-family:"DejaVu Sans Mono",monospace;font-size:12px}\
     .summary{font-size:16px;margin:14px 0 0;padding:10px 14px;border-left:4px solid #1565c0;background:#e3f2fd}\
+    section.service{margin-top:48px;border-top:4px solid #1565c0;padding-top:6px}\
     .ok{color:#2e7d32;font-weight:bold}.bad{color:#c62828;font-weight:bold}\
     .scroll{overflow-x:auto}svg.timeline{width:100%;min-width:760px;height:auto}svg.bars{max-width:100%;height:auto}\
     .tick{stroke:#bdbdbd;stroke-width:1}.period{font-size:11px;fill:#9e9e9e}table{max-width:100%}\

@@ -131,7 +131,7 @@ struct ReportMarkdownFormatter {
   }
 
   /// Markdown's active characters escaped, HTML as entities, one line.
-  private func escape(_ text: String) -> String {
+  func escape(_ text: String) -> String {
     var out = ""
     for character in ReportDisplay.printable(text) {
       switch character {
