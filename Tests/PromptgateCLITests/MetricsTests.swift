@@ -264,6 +264,32 @@ import Testing
     #expect(unsigned.stderr.contains("a metrics import is signed: give --key"))
   }
 
+  /// The report finds imports through a cache beside the ledger: editing or removing it costs
+  /// time, never adds or hides a measurement.
+  @Test func anEditedIndexCannotChangeTheFigures() throws {
+    let fixture = try ApprovalFixture.baseInStaging()
+    let first = try file(
+      fixture, "first.csv",
+      "environment,period_start,period_end,metric,value,source\nstaging,2026-11,2026-11,error_rate,0.01,grafana\n"
+    )
+    #expect(try importing(fixture, first).status == 0)
+    #expect(measurements(try reportJSON(fixture)).count == 1)
+    let scratch = fixture.repository.scratch
+    let index = "\(scratch.path)/.git/promptgate/improvement-index.json"
+    let text = try String(contentsOfFile: index, encoding: .utf8)
+    // Point the cache at the first release's event instead of the import.
+    let release = try scratch.git("rev-parse", "refs/promptgate/ledger~1")
+    let imported = try scratch.git("rev-parse", "refs/promptgate/ledger")
+    try text.replacingOccurrences(of: imported, with: release).write(
+      toFile: index, atomically: true, encoding: .utf8)
+    let results = measurements(try reportJSON(fixture))
+    #expect(results.count == 1)
+    #expect(results.first?["value"] as? Double == 0.01)
+    // A cache that does not match is dropped; gone, it is rebuilt.
+    #expect(!FileManager.default.fileExists(atPath: index))
+    #expect(measurements(try reportJSON(fixture)).count == 1)
+  }
+
   /// An insider who can push refs/promptgate/* appends a metrics event signed with a key that
   /// holds no role, claiming the service-manager's role: the audit names it.
   @Test func aForgedImportFailsTheAudit() throws {

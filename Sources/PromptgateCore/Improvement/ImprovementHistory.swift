@@ -39,10 +39,21 @@ public struct ImprovementHistory: Sendable {
   /// The measurements in force: the newest import of each environment, period and metric.
   public var current: [Recorded] { measurements.filter { $0.supersededBy == nil } }
 
-  /// Reads every event of the ledger, oldest first.
+  /// Reads the ledger's improvement events (through their index) and the first release of any
+  /// environment.
   public static func read(_ ledger: Ledger) throws(PromptgateError) -> ImprovementHistory {
     var history = ImprovementHistory()
-    for record in try ledger.records() { history.add(record.event) }
+    for record in try ImprovementIndex.records(ledger) { history.add(record.event) }
+    for environment in try ledger.environments() {
+      for commit in try ledger.environmentCommits(environment) {
+        let event = try ledger.record(commit).event
+        guard event.kind == .release || event.kind == .override else { continue }
+        if let time = Timestamp.seconds(rfc3339: event.time) {
+          history.firstRelease = min(history.firstRelease ?? time, time)
+        }
+        break
+      }
+    }
     return history
   }
 

@@ -34,11 +34,9 @@ public enum ImprovementRecorder {
       self.head = head
       rules = try ImprovementAuthority.rules(
         deployed: try ReleaseBasis.deployedNow(ledger), for: act, in: repository)
-      let records = try ledger.records(upTo: head)
-      repositoryID = records.first?.event.repository ?? ""
-      var history = ImprovementHistory()
-      for record in records { history.add(record.event) }
-      self.history = history
+      // The ledger verified, so every event names the repository its first one does.
+      repositoryID = try ledger.record(head).event.repository
+      history = try ImprovementHistory.read(ledger)
     }
 
     func append(
