@@ -119,32 +119,37 @@ enum ReportTargets {
     report.summary = summary.summary
   }
 
-  /// Each rollback as an incident, with the first later release here that named it.
+  /// Each rollback as an incident, with the release here that answered it: a release or
+  /// override after it that names it, up to the first release (which the incident-follow-up
+  /// gate made name it) or the next rollback (a new incident), whichever comes first.
   private static func incidents(
     _ recoveries: [Recovery], events: [LedgerEvent], runbook: (String) -> Runbook?, in repository: Repository
   ) -> [IncidentReport] {
-    recoveries.map { recovery in
-      let answer = events.first { event in
-        guard event.sequence > recovery.sequence, event.kind == .release || event.kind == .override,
-          let release = event.release,
-          let commit = ObjectID(hex: release.commit).flatMap({ try? repository.commit($0) })
-        else { return false }
-        let base = event.judgedAgainst.flatMap { ObjectID(hex: $0.commit) }.flatMap {
-          try? repository.commit($0)
+    var position: [Int: Int] = [:]
+    for (index, event) in events.enumerated() { position[event.sequence] = index }
+    return recoveries.map { recovery in
+      var answer: LedgerEvent?
+      for event in events[((position[recovery.sequence] ?? events.count - 1) + 1)...] {
+        if event.kind == .rollback { break }
+        guard event.kind == .release || event.kind == .override, let release = event.release else { continue }
+        if let commit = ObjectID(hex: release.commit).flatMap({ try? repository.commit($0) }) {
+          let base = event.judgedAgainst.flatMap { ObjectID(hex: $0.commit) }.flatMap { try? repository.commit($0) }
+          let named =
+            (runbook(release.commit)?.incidents ?? [])
+            + IncidentTrailers.named(release: commit, base: base, in: repository)
+          if recovery.incident.map(named.contains) ?? !named.isEmpty {
+            answer = event
+            break
+          }
         }
-        let named =
-          (runbook(release.commit)?.incidents ?? [])
-          + IncidentTrailers.named(release: commit, base: base, in: repository)
-        return recovery.incident.map(named.contains) ?? !named.isEmpty
+        if event.kind == .release { break }
       }
       return IncidentReport(
         id: recovery.incident, rollback: recovery.sequence, reason: recovery.reason,
         startedAt: recovery.startedAt, startSource: recovery.startSource, recoveredAt: recovery.time,
         recoverySeconds: recovery.seconds,
         answeredBy: answer.flatMap { event in
-          event.release.map {
-            IncidentReport.Answer(sequence: event.sequence, release: $0.commit, time: event.time)
-          }
+          event.release.map { IncidentReport.Answer(sequence: event.sequence, release: $0.commit, time: event.time) }
         })
     }
   }
