@@ -47,7 +47,8 @@ struct ReportBenchmark {
       throw .unexpectedOutput("report --format json did not count \(Self.events) events")
     }
     // And the year's measurements: eight for each month that ended.
-    guard json.contains("\"measurements_in_range\" : "), !json.contains("\"measurements_in_range\" : 0,") else {
+    guard json.contains("\"measurements_in_range\" : "), !json.contains("\"measurements_in_range\" : 0,")
+    else {
       throw .unexpectedOutput("report --format json did not find the imported measurements")
     }
     return rows
@@ -119,7 +120,8 @@ struct ReportBenchmark {
           }
         }
         let signer: [String: JSONValue] = [
-          "principal": .string("sam@example.com"), "repository": .string("bench"), "role": .string("service-manager"),
+          "principal": .string("sam@example.com"), "repository": .string("bench"),
+          "role": .string("service-manager"),
           "signed_at": .string(Timestamp.rfc3339(time)),
         ]
         improvement = [
@@ -130,7 +132,8 @@ struct ReportBenchmark {
               "statement": .object(
                 signer.merging([
                   "kind": .string("promptgate.metrics/v1"),
-                  "file": .object(["name": .string("month.csv"), "sha256": .string(hex() + hex().prefix(24))]),
+                  "file": .object(["name": .string("month.csv"), "sha256": .string(hex() + hex().prefix(24))]
+                  ),
                   "measurements": .array(measurements),
                 ]) { first, _ in first })
             ]),
@@ -141,7 +144,8 @@ struct ReportBenchmark {
               "statement": .object(
                 signer.merging([
                   "kind": .string("promptgate.review/v1"), "period": .string(month.label),
-                  "summary": .string("Figures reviewed with the client"), "actions": .array([.string("Keep going")]),
+                  "summary": .string("Figures reviewed with the client"),
+                  "actions": .array([.string("Keep going")]),
                 ]) { first, _ in first })
             ]),
         ]
@@ -150,7 +154,8 @@ struct ReportBenchmark {
       if !improvement.isEmpty {
         let draft = improvement.removeFirst()
         let event = LedgerEvent(
-          kind: draft.kind, sequence: sequence, time: Timestamp.rfc3339(time), actor: draft.actor, environment: nil,
+          kind: draft.kind, sequence: sequence, time: Timestamp.rfc3339(time), actor: draft.actor,
+          environment: nil,
           release: nil, repository: "bench", details: draft.details)
         let json = event.json.canonicalString
         stream += "commit refs/promptgate/ledger\ncommitter Bench <bench@example.com> \(time) +0000\n"

@@ -225,7 +225,7 @@ import Testing
     #expect(again.stderr.contains("omar@example.com holds none of the roles that may sign a metrics import"))
     let result = try importing(fixture, corrected)
     #expect(result.status == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("supersedes error_rate of staging for 2026-11-01: 0.031 (imported by #"))
+    #expect(result.stdout.contains("supersedes error_rate of staging for 2026-11: 0.031 (imported by #"))
     #expect(result.stdout.contains("is now 0.012"))
     let results = measurements(try reportJSON(fixture))
     #expect(results.count == 1)

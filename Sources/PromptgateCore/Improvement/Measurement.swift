@@ -38,6 +38,13 @@ public struct Measurement: Sendable, Hashable {
     Key(environment: environment, periodStart: periodStart, periodEnd: periodEnd, metric: metric)
   }
 
+  /// The period as a person names it: `2026-11` (a month), `2026-11-05` (a day), or its first
+  /// and last day.
+  public var periodLabel: String {
+    let start = Timestamp.seconds(rfc3339: periodStart) ?? 0
+    return ReportTargets.label(from: start, to: Timestamp.seconds(rfc3339: periodEnd) ?? start)
+  }
+
   /// The value as the ledger stores it: decimal text, since the ledger's JSON holds whole
   /// numbers only, and text keeps what was signed exactly.
   public var valueText: String { KnownMetric.text(value) }

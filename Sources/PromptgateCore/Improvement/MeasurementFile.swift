@@ -200,10 +200,11 @@ private struct RowReader {
       keyed ? nil : field(name)?.1
     }
     func text(_ name: String, required: Bool = true) throws(PromptgateError) -> String {
-      guard let (value, _) = field(name), value != "\u{0}" else {
+      guard let (value, _) = field(name) else {
         if !required { return "" }
         throw fail(line, place(name), keyed ? "the key `\(name)` is missing" : "`\(name)` is empty")
       }
+      guard value != "\u{0}" else { throw fail(line, nil, "the key `\(name)` must be text or a number") }
       let trimmed = value.trimmingWhitespace
       if required, trimmed.isEmpty {
         throw fail(line, place(name), "`\(name)` is empty" + (keyed ? " (key `\(name)`)" : ""))

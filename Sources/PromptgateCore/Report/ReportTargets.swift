@@ -133,7 +133,9 @@ enum ReportTargets {
         if event.kind == .rollback { break }
         guard event.kind == .release || event.kind == .override, let release = event.release else { continue }
         if let commit = ObjectID(hex: release.commit).flatMap({ try? repository.commit($0) }) {
-          let base = event.judgedAgainst.flatMap { ObjectID(hex: $0.commit) }.flatMap { try? repository.commit($0) }
+          let base = event.judgedAgainst.flatMap { ObjectID(hex: $0.commit) }.flatMap {
+            try? repository.commit($0)
+          }
           let named =
             (runbook(release.commit)?.incidents ?? [])
             + IncidentTrailers.named(release: commit, base: base, in: repository)
@@ -149,7 +151,9 @@ enum ReportTargets {
         startedAt: recovery.startedAt, startSource: recovery.startSource, recoveredAt: recovery.time,
         recoverySeconds: recovery.seconds,
         answeredBy: answer.flatMap { event in
-          event.release.map { IncidentReport.Answer(sequence: event.sequence, release: $0.commit, time: event.time) }
+          event.release.map {
+            IncidentReport.Answer(sequence: event.sequence, release: $0.commit, time: event.time)
+          }
         })
     }
   }

@@ -49,7 +49,7 @@ extension Promptgate {
             + "(sha256 \(imported.file.sha256.prefix(16))…); recorded \(imported.record.event.summary)")
         for (new, old) in imported.superseded {
           print(
-            "  supersedes \(new.metric) of \(new.environment) for \(Timestamp.day(Timestamp.seconds(rfc3339: new.periodStart) ?? 0)): "
+            "  supersedes \(new.metric) of \(new.environment) for \(new.periodLabel): "
               + "\(old.measurement.valueText) (imported by #\(old.sequence), \(old.actor)) is now \(new.valueText)"
           )
         }
