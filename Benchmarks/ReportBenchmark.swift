@@ -3,7 +3,8 @@ import PromptgateCore
 
 // `promptgate report` reads every event of the environments it reports on (SPEC §8 asks for
 // bounded cost and memory): this times it on a ledger of 20,000 events spread over a year, two
-// environments, with every kind of event a report counts.
+// environments, with every kind of event a report counts, and a month's measurements imported
+// and a service review held at the start of each month.
 
 /// Builds a year-long 20,000-event ledger with `git fast-import` and times `report` on it.
 struct ReportBenchmark {
@@ -14,7 +15,7 @@ struct ReportBenchmark {
 
   static let events = 20_000
   /// Bump when the generated ledger changes, so an older one is rebuilt.
-  static let version = "1"
+  static let version = "2"
 
   func run(runs: Int) throws(BenchError) -> [LedgerBenchmark.Row] {
     let repository = folder.appendingPathComponent("report-\(Self.events)")
@@ -44,6 +45,11 @@ struct ReportBenchmark {
       promptgate, base + ["--format", "json"], environment: environment, scratch: scratch)
     guard json.contains("\"ledger_events\" : \(Self.events)") else {
       throw .unexpectedOutput("report --format json did not count \(Self.events) events")
+    }
+    // And the year's measurements: eight for each month that ended.
+    guard json.contains("\"measurements_in_range\" : "), !json.contains("\"measurements_in_range\" : 0,")
+    else {
+      throw .unexpectedOutput("report --format json did not find the imported measurements")
     }
     return rows
   }
@@ -91,8 +97,72 @@ struct ReportBenchmark {
     var approved: [String: LedgerEvent.Release] = [:]
     var time = Timestamp.seconds(day: "2026-01-01")!
     var stream = ""
+    var month = ReportPeriod.month.bucket(containing: time)
+    var improvement: [LedgerEvent] = []
     for sequence in 1...Self.events {
       time += Int64.random(in: 60...3_060, using: &random)
+      // A new month: last month's measurements come in, then its review.
+      if time >= month.end, improvement.isEmpty {
+        let measured = Timestamp.rfc3339(month.start)
+        let ended = Timestamp.rfc3339(month.end)
+        let measurements = ["staging", "production"].flatMap { environment in
+          [
+            ("resolution_rate", Double.random(in: 0.8...0.95, using: &random), "ratio"),
+            ("csat", Double.random(in: 3.8...4.8, using: &random), "score"),
+            ("latency_p95_ms", Double.random(in: 1800...2900, using: &random).rounded(), "ms"),
+            ("error_rate", Double.random(in: 0.005...0.03, using: &random), "ratio"),
+          ].map { metric, value, unit in
+            JSONValue.object([
+              "environment": .string(environment), "metric": .string(metric), "period_end": .string(ended),
+              "period_start": .string(measured), "source": .string("bench"), "unit": .string(unit),
+              "value": .string(String(format: "%.4f", value)),
+            ])
+          }
+        }
+        let signer: [String: JSONValue] = [
+          "principal": .string("sam@example.com"), "repository": .string("bench"),
+          "role": .string("service-manager"),
+          "signed_at": .string(Timestamp.rfc3339(time)),
+        ]
+        improvement = [
+          LedgerEvent(
+            kind: .metrics, sequence: 0, time: "", actor: "sam@example.com", environment: nil, release: nil,
+            repository: "bench",
+            details: [
+              "statement": .object(
+                signer.merging([
+                  "kind": .string("promptgate.metrics/v1"),
+                  "file": .object(["name": .string("month.csv"), "sha256": .string(hex() + hex().prefix(24))]
+                  ),
+                  "measurements": .array(measurements),
+                ]) { first, _ in first })
+            ]),
+          LedgerEvent(
+            kind: .review, sequence: 0, time: "", actor: "sam@example.com", environment: nil, release: nil,
+            repository: "bench",
+            details: [
+              "statement": .object(
+                signer.merging([
+                  "kind": .string("promptgate.review/v1"), "period": .string(month.label),
+                  "summary": .string("Figures reviewed with the client"),
+                  "actions": .array([.string("Keep going")]),
+                ]) { first, _ in first })
+            ]),
+        ]
+        month = ReportPeriod.month.next(after: month)
+      }
+      if !improvement.isEmpty {
+        let draft = improvement.removeFirst()
+        let event = LedgerEvent(
+          kind: draft.kind, sequence: sequence, time: Timestamp.rfc3339(time), actor: draft.actor,
+          environment: nil,
+          release: nil, repository: "bench", details: draft.details)
+        let json = event.json.canonicalString
+        stream += "commit refs/promptgate/ledger\ncommitter Bench <bench@example.com> \(time) +0000\n"
+        stream += "data \(event.summary.utf8.count + 1)\n\(event.summary)\n"
+        stream += "deleteall\nM 100644 inline event.json\ndata \(json.utf8.count)\n\(json)\n\n"
+        continue
+      }
       let name = random.chance(0.5) ? "staging" : "production"
       let roll = Double.random(in: 0..<1, using: &random)
       var kind = LedgerEvent.Kind.release

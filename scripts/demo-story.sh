@@ -71,6 +71,9 @@ done >"$repo/.promptgate/allowed_signers"
 say "The first governed release: the reviewers' keys, priya as prompt owner, the release-bot."
 sed -i 's/prompt-owner: \[alice@example.com\]/prompt-owner: [priya@example.com]/' "$repo/runbook.yaml"
 sed -i 's/^  override_roles: \[service-manager\]/  override_roles: [service-manager]\n  release_roles: [release-bot, ai-operations-engineer]/' "$repo/runbook.yaml"
+# The client the service is run for, and its SLOs for what the helpdesk measures.
+sed -i 's/^  name: support-assistant/  name: support-assistant\n  client: Example Telecom/' "$repo/runbook.yaml"
+sed -i 's/^  slo: { latency_p95_ms: 2500, error_rate: 0.02 }/  slo: { latency_p95_ms: 2500, error_rate: 0.02, resolution_rate: 0.85, csat: 4.2 }/' "$repo/runbook.yaml"
 sed -i 's/^  ai-operations-engineer: \[omar@example.com\]/  ai-operations-engineer: [omar@example.com]\n  release-bot: [ci@example.com]/' "$repo/runbook.yaml"
 first=$(commit "2026-11-01T12:00:00Z" "Reviewers: priya owns the prompts; their signing keys; the release-bot")
 approve "2026-11-02 09:00:00" "$first" staging priya prompt-review
@@ -92,16 +95,15 @@ at "2026-11-10 11:30:00" release "$prices" --env production --key "$work/ci"
 at "2026-11-10 15:40:00" rollback --env production --key "$work/omar" --incident INC-1042 --incident-start 2026-11-10T15:05:00Z \
   --reason "billing answers quoted last year's plan prices"
 
-say "The fix answers the incident: released to both, approvals a day apart."
+say "The fix answers the incident, named by a commit trailer: released to both, approvals a day apart."
 sed -i 's/version: 1.2.0/version: 1.3.0/; s/quote its monthly price./never quote prices, link the price list./' \
   "$repo/prompts/support/billing.prompty"
-sed -i 's/incidents: \[\]/incidents: ["INC-1042"]/' "$repo/runbook.yaml"
-fix=$(commit "2026-11-15T17:00:00Z" "Billing: link the price list instead of quoting (INC-1042)")
+fix=$(commit "2026-11-15T17:00:00Z" "Billing: link the price list instead of quoting
+
+Incident: INC-1042")
 approve "2026-11-16 09:00:00" "$fix" staging priya prompt-review
-approve "2026-11-16 09:40:00" "$fix" staging carol compliance-review
 at "2026-11-16 10:00:00" release "$fix" --env staging --key "$work/ci"
 approve "2026-11-17 08:30:00" "$fix" production priya prompt-review
-approve "2026-11-17 09:10:00" "$fix" production carol compliance-review
 at "2026-11-17 11:00:00" release "$fix" --env production --key "$work/ci"
 
 say "A greeting change that staging catches: rolled back six hours after it went in."
@@ -159,3 +161,21 @@ approve "2026-11-27 13:30:00" "$invoice" staging priya prompt-review
 promptfoo_results "$work/evaluation-invoice.json" 20 0
 at "2026-11-27 14:00:00" evidence record "$invoice" --kind evaluation --file "$work/evaluation-invoice.json" --key "$work/evidence-bot"
 at "2026-11-27 14:30:00" release "$invoice" --env staging --key "$work/ci"
+
+say "The month closes: the helpdesk's and the monitoring's figures for November come in, signed by the service manager, who then holds the monthly service review."
+cat >"$work/november.csv" <<'CSV'
+environment,period_start,period_end,metric,value,source,unit
+production,2026-11-01,2026-11-30,resolution_rate,87.4,helpdesk export,%
+production,2026-11-01,2026-11-30,csat,4.4,helpdesk survey,
+production,2026-11-01,2026-11-30,escalations,41,helpdesk export,
+production,2026-11-01,2026-11-30,requests,18250,monitoring,
+production,2026-11-01,2026-11-30,latency_p95_ms,2140,monitoring,ms
+production,2026-11-01,2026-11-30,error_rate,2.4,monitoring,%
+staging,2026-11-01,2026-11-30,latency_p95_ms,1980,monitoring,ms
+staging,2026-11-01,2026-11-30,error_rate,1.1,monitoring,%
+CSV
+at "2026-12-01 09:00:00" metrics import "$work/november.csv" --key "$work/sam"
+at "2026-12-01 10:00:00" review --period 2026-11 --key "$work/sam" \
+  --summary "Resolution and satisfaction above target; error rate 2.4% over its 2% SLO; INC-1042 recovered in 35 minutes, over the 30-minute target, and answered by the price-list fix" \
+  --action "Alert on error_rate above 2% for 10 minutes" --action "Rehearse the production rollback so it stays under 30 minutes" \
+  --action "Compliance review of the French routing override"

@@ -17,7 +17,7 @@ trap 'rm -rf "$work"' EXIT
 repo=$work/demo-repo
 "$here/scripts/make-demo-repo.sh" "$repo" >/dev/null
 PROMPTGATE=$bin SHOW=0 "$here/scripts/demo-story.sh" "$repo" "$work"
-faketime "2026-11-26 09:00:00" "$bin" -C "$repo" report --period week --format html >"$work/report.html"
+faketime "2026-12-01 12:00:00" "$bin" -C "$repo" report --period week --format html >"$work/report.html"
 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/profile" --screenshot="$out" \
-  --window-size=1200,1600 "file://$work/report.html" >/dev/null 2>&1
+  --window-size=1280,1700 "file://$work/report.html" >/dev/null 2>&1
 echo "report-screenshot: wrote $out"

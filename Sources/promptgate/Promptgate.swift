@@ -17,7 +17,7 @@ struct Promptgate: ParsableCommand {
     subcommands: [
       Init.self, Diff.self, Check.self, Approve.self, Approvals.self, Release.self, Status.self, History.self,
       Rollback.self, MarkBad.self, Export.self,
-      Audit.self, ReportCommand.self, Sync.self, Evidence.self,
+      Audit.self, ReportCommand.self, Sync.self, Evidence.self, Metrics.self, Review.self,
     ]
   )
 

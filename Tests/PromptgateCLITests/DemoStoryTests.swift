@@ -53,6 +53,30 @@ import Testing
     // One staging release needed evidence (the prompt change after the runbook asked for it), and had it.
     let evidence = staging["evidence"] as? [String: Any]
     #expect(evidence?["required"] as? Int == 1 && evidence?["complete"] as? Int == 1, "\(staging)")
+
+    // The month's measurements against the SLOs, the over-target recovery, the incident the fix
+    // answered (by its commit trailer), the review held, the client named.
+    #expect((report["service"] as? [String: Any])?["client"] as? String == "Example Telecom")
+    let productionReport = try #require(environments.first { $0["name"] as? String == "production" })
+    let measured = productionReport["measurements"] as? [[String: Any]] ?? []
+    func measurement(_ metric: String) -> [String: Any]? {
+      measured.first { $0["metric"] as? String == metric }
+    }
+    #expect(measurement("resolution_rate")?["value"] as? Double == 0.874)
+    #expect(measurement("resolution_rate")?["met"] as? Bool == true)
+    #expect(measurement("csat")?["met"] as? Bool == true)
+    #expect(measurement("error_rate")?["met"] as? Bool == false)
+    #expect(measurement("latency_p95_ms")?["met"] as? Bool == true)
+    let recovery = (productionReport["recoveries"] as? [[String: Any]])?.first
+    #expect(recovery?["over_target"] as? Bool == true)
+    let incident = (productionReport["incidents"] as? [[String: Any]])?.first
+    #expect(incident?["id"] as? String == "INC-1042")
+    #expect(incident?["open"] as? Bool == false)
+    let reviews = (report["reviews"] as? [String: Any])?["periods"] as? [[String: Any]]
+    #expect(reviews?.first { $0["period"] as? String == "2026-11" }?["status"] as? String == "held")
+    let summary = try #require(report["summary"] as? [String: Any])
+    #expect(summary["slo_judged"] as? Int == 6)
+    #expect(summary["slo_met"] as? Int == 5)
     #expect(try CLI.run(["-C", repo, "audit", "verify"]).status == 0)
   }
 }

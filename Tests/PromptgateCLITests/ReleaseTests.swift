@@ -161,7 +161,7 @@ import Testing
     let unanswered = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
     #expect(unanswered.status == 1)
     #expect(unanswered.stdout.contains("staging was rolled back by #"))
-    #expect(unanswered.stdout.contains("for INC-7; this release must name it in `improvement.incidents`"))
+    #expect(unanswered.stdout.contains("for INC-7; this release must name it: a trailer `Incident: <id>`"))
     try fixture.repository.edit("runbook.yaml") {
       $0.replacingOccurrences(of: "incidents: []", with: "incidents: [INC-7]")
     }

@@ -160,7 +160,7 @@ import Testing
       october?.split(separator: " ", omittingEmptySubsequences: true)
         == ["2026-10", "3", "1", "2", "1", "1", "33.3%", "30m", "30m", "2h", "00m"])
     #expect(text.stdout.contains("blocked by: checkpoints-approved ×2, no-secrets ×1"))
-    #expect(text.stdout.contains("from incident start 2026-11-03T08:00:00Z"))
+    #expect(text.stdout.contains("from the incident start 2026-11-03T08:00:00Z"))
     // Control characters from the ledger are shown, not acted on.
     #expect(!text.stdout.contains("\u{1B}"))
     #expect(text.stdout.contains("why: errors\\u{1b}[2J"))
@@ -191,9 +191,9 @@ import Testing
     #expect(!html.stdout.contains("url("))
     #expect(!html.stdout.contains("@import"))
     #expect(html.stdout.contains("default-src 'none'"))
-    // A table of periods, the blocked gates, the exceptions, the rollbacks: each closed.
-    #expect(html.stdout.components(separatedBy: "<table").count - 1 == 5)
-    #expect(html.stdout.components(separatedBy: "</table>").count - 1 == 5)
+    // A table of periods, the blocked gates, the exceptions, the rollbacks, the incidents: each closed.
+    #expect(html.stdout.components(separatedBy: "<table").count - 1 == 6)
+    #expect(html.stdout.components(separatedBy: "</table>").count - 1 == 6)
   }
 
   @Test func rollbackIncidentStartIsValidatedRecordedAndCounted() throws {

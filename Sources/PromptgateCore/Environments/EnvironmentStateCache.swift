@@ -43,7 +43,7 @@ struct EnvironmentStateCache {
       pendingRollback = record.commit
     case .markBad:
       if let commit = event.release?.commit { markBad(commit, "marked bad by #\(event.sequence)") }
-    case .blocked, .approval, .rejection, .evidence:
+    case .blocked, .approval, .rejection, .evidence, .metrics, .review:
       return
     }
   }

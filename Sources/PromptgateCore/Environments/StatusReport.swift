@@ -21,6 +21,8 @@ public struct StatusReport: Encodable, Sendable {
   public let warnings: [String]
   /// The evidence recorded for the release's content, newest of each kind.
   public let evidence: [RecordedEvidence]
+  /// The service reviews `improvement.review_cadence` asks for: the next due, those overdue.
+  public let review: ImprovementHistory.ReviewDue?
 
   /// Verifies the events added since the last run, then describes each environment (`only`,
   /// or every one in promotion order). `release` is the revision whose open checkpoints to
@@ -43,8 +45,11 @@ public struct StatusReport: Encodable, Sendable {
       problems: audit.problems.map(\.message))
     self.release = release.map { Revision(revision: $0.revision, commit: $0.commit.id.hex) }
     self.environments = environments
-    self.warnings = pipeline.warnings(recorded: try ledger.environments())
     self.evidence = release.map { EvidenceRecorder.newest(forTree: $0.commit.tree.hex, ledger: ledger) } ?? []
+    let review = try ImprovementRecorder.reviewDue(ledger)
+    self.review = review
+    self.warnings =
+      pipeline.warnings(recorded: try ledger.environments()) + (review.map(ReviewDueWarning.lines) ?? [])
   }
 }
 

@@ -45,7 +45,7 @@ extension ExportProvenance {
         note: "deployed by rollback #\(sequence) to what \(original.event.kind.rawValue) "
           + "#\(original.event.sequence) let into \(environment); base, override and approvals are those of "
           + "#\(original.event.sequence), not counted again")
-    case .blocked, .approval, .rejection, .markBad, .evidence:
+    case .blocked, .approval, .rejection, .markBad, .evidence, .metrics, .review:
       throw PromptgateError(
         .blocked,
         "the ledger says #\(sequence), a \(record.event.kind.rawValue), deployed \(deployed.commit.prefix(7)) in "

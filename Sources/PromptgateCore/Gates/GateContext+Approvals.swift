@@ -101,21 +101,30 @@ extension GateContext {
         "the last move of \(environment) was not a rollback, so no incident needs an answer")
     }
     guard let runbook else { return missingRunbook }
-    let named = runbook.incidents
+    // Named by the release: `Incident:` trailers of its commits, or its runbook's list.
+    let trailers = IncidentTrailers.named(release: release, base: base, in: repository)
+    let named = runbook.incidents + trailers.filter { !runbook.incidents.contains($0) }
+    let how =
+      "a trailer `Incident: <id>` on the released commit (or a commit since the base), or `improvement.incidents`"
     if let incident = rollback.incident {
       return named.contains(incident)
-        ? .pass([Diagnostic(.note, "answers \(incident), the incident of rollback #\(rollback.sequence)")])
+        ? .pass([
+          Diagnostic(
+            .note,
+            "answers \(incident), the incident of rollback #\(rollback.sequence)"
+              + (trailers.contains(incident) ? " (named by a commit trailer)" : ""))
+        ])
         : .fail([
           problem(
-            "\(environment) was rolled back by #\(rollback.sequence) for \(incident); this release must name it in "
-              + "`improvement.incidents`", at: "improvement.incidents")
+            "\(environment) was rolled back by #\(rollback.sequence) for \(incident); this release must name it: \(how)",
+            at: "improvement.incidents")
         ])
     }
     return named.isEmpty
       ? .fail([
         problem(
           "\(environment) was rolled back by #\(rollback.sequence) (\(rollback.reason ?? "no reason")); "
-            + "this release must name the incident it answers in `improvement.incidents`",
+            + "this release must name the incident it answers: \(how)",
           at: "improvement.incidents")
       ])
       : .pass([

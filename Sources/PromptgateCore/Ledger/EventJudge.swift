@@ -56,6 +56,12 @@ struct EventJudge {
     } else {
       lastTime = event.time
     }
+    if event.isImprovement {
+      // A metrics import or a review moves nothing: its signature and signer are what count.
+      verdict.problems += ImprovementJudge.problems(
+        record, at: time, deployed: deployedSnapshot(), in: ledger.repository)
+      return verdict
+    }
     // Evidence names no environment: its statement, signer and role are judged in EventJudge+Evidence.
     verdict.problems +=
       event.kind == .evidence

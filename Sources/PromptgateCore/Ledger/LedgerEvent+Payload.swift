@@ -32,7 +32,7 @@ extension LedgerEvent {
     case .rollback: .rollback
     case .markBad: .markBad
     case .override: .override
-    case .approval, .rejection, .evidence: nil
+    case .approval, .rejection, .evidence, .metrics, .review: nil
     }
   }
 

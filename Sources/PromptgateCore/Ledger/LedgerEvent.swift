@@ -6,6 +6,8 @@ public struct LedgerEvent: Sendable, Hashable {
     case markBad = "mark-bad"
     /// Evaluation or test results bound to a release's content (SPEC §6 `evidence record`).
     case evidence
+    /// The improvement layer: measurements brought in, and a service review held.
+    case metrics, review
 
     /// Events that do not depend on the ledger's state and so may be re-parented onto a ledger
     /// another writer moved: approvals, rejections and evidence.
@@ -112,6 +114,7 @@ public struct LedgerEvent: Sendable, Hashable {
     case .override: subject = "\(actor) overrides the gates for\(release)\(environment)"
     case .markBad: subject = "\(actor) marks\(release) bad\(environment)"
     case .evidence: subject = evidenceSubject(release)
+    case .metrics, .review: subject = improvementSubject
     }
     return "#\(sequence) \(kind.rawValue): \(subject)"
   }

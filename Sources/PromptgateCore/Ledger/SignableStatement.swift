@@ -35,6 +35,7 @@ extension LedgerEvent {
     case .override: overrideStatement
     case .release, .blocked, .rollback, .markBad: moveStatement
     case .evidence: evidenceStatement
+    case .metrics, .review: nil
     }
   }
 }

@@ -16,15 +16,27 @@ public struct Report: Sendable, Encodable {
   public let eventsInRange: Int
   /// Events whose `time` is not RFC 3339, so no period can hold them; left out of every figure.
   public let undatedEvents: Int
-  public let environments: [EnvironmentReport]
+  public internal(set) var environments: [EnvironmentReport]
+  /// The service and its client, from the runbook in force.
+  public internal(set) var service: ServiceInfo? = nil
+  /// The reviews `improvement.review_cadence` asked for in range, held or missed.
+  public internal(set) var reviews: ReviewsReport? = nil
+  /// The whole report in a few numbers.
+  public internal(set) var summary: ReportSummary? = nil
+  /// Imported measurements in range (in force, not superseded).
+  public internal(set) var measurementsInRange = 0
 
   /// Nothing happened in range: a report that says so, not an error.
-  public var isEmpty: Bool { eventsInRange == 0 }
+  public var isEmpty: Bool {
+    eventsInRange == 0 && measurementsInRange == 0
+      && (reviews?.periods.allSatisfy { $0.reviews.isEmpty } ?? true)
+  }
 
   enum CodingKeys: String, CodingKey {
     case since, until, period, environmentFilter = "environment", ledgerHead = "ledger_head"
     case ledgerEvents = "ledger_events", eventsInRange = "events_in_range", undatedEvents = "undated_events"
-    case environments, empty
+    case environments, empty, service, reviews, summary
+    case measurementsInRange = "measurements_in_range"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -37,7 +49,11 @@ public struct Report: Sendable, Encodable {
     try container.encode(ledgerEvents, forKey: .ledgerEvents)
     try container.encode(eventsInRange, forKey: .eventsInRange)
     try container.encode(undatedEvents, forKey: .undatedEvents)
+    try container.encode(service, forKey: .service)
+    try container.encode(summary, forKey: .summary)
+    try container.encode(measurementsInRange, forKey: .measurementsInRange)
     try container.encode(environments, forKey: .environments)
+    try container.encode(reviews, forKey: .reviews)
     try container.encode(isEmpty, forKey: .empty)
   }
 }
@@ -50,9 +66,20 @@ public struct EnvironmentReport: Sendable, Encodable {
   public let periods: [PeriodFigures]
   /// Overrides: releases that went in by break-glass.
   public let exceptions: [ComplianceException]
-  public let recoveries: [Recovery]
+  public internal(set) var recoveries: [Recovery]
   /// Releases, overrides, blocked attempts, rollbacks and marks, oldest first.
   public let timeline: [TimelineEntry]
+  /// Imported measurements in force, by period, beside their SLO targets.
+  public internal(set) var measurements: [MeasurementResult] = []
+  /// Rollbacks as incidents, with the release that answered each.
+  public internal(set) var incidents: [IncidentReport] = []
+  /// `reliability.rollback.max_recovery_minutes` of the runbook in force here.
+  public internal(set) var maxRecoveryMinutes: Int? = nil
+
+  enum CodingKeys: String, CodingKey {
+    case name, total, periods, exceptions, recoveries, timeline, measurements, incidents
+    case maxRecoveryMinutes = "max_recovery_minutes"
+  }
 }
 
 /// The figures of one period (or of the whole range, labelled `total`).
@@ -200,10 +227,18 @@ public struct Recovery: Sendable, Encodable, Hashable {
   public let seconds: Int64?
   public let reason: String
   public let incident: String?
+  /// `max_recovery_minutes` of the runbook in force, when it sets one.
+  public internal(set) var targetMinutes: Int? = nil
+
+  /// True when the recovery took longer than the target; nil without a target or a start.
+  public var overTarget: Bool? {
+    guard let targetMinutes, let seconds else { return nil }
+    return seconds > Int64(targetMinutes) * 60
+  }
 
   enum CodingKeys: String, CodingKey {
     case sequence, time, from, to, startedAt = "started_at", startSource = "start_source", seconds, reason
-    case incident
+    case incident, targetMinutes = "target_minutes", overTarget = "over_target"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -217,6 +252,8 @@ public struct Recovery: Sendable, Encodable, Hashable {
     try container.encode(seconds, forKey: .seconds)
     try container.encode(reason, forKey: .reason)
     try container.encode(incident, forKey: .incident)
+    try container.encode(targetMinutes, forKey: .targetMinutes)
+    try container.encode(overTarget, forKey: .overTarget)
   }
 }
 

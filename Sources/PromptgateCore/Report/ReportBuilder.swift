@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 /// What a report covers: an instant range (both ends included), one environment or all, and
@@ -38,7 +39,10 @@ public enum ReportBuilder {
   /// something happened, so a hostile timestamp cannot make a report of a million empty weeks.
   static let maximumFilledPeriods = 520
 
-  public static func build(_ ledger: Ledger, options: ReportOptions) throws(PromptgateError) -> Report {
+  public static func build(_ ledger: Ledger, options: ReportOptions, now: Date = Date())
+    throws(PromptgateError)
+    -> Report
+  {
     if let environment = options.environment { try EnvironmentState.validate(environment) }
     let index = try ledger.currentIndex()
     let names = options.environment.map { [$0] } ?? index.environmentNames
@@ -54,14 +58,19 @@ public enum ReportBuilder {
       return events
     }
     var builder = Accumulator(options: options)
+    var byName: [String: [LedgerEvent]] = [:]
     for name in names {
       var events: [LedgerEvent] = []
       for commit in index.commits(ofEnvironment: name) {
         events.append(try ledger.record(commit).event)
       }
       try builder.add(environment: name, events: events, approvals: approvals)
+      byName[name] = events
     }
-    return builder.report(ledgerHead: index.head?.hex, ledgerEvents: index.count)
+    var report = builder.report(ledgerHead: index.head?.hex, ledgerEvents: index.count)
+    try ReportTargets.judge(
+      &report, ledger: ledger, options: options, events: byName, now: Int64(now.timeIntervalSince1970))
+    return report
   }
 
   /// The same computation from events in hand (each environment's oldest first, and the
@@ -222,7 +231,7 @@ private struct Accumulator {
             reason: event.reason ?? "", incident: event.incident))
       case .markBad:
         tally.markedBad += 1
-      case .approval, .rejection, .evidence:
+      case .approval, .rejection, .evidence, .metrics, .review:
         break
       }
       tallies[bucket.start] = (bucket, tally)

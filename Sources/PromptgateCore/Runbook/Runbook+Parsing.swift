@@ -7,6 +7,7 @@ extension Runbook {
     "service": .optional(
       .map([
         "name": .optional(.string),
+        "client": .optional(.string),
         "scope": .optional(.list(.string)),
         "out_of_scope": .optional(.list(.string)),
         "inputs": .optional(.mapOf(.any)),
@@ -62,7 +63,9 @@ extension Runbook {
     "improvement": .optional(
       .map([
         "incidents": .optional(.list(.string)),
-        "review_cadence": .optional(.string),
+        "review_cadence": .optional(.oneOf(ReviewCadence.allCases.map(\.rawValue))),
+        "review_roles": .optional(.list(.string)),
+        "metrics_roles": .optional(.list(.string)),
       ])),
     "roles": .optional(.mapOf(.list(.string))),
     "paths": .optional(
@@ -164,7 +167,7 @@ extension Runbook {
         escalation: service["escalation"]?.items?.compactMap { item in
           guard let when = string(item["when"]), let to = string(item["to"]) else { return nil }
           return Escalation(when: when, to: to)
-        } ?? [])
+        } ?? [], client: string(service["client"]))
     }
     let reliability = document["reliability"]
     slo =
@@ -207,6 +210,12 @@ extension Runbook {
           releaseRoles: strings(item["release_roles"]))
       } ?? []
     incidents = strings(document["improvement"]?["incidents"])
+    let improvement = document["improvement"]
+    reviewCadence = string(improvement?["review_cadence"]).flatMap(ReviewCadence.init(rawValue:))
+    reviewRoles =
+      improvement?["review_roles"]?.items != nil ? strings(improvement?["review_roles"]) : ["service-manager"]
+    metricsRoles =
+      improvement?["metrics_roles"]?.items != nil ? strings(improvement?["metrics_roles"]) : reviewRoles
     var roles: [String: [String]] = [:]
     for entry in document["roles"]?.entries ?? [] {
       roles[entry.key] = strings(entry.value)

@@ -23,6 +23,8 @@ public struct Runbook: Sendable, Hashable {
     public let inputs: StructuredValue?
     public let outputs: StructuredValue?
     public let escalation: [Escalation]
+    /// Who the service is run for (`service.client`): an MSP's client, named in its reports.
+    public let client: String?
   }
 
   public struct Fallback: Sendable, Hashable {
@@ -90,6 +92,12 @@ public struct Runbook: Sendable, Hashable {
   public let rollback: RollbackPlan?
   public let governance: Governance?
   public let incidents: [String]
+  /// How often the service is reviewed (`improvement.review_cadence`), nil when not said.
+  public let reviewCadence: ReviewCadence?
+  /// Who may sign a service review (`improvement.review_roles`; default: service-manager) and
+  /// a metrics import (`improvement.metrics_roles`; default: the review roles).
+  public let reviewRoles: [String]
+  public let metricsRoles: [String]
   /// The declared environments in promotion order; empty when the runbook declares none.
   public let environments: [Environment]
   /// Role name → principals (as in allowed_signers), in the runbook's order.

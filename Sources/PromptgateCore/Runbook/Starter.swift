@@ -19,6 +19,7 @@ public enum Starter {
 
     service:                              # layer 1: service definition
       name: \(serviceName)
+      # client: Example Client Ltd        # optional: who the service is run for, named in reports
       scope: ["describe what the assistant answers"]
       out_of_scope: ["describe what it must refuse, e.g. legal advice"]
       inputs: { max_chars: 4000, languages: [en] }
@@ -64,7 +65,9 @@ public enum Starter {
 
     improvement:                          # layer 4: improvement
       incidents: []                       # incidents a release answers, e.g. ["INC-1042"]
-      review_cadence: monthly
+      review_cadence: monthly             # monthly | quarterly | yearly: status flags an overdue review
+      review_roles: [service-manager]     # who signs promptgate review
+      metrics_roles: [service-manager, ai-operations-engineer]  # who signs promptgate metrics import
 
     roles:                                # principals as in .promptgate/allowed_signers
       prompt-owner: [prompt-owner@example.com]

@@ -14,7 +14,11 @@ extension Promptgate {
         bad; time to recovery runs from the bad release's deploy (or the rollback's \
         --incident-start) to the rollback; approval lead time from the first approval of the \
         release's content for that environment to the release. --format html writes one \
-        self-contained page (inline CSS and SVG charts) to mail to a client.
+        self-contained page (inline CSS and SVG charts) to mail to a client. Judged against the \
+        runbook in force: imported measurements beside reliability.slo, recoveries beside \
+        max_recovery_minutes, incidents with the release that answered them (an Incident: \
+        trailer or improvement.incidents), reviews held and missed. --repository (repeated) or \
+        --repositories <file> report a portfolio: a line per service on top, then each report.
         """
     )
 
@@ -44,6 +48,19 @@ extension Promptgate {
     @Option(help: "Output format: text, markdown, json or html.")
     var format: Format = .text
 
+    @Option(
+      name: .customLong("repository"),
+      help: ArgumentHelp(
+        "A gated repository of a portfolio report (repeat for each service; -C is ignored then).",
+        valueName: "path"))
+    var portfolio: [String] = []
+
+    @Option(
+      help: ArgumentHelp(
+        "A file listing a portfolio's repositories, one path a line (relative to the file; # comments).",
+        valueName: "file"))
+    var repositories: String?
+
     func run() throws {
       let start = try since.map { text throws(PromptgateError) in try Self.instant(text, flag: "--since") }
       let end = try until.map { text throws(PromptgateError) in
@@ -53,10 +70,24 @@ extension Promptgate {
         throw PromptgateError.input(
           "--since \(since ?? "") is after --until \(until ?? ""): nothing can be in between; swap them")
       }
+      let options = ReportOptions(since: start, until: end, environment: env, period: period)
+      let paths =
+        try portfolio
+        + (repositories.map { file throws(PromptgateError) in
+          try PortfolioReport.paths(listedIn: file)
+        } ?? [])
+      if !paths.isEmpty {
+        let report = try PortfolioReport.build(paths: paths, options: options)
+        switch format {
+        case .text: print(ReportPortfolioFormatter(style: global.style).text(report), terminator: "")
+        case .markdown: print(ReportPortfolioFormatter(style: global.style).markdown(report), terminator: "")
+        case .json: print(try Output.json(report))
+        case .html: print(ReportHTMLFormatter().format(report), terminator: "")
+        }
+        return
+      }
       let repository = try global.openRepository()
-      let report = try ReportBuilder.build(
-        Ledger(repository), options: ReportOptions(since: start, until: end, environment: env, period: period)
-      )
+      let report = try ReportBuilder.build(Ledger(repository), options: options)
       switch format {
       case .text: print(ReportTextFormatter(style: global.style).format(report), terminator: "")
       case .markdown: print(ReportMarkdownFormatter().format(report), terminator: "")

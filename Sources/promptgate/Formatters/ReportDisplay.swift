@@ -70,5 +70,49 @@ enum ReportDisplay {
     return "no release, blocked attempt, rollback or mark-bad recorded\(scope) (\(range(report)))"
   }
 
+  /// A measured value in its unit: ratios as percentages, milliseconds, a score out of 5.
+  static func measure(_ value: Double, unit: String) -> String {
+    switch unit {
+    case "ratio": return percent(value)
+    case "ms": return "\(KnownMetric.text(value.rounded())) ms"
+    case "score": return "\(KnownMetric.text((value * 100).rounded() / 100))/5"
+    case "count", "": return KnownMetric.text(value)
+    default: return "\(KnownMetric.text(value)) \(printable(unit))"
+    }
+  }
+
+  /// `87%`, `1.5%`, `0.25%`: as many decimals as the value needs, up to two.
+  static func percent(_ value: Double) -> String {
+    KnownMetric.text((value * 10_000).rounded() / 100) + "%"
+  }
+
+  /// A target as the SLO reads: `≥ 85%`, `≤ 2500 ms`.
+  static func target(_ result: MeasurementResult) -> String {
+    guard let target = result.target else { return "–" }
+    return (result.comparison == "at least" ? "≥ " : "≤ ") + measure(target, unit: result.unit)
+  }
+
+  /// A recovery time with what it was measured from, in the figure itself.
+  static func recovery(_ recovery: Recovery) -> String {
+    let time = duration(recovery.seconds)
+    switch recovery.startSource {
+    case .incidentStart: return "\(time) from the incident start \(recovery.startedAt ?? "")"
+    case .deploy: return "\(time) from the bad release's deploy (no --incident-start given)"
+    case .unknown: return "unknown (neither an incident start nor the bad release's deploy is on record)"
+    }
+  }
+
+  /// `over the 30m target`, `within the 30m target`, or nothing without a target.
+  static func recoveryTarget(_ recovery: Recovery) -> String? {
+    guard let minutes = recovery.targetMinutes, let over = recovery.overTarget else { return nil }
+    return over ? "OVER the \(minutes)m target" : "within the \(minutes)m target"
+  }
+
+  /// Who the report is about: `support-assistant for Acme Ltd`.
+  static func service(_ report: Report) -> String? {
+    guard let service = report.service, service.name != nil || service.client != nil else { return nil }
+    return printable(service.name ?? "this service") + (service.client.map { " for " + printable($0) } ?? "")
+  }
+
   private static func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

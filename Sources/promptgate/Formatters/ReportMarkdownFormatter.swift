@@ -4,7 +4,9 @@ import PromptgateCore
 /// text is escaped so a reason cannot break a table or inject a link or HTML.
 struct ReportMarkdownFormatter {
   func format(_ report: Report) -> String {
-    var out = "# Release report\n\n"
+    var out =
+      "# " + (ReportDisplay.service(report).map { "Service report: \(escape($0))" } ?? "Release report")
+      + "\n\n"
     out += "Covers \(ReportDisplay.range(report)), by \(report.period.rawValue)"
     if let head = report.ledgerHead {
       out += "; from ledger `\(head.prefix(12))` (\(report.ledgerEvents) events)"
@@ -16,10 +18,32 @@ struct ReportMarkdownFormatter {
     if report.isEmpty {
       return out + "\n" + ReportDisplay.emptyMessage(report).capitalizedFirst + ".\n"
     }
+    if let summary = report.summary { out += "\n**In short:** \(summary.sentence).\n" }
     for environment in report.environments {
       out += "\n## \(escape(environment.name))\n\n"
+      if !environment.measurements.isEmpty {
+        out +=
+          "### Measurements against the SLOs\n\n| period | metric | value | target | verdict | source |\n"
+        out += "| --- | --- | --: | --: | --- | --- |\n"
+        for result in environment.measurements {
+          let verdict = result.met.map { $0 ? "met" : "**breached**" } ?? "–"
+          let superseded =
+            result.superseded.isEmpty
+            ? ""
+            : " (supersedes "
+              + result.superseded.map {
+                "\(ReportDisplay.measure($0.value, unit: result.unit)) of #\($0.sequence)"
+              }
+              .joined(separator: ", ") + ")"
+          out +=
+            "| \(result.period) | `\(code(result.metric))` | \(escape(ReportDisplay.measure(result.value, unit: result.unit))) "
+          out +=
+            "| \(escape(ReportDisplay.target(result))) | \(verdict) | \(escape(result.source)) #\(result.sequence)\(escape(superseded)) |\n"
+        }
+        out += "\n"
+      }
       guard !environment.timeline.isEmpty else {
-        out += "Nothing recorded in this range.\n"
+        if environment.measurements.isEmpty { out += "Nothing recorded in this range.\n" }
         continue
       }
       out += "| period | releases | overrides | blocked | rollbacks | failed | change failure rate "
@@ -52,14 +76,49 @@ struct ReportMarkdownFormatter {
         }
       }
       if !environment.recoveries.isEmpty {
-        out += "\n### Rollbacks\n\n| # | time | from | to | recovered in | counted from | incident | why |\n"
-        out += "| --: | --- | --- | --- | --: | --- | --- | --- |\n"
+        let target = environment.maxRecoveryMinutes.map { " (target: \($0)m, `max_recovery_minutes`)" } ?? ""
+        out +=
+          "\n### Rollbacks\(target)\n\n| # | time | from | to | recovered in | counted from | target | incident | why |\n"
+        out += "| --: | --- | --- | --- | --: | --- | --- | --- | --- |\n"
         for recovery in environment.recoveries {
           let start = ReportDisplay.countedFrom(recovery)
           out += "| \(recovery.sequence) | \(recovery.time) | `\(ReportDisplay.short(recovery.from))` "
           out +=
             "| `\(ReportDisplay.short(recovery.to))` | \(ReportDisplay.duration(recovery.seconds)) | \(start) "
+          out += "| \(recovery.overTarget.map { $0 ? "**over**" : "within" } ?? "–") "
           out += "| \(recovery.incident.map(escape) ?? "–") | \(escape(recovery.reason)) |\n"
+        }
+      }
+      if !environment.incidents.isEmpty {
+        out +=
+          "\n### Incidents\n\n| incident | started | recovered | answered by |\n| --- | --- | --- | --- |\n"
+        for incident in environment.incidents {
+          let started =
+            (incident.startedAt ?? "unknown")
+            + (incident.startSource == .incidentStart
+              ? "" : " (bad release's deploy; no incident start given)")
+          let answer =
+            incident.answeredBy.map { "#\($0.sequence) `\(ReportDisplay.short($0.release))` (\($0.time))" }
+            ?? "**open**"
+          out += "| \(escape(incident.id ?? "rollback #\(incident.rollback)")) | \(escape(started)) "
+          out += "| \(incident.recoveredAt) (#\(incident.rollback)) | \(answer) |\n"
+        }
+      }
+    }
+    if let reviews = report.reviews, !reviews.periods.isEmpty {
+      out += "\n## Service reviews (\(reviews.cadence.rawValue))\n\n| period | status | review | actions |\n"
+      out += "| --- | --- | --- | --- |\n"
+      for period in reviews.periods {
+        switch period.status {
+        case .held:
+          for review in period.reviews {
+            out +=
+              "| \(period.period) | held (#\(review.sequence), \(escape(review.actor))) | \(escape(review.summary)) "
+            out +=
+              "| \(review.actions.isEmpty ? "–" : review.actions.map(escape).joined(separator: "; ")) |\n"
+          }
+        case .missed: out += "| \(period.period) | **missed** (due by \(period.due)) | – | – |\n"
+        case .due: out += "| \(period.period) | due by \(period.due) | – | – |\n"
         }
       }
     }
@@ -72,7 +131,7 @@ struct ReportMarkdownFormatter {
   }
 
   /// Markdown's active characters escaped, HTML as entities, one line.
-  private func escape(_ text: String) -> String {
+  func escape(_ text: String) -> String {
     var out = ""
     for character in ReportDisplay.printable(text) {
       switch character {

@@ -23,6 +23,12 @@ struct StatusTextFormatter {
       lines.append(
         RepositoryText.safe("evidence for \(release.revision) (\(release.commit.prefix(7))): \(evidence)"))
     }
+    if let review = status.review {
+      lines.append(
+        "review     \(review.cadence.rawValue): "
+          + (review.lastPeriod.map { "last held for \($0) (\(review.lastTime ?? ""))" } ?? "none held yet")
+          + (review.nextPeriod.map { "; next: \($0), due by \(review.nextDue ?? "")" } ?? ""))
+    }
     if status.environments.isEmpty {
       lines.append(
         ledger.head == nil

@@ -1,0 +1,73 @@
+import Foundation
+import Git
+
+/// Where in the ledger the metrics imports and service reviews are, cached in
+/// `.git/promptgate/improvement-index.json` so a report reads those few events, not the whole
+/// ledger, each time. Brought up to date by reading only the events added since; rebuilt when
+/// missing, unreadable, or not an ancestor of the head. A cache only: every commit it names is
+/// read again and must be an improvement event the head descends from, so editing the file can
+/// cost time but never add a measurement.
+struct ImprovementIndex {
+  static let version: Int64 = 1
+
+  var head: ObjectID?
+  /// The ledger commits of improvement events, oldest first, as concatenated 40-digit ids.
+  var commits = ""
+
+  static func file(in folder: String) -> String { folder + "/improvement-index.json" }
+
+  /// The improvement events of the ledger, oldest first.
+  static func records(_ ledger: Ledger) throws(PromptgateError) -> [Ledger.Record] {
+    guard let head = try ledger.head() else { return [] }
+    let folder = ledger.state.folder
+    var index = load(from: folder) ?? ImprovementIndex()
+    if let indexed = index.head, indexed != head, !ledger.repository.isDescendant(head, of: indexed) {
+      index = ImprovementIndex()
+    }
+    if index.head != head {
+      var fresh: [String] = []
+      var next: ObjectID? = head
+      while let commit = next, commit != index.head {
+        let record = try ledger.record(commit)
+        if record.event.isImprovement { fresh.append(commit.hex) }
+        next = record.parent
+      }
+      index.commits += fresh.reversed().joined()
+      index.head = head
+      index.save(to: folder)
+    }
+    var records: [Ledger.Record] = []
+    var utf8 = Substring(index.commits).utf8[...]
+    while !utf8.isEmpty {
+      guard let id = ObjectID(hex: String(Substring(utf8.prefix(40)))),
+        id == head || ledger.repository.isDescendant(head, of: id),
+        let record = try? ledger.record(id), record.event.isImprovement
+      else {
+        // The cache does not match the ledger: forget it and read the ledger itself.
+        try? FileManager.default.removeItem(atPath: file(in: folder))
+        return try ledger.records(upTo: head).filter(\.event.isImprovement)
+      }
+      records.append(record)
+      utf8 = utf8.dropFirst(40)
+    }
+    return records
+  }
+
+  private static func load(from folder: String) -> ImprovementIndex? {
+    guard let data = FileManager.default.contents(atPath: file(in: folder)),
+      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+      let commits = json["commits"]?.string, commits.utf8.count % 40 == 0
+    else { return nil }
+    return ImprovementIndex(head: json["head"]?.string.flatMap(ObjectID.init(hex:)), commits: commits)
+  }
+
+  private func save(to folder: String) {
+    let json = JSONValue.object([
+      "version": .integer(Self.version), "head": head.map { .string($0.hex) } ?? .null,
+      "commits": .string(commits),
+    ])
+    // A cache: failing to write it costs time on the next run, nothing else.
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try? LedgerContinuity.atomicWrite(json.canonical, to: Self.file(in: folder))
+  }
+}
