@@ -129,8 +129,11 @@ echo "evidence-bot@example.com namespaces=\"promptgate\" $(cut -d' ' -f1,2 "$wor
 sed -i 's/^    steps: \["promptgate rollback --env production --reason ..."\]/&\n  evidence:\n    - { kind: evaluation, min_pass_rate: 0.95, paths: ["prompts\/**"] }/' "$repo/runbook.yaml"
 sed -i 's/^  release_roles: \[release-bot, ai-operations-engineer\]/&\n  evidence_roles: [evidence-bot]/' "$repo/runbook.yaml"
 sed -i 's/^  release-bot: \[ci@example.com\]/&\n  evidence-bot: [evidence-bot@example.com]/' "$repo/runbook.yaml"
-sed -i 's/incidents: \["INC-1042"\]/incidents: ["INC-1042", "INC-1051"]/' "$repo/runbook.yaml"
-rules=$(commit "2026-11-26T09:00:00Z" "Evidence: prompt changes need a passing evaluation; the evidence-bot's key")
+rules=$(commit "2026-11-26T09:00:00Z" "Evidence: prompt changes need a passing evaluation; the evidence-bot's key
+
+Staging's next release after its rollback: it answers that incident too.
+
+Incident: INC-1051")
 approve "2026-11-26 10:00:00" "$rules" staging priya prompt-review
 approve "2026-11-26 10:20:00" "$rules" staging carol compliance-review
 at "2026-11-26 11:00:00" release "$rules" --env staging --key "$work/ci"

@@ -23,7 +23,7 @@ import Testing
       Self.scripts + "/demo-story.sh", [repo, folder + "/keys"],
       environment: ["PROMPTGATE": CLI.executable, "SHOW": "1"])
     #expect(story.status == 0, "\(story.stdout)\(story.stderr)")
-    #expect(story.stdout.contains("overridden: #23 override: sam@example.com"))
+    #expect(story.stdout.contains("overridden: #21 override: sam@example.com"))
     // The failing evaluation blocks the prompt change; the fixed one, evaluated again, goes in.
     #expect(story.stdout.contains("records evaluation 85.0% (17 of 20 passed, 3 failed)"), "\(story.stdout)")
     #expect(story.stdout.contains("blocked: 1 gate failed: evidence-recorded"), "\(story.stdout)")

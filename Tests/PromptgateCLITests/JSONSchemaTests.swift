@@ -1,4 +1,5 @@
 import Foundation
+import PromptgateCore
 import TestSupport
 import Testing
 
@@ -93,5 +94,16 @@ import Testing
     #expect(refused.stdout.contains("'passed' is a required property"), "\(refused.stdout)")
     #expect(
       refused.stdout.contains("rules_from: 'head' is not one of ['base', 'release']"), "\(refused.stdout)")
+  }
+
+  /// A new event kind is a new value of every `kind` enum: the schemas list exactly the ledger's.
+  @Test(arguments: ["history", "report", "audit-log"])
+  func eventKindsAreTheLedgers(_ schema: String) throws {
+    let text = try String(contentsOfFile: "\(Self.schemas)/\(schema).schema.json", encoding: .utf8)
+    let listed = try #require(text.firstMatch(of: /"enum": \[([^\]]*"mark-bad"[^\]]*)\]/)).1
+    let kinds = listed.split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespacesAndNewlines.union(["\""]))
+    }
+    #expect(Set(kinds) == Set(LedgerEvent.Kind.allCases.map(\.rawValue)))
   }
 }
