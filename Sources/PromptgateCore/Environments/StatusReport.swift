@@ -43,7 +43,8 @@ public struct StatusReport: Encodable, Sendable {
       problems: audit.problems.map(\.message))
     self.release = release.map { Revision(revision: $0.revision, commit: $0.commit.id.hex) }
     self.environments = environments
-    let review = try ImprovementRecorder.reviewDue(ledger)
+    // The review reminder never stops status from describing the environments.
+    let review = (try? ImprovementRecorder.reviewDue(ledger)) ?? nil
     self.review = review
     self.warnings =
       pipeline.warnings(recorded: try ledger.environments()) + (review.map(ReviewDueWarning.lines) ?? [])
