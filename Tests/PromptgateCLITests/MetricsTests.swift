@@ -236,6 +236,27 @@ import Testing
     #expect(try promptgate(fixture, ["report"]).stdout.contains("(supersedes 3.1% of #"))
   }
 
+  /// Several months read as a trend in the page: a metric a row, a month a column.
+  @Test func severalMonthsReadAsATrendInThePage() throws {
+    let fixture = try ApprovalFixture.baseInStaging()
+    let path = try file(
+      fixture, "quarter.csv",
+      """
+      environment,period_start,period_end,metric,value,source
+      staging,2026-09,2026-09,error_rate,0.01,grafana
+      staging,2026-10,2026-10,error_rate,0.03,grafana
+      staging,2026-11,2026-11,error_rate,0.015,grafana
+
+      """)
+    #expect(try importing(fixture, path).status == 0)
+    let html = try promptgate(fixture, ["report", "--format", "html"]).stdout
+    #expect(html.contains("<th>Metric</th><th>Target</th><th>2026-09</th><th>2026-10</th><th>2026-11</th>"))
+    #expect(html.contains("<span class=\"bad\">3% ✗</span>"))
+    let summary = try #require(try reportJSON(fixture)["summary"] as? [String: Any])
+    #expect(summary["slo_met"] as? Int == 2)
+    #expect(summary["slo_judged"] as? Int == 3)
+  }
+
   @Test func onlyTheRolesOfTheRunbookInForceMaySign() throws {
     let fixture = try ApprovalFixture.baseInStaging()
     let path = try file(fixture, "november.csv", Self.november)

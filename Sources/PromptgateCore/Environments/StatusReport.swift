@@ -46,7 +46,8 @@ public struct StatusReport: Encodable, Sendable {
     self.release = release.map { Revision(revision: $0.revision, commit: $0.commit.id.hex) }
     self.environments = environments
     self.evidence = release.map { EvidenceRecorder.newest(forTree: $0.commit.tree.hex, ledger: ledger) } ?? []
-    let review = try ImprovementRecorder.reviewDue(ledger)
+    // The review reminder never stops status from describing the environments.
+    let review = (try? ImprovementRecorder.reviewDue(ledger)) ?? nil
     self.review = review
     self.warnings =
       pipeline.warnings(recorded: try ledger.environments()) + (review.map(ReviewDueWarning.lines) ?? [])

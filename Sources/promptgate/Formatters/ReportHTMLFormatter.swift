@@ -121,6 +121,11 @@ struct ReportHTMLFormatter {
 
   private func measurements(_ environment: EnvironmentReport) -> String {
     guard !environment.measurements.isEmpty else { return "" }
+    var periods: [String] = []
+    for result in environment.measurements where !periods.contains(result.period) {
+      periods.append(result.period)
+    }
+    if periods.count > 1 { return measurementTrend(environment.measurements, periods: periods) }
     var out = "<h3>Measurements against the SLOs</h3>\n<table class=\"list\"><thead><tr><th>Period</th>"
     out += "<th>Metric</th><th>Value</th><th>Target</th><th>Verdict</th><th>Source</th></tr></thead><tbody>\n"
     for result in environment.measurements {
@@ -141,6 +146,44 @@ struct ReportHTMLFormatter {
         "<td>\(escape(ReportDisplay.target(result)))</td><td>\(verdict)</td><td class=\"text\">\(source)</td></tr>\n"
     }
     return out + "</tbody></table>\n"
+  }
+
+  /// Several periods: one row a metric, one column a period, so a trend reads left to right; a
+  /// breached value is marked, its source and any value it superseded are in its tooltip.
+  private func measurementTrend(_ results: [MeasurementResult], periods: [String]) -> String {
+    var metrics: [String] = []
+    for result in results where !metrics.contains(result.metric) { metrics.append(result.metric) }
+    metrics.sort()
+    var out =
+      "<h3>Measurements against the SLOs</h3>\n<div class=\"scroll\"><table class=\"trend\"><thead><tr>"
+    out += "<th>Metric</th><th>Target</th>"
+    out += periods.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+    for metric in metrics {
+      let row = results.filter { $0.metric == metric }
+      let target = row.last.map { ReportDisplay.target($0) } ?? "–"
+      out += "<tr><td><code>\(escape(metric))</code></td><td>\(escape(target))</td>"
+      for period in periods {
+        guard let result = row.last(where: { $0.period == period }) else {
+          out += "<td>–</td>"
+          continue
+        }
+        var title = "\(result.source) (#\(result.sequence))"
+        if !result.superseded.isEmpty {
+          title +=
+            "; supersedes "
+            + result.superseded.map {
+              "\(ReportDisplay.measure($0.value, unit: result.unit)) of #\($0.sequence)"
+            }
+            .joined(separator: ", ")
+        }
+        let value = escape(ReportDisplay.measure(result.value, unit: result.unit))
+        let cell = result.met == false ? "<span class=\"bad\">\(value) ✗</span>" : value
+        out += "<td title=\"\(escape(title))\">\(cell)</td>"
+      }
+      out += "</tr>\n"
+    }
+    return out
+      + "</tbody></table></div>\n<p class=\"none\">✗ breached its target; hover a value for its source.</p>\n"
   }
 
   private func incidents(_ environment: EnvironmentReport) -> String {
