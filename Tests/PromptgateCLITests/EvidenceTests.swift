@@ -127,9 +127,12 @@ final class EvidenceFixture: @unchecked Sendable {
     #expect(status.stdout.contains("evaluation 95.0% (19/20)"), "\(status.stdout)")
     let report = try fixture.promptgate(["report"])
     #expect(
-      report.stdout.contains(
-        "evidence: 2 of the 2 releases that required evidence shipped with all of it (100%)"),
+      report.stdout.contains("shipped with full evidence: 2 of 2 (100%) of the releases that required it"),
       "\(report.stdout)")
+    let markdown = try fixture.promptgate(["report", "--format", "markdown"])
+    #expect(markdown.stdout.contains("Shipped with full evidence: 2 of 2 (100%) of the releases that required it."))
+    let html = try fixture.promptgate(["report", "--format", "html"])
+    #expect(html.stdout.contains("<dt>Shipped with full evidence</dt><dd>2 of 2 (100%)</dd>"))
   }
 
   @Test func aChangeCannotLowerTheEvidenceItIsJudgedBy() throws {

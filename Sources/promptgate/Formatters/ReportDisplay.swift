@@ -24,6 +24,13 @@ enum ReportDisplay {
   }
 
   /// `25%`, `33.3%`; `–` without releases.
+  /// "2 of 3 (67%)": of the releases that required evidence, those that shipped with all of
+  /// it; nil when none required any.
+  static func evidenceShare(_ share: PeriodFigures.EvidenceShare) -> String? {
+    guard share.required > 0 else { return nil }
+    return "\(share.complete) of \(share.required) (\(rate(Double(share.complete) / Double(share.required))))"
+  }
+
   static func rate(_ value: Double?) -> String {
     guard let value else { return "–" }
     let tenths = Int((value * 1000).rounded())

@@ -114,6 +114,9 @@ struct ReportHTMLFormatter {
       out += "<dt>Blocked attempts</dt><dd>\(total.blocked)</dd>"
       out += "<dt>Compliance exceptions</dt><dd>\(total.overrides)</dd>"
       out += "<dt>Approval lead time (median)</dt><dd>\(ReportDisplay.median(total.approvalLeadTime))</dd>"
+      if let share = ReportDisplay.evidenceShare(total.evidence) {
+        out += "<dt>Shipped with full evidence</dt><dd>\(share)</dd>"
+      }
       out += "</dl></div>\n"
     }
     return out + "</section>\n"

@@ -56,6 +56,9 @@ struct ReportMarkdownFormatter {
         out += "| \(figures.failedReleases) | \(ReportDisplay.rate(figures.changeFailureRate)) "
         out += "| \(durations(figures.timeToRecovery)) | \(durations(figures.approvalLeadTime)) |\n"
       }
+      if let share = ReportDisplay.evidenceShare(environment.total.evidence) {
+        out += "\nShipped with full evidence: \(share) of the releases that required it.\n"
+      }
       if !environment.total.blockedGates.isEmpty {
         out += "\n### Blocked release attempts, by gate\n\n| gate | attempts blocked |\n| --- | --: |\n"
         for gate in environment.total.blockedGates {

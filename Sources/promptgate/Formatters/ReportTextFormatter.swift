@@ -47,11 +47,8 @@ struct ReportTextFormatter {
         ])
       }
       out += table(rows)
-      if environment.total.evidence.required > 0 {
-        let share = environment.total.evidence
-        out +=
-          "  evidence: \(share.complete) of the \(share.required) releases that required evidence shipped with all of "
-        out += "it (\(ReportDisplay.rate(Double(share.complete) / Double(share.required))))\n"
+      if let share = ReportDisplay.evidenceShare(environment.total.evidence) {
+        out += "  shipped with full evidence: \(share) of the releases that required it\n"
       }
       if !environment.total.blockedGates.isEmpty {
         out += "  blocked by: "
