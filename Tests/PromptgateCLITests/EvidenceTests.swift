@@ -130,7 +130,8 @@ final class EvidenceFixture: @unchecked Sendable {
       report.stdout.contains("shipped with full evidence: 2 of 2 (100%) of the releases that required it"),
       "\(report.stdout)")
     let markdown = try fixture.promptgate(["report", "--format", "markdown"])
-    #expect(markdown.stdout.contains("Shipped with full evidence: 2 of 2 (100%) of the releases that required it."))
+    #expect(
+      markdown.stdout.contains("Shipped with full evidence: 2 of 2 (100%) of the releases that required it."))
     let html = try fixture.promptgate(["report", "--format", "html"])
     #expect(html.stdout.contains("<dt>Shipped with full evidence</dt><dd>2 of 2 (100%)</dd>"))
   }

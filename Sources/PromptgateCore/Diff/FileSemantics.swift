@@ -13,8 +13,8 @@ public struct FileSemantics: Sendable, Equatable {
 
   /// Prompts: front-matter fields old → new, the body's Markdown sections, and template
   /// variables added or removed. A prompt written as a YAML or JSON document is compared key by
-  /// key as fields.
-  public static func prompt(path: String, old: String, new: String) -> FileSemantics {
+  /// key as fields. Without `sections`, the body's sections are not compared.
+  public static func prompt(path: String, old: String, new: String, sections: Bool = true) -> FileSemantics {
     var result = FileSemantics()
     let oldParts = FrontMatter(splitting: old)
     let newParts = FrontMatter(splitting: new)
@@ -24,7 +24,7 @@ public struct FileSemantics: Sendable, Equatable {
     } else if isStructured(path) {
       result.compareDocuments(old: old, new: new, kind: .field, what: "document", lineOffset: 0)
     }
-    if !isStructured(path), oldParts.body != newParts.body {
+    if sections, !isStructured(path), oldParts.body != newParts.body {
       result.sections = ProseDiff.changes(old: oldParts.body, new: newParts.body)
     }
     let before = TemplateVariables.names(in: oldParts.body)

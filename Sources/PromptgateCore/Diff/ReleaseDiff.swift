@@ -62,10 +62,12 @@ extension ReleaseDiff {
   }
 
   /// Diffs `head` against `base` (every file added when there is no base) with `classifier`;
-  /// with `keepingTexts`, the prompts and policies read stay in `texts` for the gates.
+  /// with `keepingTexts`, the prompts and policies read stay in `texts` for the gates. Without
+  /// `proseSections`, prose prompts are not compared by Markdown section: no gate reads those,
+  /// so `check` does not pay for them.
   public static func between(
     _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier,
-    keepingTexts: Bool = false
+    keepingTexts: Bool = false, proseSections: Bool = true
   ) throws(PromptgateError) -> ReleaseDiff {
     let treeChanges: [TreeChange]
     do {
@@ -76,7 +78,8 @@ extension ReleaseDiff {
     }
     let texts = BlobTexts(keeping: keepingTexts)
     let files = try FileChange.all(
-      treeChanges, classifier: classifier, repository: repository, keeping: texts)
+      treeChanges, classifier: classifier, repository: repository, keeping: texts,
+      proseSections: proseSections)
     // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
     return ReleaseDiff(
       base: Point(
@@ -89,7 +92,8 @@ extension FileChange {
   /// Reads every changed file: blobs, line counts, semantic changes. A large change is split
   /// between two threads, each with its own libgit2 handle (handles are never shared).
   static func all(
-    _ changes: [TreeChange], classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts
+    _ changes: [TreeChange], classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts,
+    proseSections: Bool = true
   ) throws(PromptgateError) -> [FileChange] {
     let workers = changes.count >= 64 ? 2 : 1
     let results = ParallelResults(count: changes.count)
@@ -99,7 +103,8 @@ extension FileChange {
       for index in (worker * chunk)..<min(changes.count, (worker + 1) * chunk) {
         let change = changes[index]
         let result = Result { () throws(GitError) in
-          try FileChange(change, classifier: classifier, repository: handle, keeping: texts)
+          try FileChange(
+            change, classifier: classifier, repository: handle, keeping: texts, proseSections: proseSections)
         }
         results.store(
           result.mapError { RepositoryLookup.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
@@ -123,7 +128,10 @@ extension FileChange {
     return try results.collect()
   }
 
-  init(_ change: TreeChange, classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts)
+  init(
+    _ change: TreeChange, classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts,
+    proseSections: Bool = true
+  )
     throws(GitError)
   {
     let status: Status =
@@ -188,7 +196,8 @@ extension FileChange {
       if let oldText, let newText {
         semantics =
           kind == .prompt
-          ? .prompt(path: path, old: oldText, new: newText) : .policy(path: path, old: oldText, new: newText)
+          ? .prompt(path: path, old: oldText, new: newText, sections: proseSections)
+          : .policy(path: path, old: oldText, new: newText)
       }
     }
     changes = semantics.changes
