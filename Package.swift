@@ -43,7 +43,8 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["PromptgateCore"], path: "Tests/TestSupport"),
     .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
     .testTarget(
-      name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"], exclude: ["Fixtures"]),
+      name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
       exclude: ["Golden", "Fixtures"]),
