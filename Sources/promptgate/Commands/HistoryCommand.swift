@@ -46,10 +46,13 @@ extension Promptgate {
           terminator: "")
       case .text:
         if records.isEmpty { print("nothing recorded for \(env) yet") }
+        // Sequence numbers padded to the widest, so the columns line up past #9.
+        let width = records.map { "#\($0.event.sequence)".count }.max() ?? 0
         for record in records {
           let event = record.event
           var line =
-            "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
+            "#\(event.sequence)".padding(toLength: width, withPad: " ", startingAt: 0)
+            + "  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
           if !event.failedGates.isEmpty {
             line +=
