@@ -26,15 +26,21 @@ enum Output {
         + "--repair) brings the ref in line. \(RepositoryLookup.staleLock(of: reference, in: repository))")
   }
 
-  /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.
-  /// Every command's own JSON has one convention: snake_case field names (`signed_at`,
-  /// `key_fingerprint`), whatever the Swift property is called. A format with a schema of its
-  /// own (SARIF's camelCase) keeps its names as written.
-  static func json(_ value: some Encodable, keepingNames: Bool = false) throws -> String {
+  /// Every command's JSON has one convention (docs/schemas/README.md): snake_case field names
+  /// (`signed_at`, `key_fingerprint`) whatever the Swift property is called, keys sorted so the
+  /// order is stable, compact on one line unless `--pretty` asks for two-space indentation. A
+  /// format with a schema of its own (SARIF's camelCase) keeps its names as written.
+  static func json(_ value: some Encodable, pretty: Bool, keepingNames: Bool = false) throws -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
     if !keepingNames { encoder.keyEncodingStrategy = .convertToSnakeCase }
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+  }
+
+  /// `value` in the convention above, without a final newline (print adds it).
+  static func json(_ value: JSONValue, pretty: Bool) -> String {
+    pretty ? String(value.pretty.dropLast()) : value.canonicalString
   }
 }
 

@@ -28,22 +28,22 @@ extension Promptgate {
       switch format {
       case .json:
         print(
-          JSONValue.array(
-            records.map { record in
-              var entry: [String: JSONValue] = [
-                "commit": .string(record.commit.hex), "event": record.event.json,
-              ]
-              // The evidence recorded for the release's content (the newest of each kind).
-              if let tree = record.event.release?.tree,
-                [.release, .override, .blocked].contains(record.event.kind)
-              {
-                let evidence = EvidenceRecorder.newest(forTree: tree, ledger: ledger)
-                entry["evidence"] = EvidenceRecorder.json(evidence)
+          Output.json(
+            JSONValue.array(
+              records.map { record in
+                var entry: [String: JSONValue] = [
+                  "commit": .string(record.commit.hex), "event": record.event.json,
+                ]
+                // The evidence recorded for the release's content (the newest of each kind).
+                if let tree = record.event.release?.tree,
+                  [.release, .override, .blocked].contains(record.event.kind)
+                {
+                  let evidence = EvidenceRecorder.newest(forTree: tree, ledger: ledger)
+                  entry["evidence"] = EvidenceRecorder.json(evidence)
+                }
+                return .object(entry)
               }
-              return .object(entry)
-            }
-          ).pretty,
-          terminator: "")
+            ), pretty: global.pretty))
       case .text:
         if records.isEmpty { print("nothing recorded for \(env) yet") }
         // Sequence numbers padded to the widest, so the columns line up past #9.

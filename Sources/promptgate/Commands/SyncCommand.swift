@@ -38,7 +38,7 @@ extension Promptgate {
         Output.warning(warning)
       }
       switch format {
-      case .json: print(try Output.json(report))
+      case .json: print(try Output.json(report, pretty: global.pretty))
       case .text: print(SyncTextFormatter(style: global.style, quiet: global.quiet).format(report))
       }
     }
