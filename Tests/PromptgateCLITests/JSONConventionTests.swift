@@ -49,6 +49,8 @@ import Testing
         #expect(pretty.stdout.split(separator: "\n").count > 2, "\(command) --pretty indents")
         #expect(
           pretty.stdout.contains("\n  ") && !pretty.stdout.contains("\t"), "\(command) --pretty indents")
+        // One layout for every command: `"key": value`, empty containers on one line.
+        #expect(!pretty.stdout.contains("\" : ") && !pretty.stdout.contains("[\n\n"), "\(command)")
       }
       #expect(leading.stdout == pretty.stdout, "\(command)")
       let one = try JSONSerialization.jsonObject(with: Data(compact.stdout.utf8))
