@@ -88,11 +88,37 @@ public enum RemoteProblem: Sendable, Equatable {
   case credentialKindUnsupported(url: String)
   /// An https server's certificate was refused, for these reasons.
   case certificateRefused(host: String, problems: [CertificateProblem])
-  /// An ssh host key is not trusted; the message says why and what to do (known_hosts).
-  case untrusted
+  /// An ssh server's host key is not listed in the known_hosts files.
+  case hostKeyUnknown(HostKey)
+  /// An ssh server's host key is not the one the known_hosts files list for it: someone may be
+  /// standing in for the server, or its key changed.
+  case hostKeyChanged(HostKey)
+  /// An ssh server's host key could not be checked (libssh2 could not start, or libgit2 gave no
+  /// raw key); it is refused.
+  case hostKeyUncheckable(host: String)
   /// A setting this layer reads (the certificate authorities, `http.extraHeader`) is wrong; the
   /// message names it and its fix.
   case misconfigured
+}
+
+/// An ssh server's host key as the known_hosts check saw it.
+public struct HostKey: Sendable, Equatable {
+  public let host: String
+  public let port: Int
+  /// `SHA256:…` as ssh prints it, or nil when libgit2 did not compute the hash.
+  public let fingerprint: String?
+  /// The key's size in bytes, to name a key without a fingerprint.
+  public let size: Int
+
+  public init(host: String, port: Int, fingerprint: String?, size: Int) {
+    self.host = host
+    self.port = port
+    self.fingerprint = fingerprint
+    self.size = size
+  }
+
+  /// The host as known_hosts spells it: `host`, or `[host]:port` off port 22.
+  public var place: String { port == 22 ? host : "[\(host)]:\(port)" }
 }
 
 /// Throws the thread's libgit2 error when `result` is negative; returns it otherwise.

@@ -6,14 +6,13 @@ import Foundation
 /// between here and the git server stand in for it.
 ///
 /// The files are `~/.ssh/known_hosts` and `/etc/ssh/ssh_known_hosts`, read with libssh2's own
-/// reader (hashed host names, `[host]:port`, patterns). A host not listed is refused, with the
-/// key's fingerprint and the command that lists it; a key other than the listed one is refused
-/// as a possible impostor.
+/// reader (hashed host names, `[host]:port`, patterns). A host not listed and a key other than
+/// the listed one are refused; the verdict is typed, and promptgate's Core words the advice
+/// (Sync/RemoteAccess.swift).
 enum KnownHosts {
   enum Verdict: Equatable {
     case trusted
-    case unknown(String)
-    case changed(String)
+    case refused(RemoteProblem)
   }
 
   static var files: [String] {
@@ -25,16 +24,17 @@ enum KnownHosts {
   static func check(host: String, port: Int, key: [UInt8], type: git_cert_ssh_raw_type_t, sha256: [UInt8]?)
     -> Verdict
   {
-    let place = port == 22 ? host : "[\(host)]:\(port)"
-    let fingerprint =
-      sha256.map { "SHA256:" + Data($0).base64EncodedString().replacingOccurrences(of: "=", with: "") }
-      ?? "\(key.count)-byte key"
+    let hostKey = HostKey(
+      host: host, port: port,
+      fingerprint: sha256.map {
+        "SHA256:" + Data($0).base64EncodedString().replacingOccurrences(of: "=", with: "")
+      }, size: key.count)
     guard let session = libssh2_session_init_ex(nil, nil, nil, nil) else {
-      return .unknown("cannot check the host key of \(place): libssh2 could not start")
+      return .refused(.hostKeyUncheckable(host: hostKey.place))
     }
     defer { libssh2_session_free(session) }
     guard let hosts = libssh2_knownhost_init(session) else {
-      return .unknown("cannot check the host key of \(place): libssh2 could not start")
+      return .refused(.hostKeyUncheckable(host: hostKey.place))
     }
     defer { libssh2_knownhost_free(hosts) }
     for file in files where FileManager.default.isReadableFile(atPath: file) {
@@ -50,15 +50,9 @@ enum KnownHosts {
     case LIBSSH2_KNOWNHOST_CHECK_MATCH:
       return .trusted
     case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-      return .changed(
-        "the host key of \(place) (\(fingerprint)) is not the one ~/.ssh/known_hosts lists for it: someone may "
-          + "be standing in for the server, or its key changed; check with the server's owner before you "
-          + "replace the line")
+      return .refused(.hostKeyChanged(hostKey))
     default:
-      return .unknown(
-        "the host key of \(place) (\(fingerprint)) is not in ~/.ssh/known_hosts; check the fingerprint with the "
-          + "server's owner, then add it: ssh-keyscan\(port == 22 ? "" : " -p \(port)") \(host) >> ~/.ssh/known_hosts"
-      )
+      return .refused(.hostKeyUnknown(hostKey))
     }
   }
 

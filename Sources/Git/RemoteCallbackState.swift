@@ -124,7 +124,7 @@ final class RemoteCallbackState {
     guard certificate.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
     let hostKey = UnsafeRawPointer(certificate).assumingMemoryBound(to: git_cert_hostkey.self).pointee
     guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey else {
-      problem = (.untrusted, "\(host) offered a host key that cannot be checked against known_hosts")
+      problem = (.hostKeyUncheckable(host: host), "\(host) offered a host key that cannot be checked")
       return GIT_ECERTIFICATE.rawValue
     }
     let key = Array(UnsafeRawBufferPointer(start: raw, count: hostKey.hostkey_len).bindMemory(to: UInt8.self))
@@ -136,8 +136,8 @@ final class RemoteCallbackState {
       host: host, port: Self.sshPort(of: url), key: key, type: hostKey.raw_type, sha256: sha256)
     {
     case .trusted: return 0
-    case .unknown(let why), .changed(let why):
-      problem = (.untrusted, why)
+    case .refused(let refusal):
+      problem = (refusal, "the host key of \(host) is not trusted (known_hosts)")
       return GIT_ECERTIFICATE.rawValue
     }
   }

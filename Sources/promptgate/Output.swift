@@ -26,15 +26,78 @@ enum Output {
         + "--repair) brings the ref in line. \(RepositoryLookup.staleLock(of: reference, in: repository))")
   }
 
-  /// Encodes `value` as stable JSON: sorted keys, two-space indentation, a final newline.
-  /// Every command's own JSON has one convention: snake_case field names (`signed_at`,
-  /// `key_fingerprint`), whatever the Swift property is called. A format with a schema of its
-  /// own (SARIF's camelCase) keeps its names as written.
-  static func json(_ value: some Encodable, keepingNames: Bool = false) throws -> String {
+  /// Every command's JSON has one convention (docs/schemas/README.md): snake_case field names
+  /// (`signed_at`, `key_fingerprint`) whatever the Swift property is called, keys sorted so the
+  /// order is stable, compact on one line unless `--pretty` asks for two-space indentation. A
+  /// format with a schema of its own (SARIF's camelCase) keeps its names as written.
+  static func json(_ value: some Encodable, pretty: Bool, keepingNames: Bool = false) throws -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     if !keepingNames { encoder.keyEncodingStrategy = .convertToSnakeCase }
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    let compact = try encoder.encode(value)
+    // Foundation's own indentation writes `"key" : value` and spreads `[]` over lines; indented
+    // here instead, every --pretty output reads like JSONValue's.
+    return String(decoding: pretty ? indented(Array(compact)) : Array(compact), as: UTF8.self)
+  }
+
+  /// Compact JSON indented by two spaces a level, `"key": value`, empty containers as `[]` and
+  /// `{}`: the layout of ``JSONValue/pretty``. Strings are copied as they are.
+  static func indented(_ compact: [UInt8]) -> [UInt8] {
+    var out: [UInt8] = []
+    var level = 0
+    var inString = false
+    var escaped = false
+    var index = 0
+    func newline() {
+      out.append(UInt8(ascii: "\n"))
+      out += repeatElement(UInt8(ascii: " "), count: level * 2)
+    }
+    while index < compact.count {
+      let byte = compact[index]
+      index += 1
+      if inString {
+        out.append(byte)
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
+        continue
+      }
+      switch byte {
+      case UInt8(ascii: "\""):
+        inString = true
+        out.append(byte)
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        out.append(byte)
+        if index < compact.count, compact[index] == UInt8(ascii: "}") || compact[index] == UInt8(ascii: "]") {
+          out.append(compact[index])
+          index += 1
+        } else {
+          level += 1
+          newline()
+        }
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        level -= 1
+        newline()
+        out.append(byte)
+      case UInt8(ascii: ","):
+        out.append(byte)
+        newline()
+      case UInt8(ascii: ":"):
+        out += Array(": ".utf8)
+      default:
+        out.append(byte)
+      }
+    }
+    return out
+  }
+
+  /// `value` in the convention above, without a final newline (print adds it).
+  static func json(_ value: JSONValue, pretty: Bool) -> String {
+    pretty ? String(value.pretty.dropLast()) : value.canonicalString
   }
 }
 

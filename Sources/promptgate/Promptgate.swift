@@ -10,7 +10,7 @@ struct Promptgate: ParsableCommand {
     commandName: "promptgate",
     abstract: "Gate, record and roll back releases of prompts and policies kept in git.",
     discussion: """
-      Global options (-C, --no-color, --quiet) may come before or after the subcommand.
+      Global options (-C, --no-color, --quiet, --pretty) may come before or after the subcommand.
       Exit codes: 0 success, 1 blocked, 2 usage or input error, 3 conflict (safe to retry).
       """,
     version: PromptgateVersion.current,

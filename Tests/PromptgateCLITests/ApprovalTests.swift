@@ -33,7 +33,8 @@ import Testing
     #expect(approvals.stdout.contains("#1 alice@example.com approves at "))
     #expect(
       approvals.stdout.contains(
-        "– compliance-review (compliance-reviewer, needs 1): compliance-review: not needed"))
+        "– compliance-review (compliance-reviewer, needs 1): not needed, the change touches none of its paths"
+      ))
     let passed = try check()
     #expect(passed.status == 0, "\(passed.stdout)")
     #expect(passed.stdout.contains("✓  checkpoints-approved"))

@@ -80,7 +80,7 @@ import Testing
 
   @Test func jsonGolden() throws {
     let (repository, base, head) = try weakening()
-    let result = try CLI.run(["-C", repository.path, "diff", base, head, "--format", "json"])
+    let result = try CLI.run(["-C", repository.path, "diff", base, head, "--format", "json", "--pretty"])
     #expect(result.status == 0)
     try DiffGolden.expect(result.stdout, matches: "diff-governance.json")
   }

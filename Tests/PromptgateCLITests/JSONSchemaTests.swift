@@ -72,9 +72,16 @@ import Testing
       try result.stdout.write(toFile: file, atomically: true, encoding: .utf8)
       pairs.append("\(command.schema)=\(file)")
     }
+    // export's release.json, the lock a deploy step reads: production's, after a month of
+    // releases, a rollback and an override, so its provenance is a full one.
+    let exported = try CLI.run(["-C", repo, "export", "--env", "production", "--out", folder + "/export"])
+    #expect(exported.status == 0, "\(exported.stderr)")
+    pairs.append("export-release=\(folder)/export/release.json")
     let schemaFiles = try FileManager.default.contentsOfDirectory(atPath: Self.schemas)
       .filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) }
-    #expect(Set(schemaFiles) == Set(Self.commands.map(\.schema)), "one schema per command, each tested")
+    #expect(
+      Set(schemaFiles) == Set(Self.commands.map(\.schema) + ["export-release"]),
+      "one schema per output, each tested")
 
     let python = try #require(which("python3"))
     let validated = try run(python, ["-c", Self.validator, Self.schemas] + pairs)
@@ -94,6 +101,26 @@ import Testing
     #expect(refused.stdout.contains("'passed' is a required property"), "\(refused.stdout)")
     #expect(
       refused.stdout.contains("rules_from: 'head' is not one of ['base', 'release']"), "\(refused.stdout)")
+
+    // A lock whose file has no checksum, or whose provenance names a move no event makes.
+    var lock = try #require(
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: folder + "/export/release.json"))) as? [String: Any])
+    var files = try #require(lock["files"] as? [[String: Any]])
+    files[0]["sha256"] = nil
+    lock["files"] = files
+    var provenance = try #require(lock["provenance"] as? [String: Any])
+    var event = try #require(provenance["event"] as? [String: Any])
+    event["kind"] = "approval"
+    provenance["event"] = event
+    lock["provenance"] = provenance
+    try JSONSerialization.data(withJSONObject: lock).write(
+      to: URL(fileURLWithPath: folder + "/bad-lock.json"))
+    let refusedLock = try run(
+      python, ["-c", Self.validator, Self.schemas, "export-release=\(folder)/bad-lock.json"])
+    #expect(refusedLock.stdout.contains("files/0: 'sha256' is a required property"), "\(refusedLock.stdout)")
+    #expect(
+      refusedLock.stdout.contains("provenance/event/kind: 'approval' is not one of"), "\(refusedLock.stdout)")
   }
 
   /// A new event kind is a new value of every `kind` enum: the schemas list exactly the ledger's.

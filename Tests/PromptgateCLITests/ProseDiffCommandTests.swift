@@ -86,7 +86,7 @@ import Testing
 
   @Test func jsonGolden() throws {
     let (scratch, base, head) = try releases()
-    let result = try CLI.run(["-C", scratch.path, "diff", base, head, "--format", "json"])
+    let result = try CLI.run(["-C", scratch.path, "diff", base, head, "--format", "json", "--pretty"])
     #expect(result.status == 0)
     try DiffGolden.expect(result.stdout, matches: "diff-prose.json")
   }

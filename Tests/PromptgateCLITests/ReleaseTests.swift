@@ -19,7 +19,9 @@ import Testing
     // The first release needs its checkpoints: blocked, recorded, nothing moves.
     let blocked = try promptgate(fixture, ["release", fixture.base, "--env", "staging"])
     #expect(blocked.status == 1, "\(blocked.stdout)")
-    #expect(blocked.stdout.contains("blocked: recorded #1 blocked: "))
+    #expect(
+      blocked.stdout.contains(
+        "blocked: staging did not move; the attempt is recorded as #1 in refs/promptgate/ledger"))
     #expect(environmentRef(fixture, "staging") == nil)
 
     // Approved, it goes in, and the mirror ref follows with a reflog entry.
@@ -139,12 +141,12 @@ import Testing
     // The rolled-back release cannot come back; status and history say why.
     let again = try promptgate(fixture, ["release", fixture.head, "--env", "staging"])
     #expect(again.status == 1)
-    #expect(again.stderr.contains("was rolled back from by #"))
+    #expect(again.stderr.contains("was rolled back by #"))
     let status = try promptgate(fixture, ["status", "--env", "staging"])
     #expect(
       status.stdout.contains("deployed   \(fixture.base.prefix(7)) (by a rollback)")
         || status.stdout.contains("deployed   \(fixture.base.prefix(7))"))
-    #expect(status.stdout.contains("bad        \(fixture.head.prefix(7)): rolled back from by #"))
+    #expect(status.stdout.contains("bad        \(fixture.head.prefix(7)): rolled back by #"))
     let history = try promptgate(fixture, ["history", "--env", "staging"])
     #expect(
       history.stdout.split(separator: "\n").first?.contains("rollback   \(fixture.base.prefix(7))") == true)

@@ -123,7 +123,7 @@ import Testing
     #expect(try scratch.git("rev-parse", "main^{tree}") == (try scratch.git("rev-parse", "\(v1)^{tree}")))
     try exportMatches("production", v1, fallback: "fallback/static-response")
     let again = try promptgate(["release", v3, "--env", "production"], exit: 1)
-    #expect(again.stderr.contains("was rolled back from by #"))
+    #expect(again.stderr.contains("was rolled back by #"))
 
     // 4. A fix that does not name the incident and lacks approvals is blocked, and recorded.
     // main is checked out here: its work tree followed the branch, with nothing left over.
@@ -133,7 +133,7 @@ import Testing
     try approveAll(v4, "staging")
     try promptgate(["release", v4, "--env", "staging"])
     let blocked = try promptgate(["release", v4, "--env", "production"], exit: 1)
-    #expect(blocked.stdout.contains("blocked: recorded #"))
+    #expect(blocked.stdout.contains("blocked: production did not move; the attempt is recorded as #"))
     #expect(blocked.stdout.contains("incident-follow-up"))
     #expect(environmentRef("production") == v1)
 

@@ -38,4 +38,27 @@ import Testing
         + "the URL; its certificate has expired (promptgate never skips this check)")
     #expect(advice(nil) == nil, "libgit2's own failures get the general hint")
   }
+
+  /// The Git layer says which host key it refused and why; the words and the fix are Core's.
+  @Test func hostKeyProblemsAreWordedHere() {
+    func advice(_ problem: RemoteProblem) -> String? {
+      RemoteAccess.advice(for: GitError(code: -1, errorClass: 0, message: "refused", remoteProblem: problem))
+    }
+    let key = HostKey(host: "git.example", port: 2222, fingerprint: "SHA256:abc", size: 51)
+    #expect(
+      advice(.hostKeyUnknown(key))
+        == "the host key of [git.example]:2222 (SHA256:abc) is not in ~/.ssh/known_hosts; check the fingerprint "
+        + "with the server's owner, then add it: ssh-keyscan -p 2222 git.example >> ~/.ssh/known_hosts")
+    let standard = HostKey(host: "git.example", port: 22, fingerprint: nil, size: 51)
+    #expect(
+      advice(.hostKeyUnknown(standard))
+        == "the host key of git.example (a 51-byte key) is not in ~/.ssh/known_hosts; check the fingerprint "
+        + "with the server's owner, then add it: ssh-keyscan git.example >> ~/.ssh/known_hosts")
+    #expect(
+      advice(.hostKeyChanged(key))
+        == "the host key of [git.example]:2222 (SHA256:abc) is not the one ~/.ssh/known_hosts lists for it: "
+        + "someone may be standing in for the server, or its key changed; check with the server's owner before "
+        + "you replace the line")
+    #expect(advice(.hostKeyUncheckable(host: "git.example"))?.contains("does not connect") == true)
+  }
 }

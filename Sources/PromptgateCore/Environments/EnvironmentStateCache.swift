@@ -36,7 +36,7 @@ struct EnvironmentStateCache {
           override: event.kind == .override, bad: nil))
     case .rollback:
       if let from = event.rolledBackFrom?.commit {
-        markBad(from, "rolled back from by #\(event.sequence)")
+        markBad(from, "rolled back by #\(event.sequence)")
       }
       deployed = event.release
       deployedBy = event.sequence

@@ -42,8 +42,18 @@ enum RemoteAccess {
     case .certificateRefused(let host, let problems)?:
       "\(host) was not trusted: " + problems.map { words(for: $0, host: host) }.joined(separator: "; ")
         + " (promptgate never skips this check)"
-    case .untrusted?, .misconfigured?:
-      // The Git layer's words name the host key, certificate or setting and its fix.
+    case .hostKeyUnknown(let key)?:
+      "the host key of \(key.place) (\(words(for: key))) is not in ~/.ssh/known_hosts; check the fingerprint with "
+        + "the server's owner, then add it: ssh-keyscan\(key.port == 22 ? "" : " -p \(key.port)") \(key.host) "
+        + ">> ~/.ssh/known_hosts"
+    case .hostKeyChanged(let key)?:
+      "the host key of \(key.place) (\(words(for: key))) is not the one ~/.ssh/known_hosts lists for it: someone "
+        + "may be standing in for the server, or its key changed; check with the server's owner before you "
+        + "replace the line"
+    case .hostKeyUncheckable(let host)?:
+      "the host key of \(host) cannot be checked against ~/.ssh/known_hosts, so promptgate does not connect"
+    case .misconfigured?:
+      // The Git layer's words name the setting (certificate authorities, http.extraHeader) and its fix.
       error.message
     case nil:
       nil
@@ -52,6 +62,11 @@ enum RemoteAccess {
 }
 
 extension RemoteAccess {
+  /// A host key as ssh names it: its SHA-256 fingerprint, else its size.
+  static func words(for key: HostKey) -> String {
+    key.fingerprint ?? "a \(key.size)-byte key"
+  }
+
   static func words(for problem: CertificateProblem, host: String) -> String {
     switch problem {
     case .untrustedAuthority:

@@ -41,7 +41,7 @@ extension Promptgate {
       let report = try ApprovalReport.build(
         release: releaseCommit, base: baseCommit, environment: env, in: repository)
       switch format {
-      case .json: print(try Output.json(report))
+      case .json: print(try Output.json(report, pretty: global.pretty))
       case .text: print(ApprovalsTextFormatter(style: global.style).format(report), terminator: "")
       }
       if !report.approved { throw ExitCode(1) }

@@ -52,7 +52,7 @@ extension Promptgate {
         }
         let report = try LedgerAudit.verify(Ledger(repository), expect: expected)
         switch format {
-        case .json: print(try Output.json(report))
+        case .json: print(try Output.json(report, pretty: global.pretty))
         case .text:
           let style = global.style
           for notice in report.notices {
@@ -95,7 +95,7 @@ extension Promptgate {
               "signed": .bool(record.signature != nil),
             ])
           }
-          print(JSONValue.array(Array(events)).canonicalString)
+          print(Output.json(JSONValue.array(Array(events)), pretty: global.pretty))
         case .text:
           if records.isEmpty { print("the ledger is empty") }
           for record in records {

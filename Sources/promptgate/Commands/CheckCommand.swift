@@ -57,10 +57,10 @@ extension Promptgate {
       let names = CheckNames(release: release, base: base ?? basis.base.map { $0.id.short() })
       switch format {
       case .text: print(CheckTextFormatter(style: global.style).format(report, names: names), terminator: "")
-      case .json: print(try Output.json(report))
+      case .json: print(try Output.json(report, pretty: global.pretty))
       case .markdown: print(CheckMarkdownFormatter().format(report, names: names), terminator: "")
       case .junit: print(CheckJUnitFormatter().format(report, names: names), terminator: "")
-      case .sarif: print(try CheckSARIFFormatter().format(report))
+      case .sarif: print(try CheckSARIFFormatter(pretty: global.pretty).format(report))
       case .github:
         print(CheckGitHubFormatter().annotations(report), terminator: "")
         try CheckGitHubFormatter().appendSummary(report, names: names)

@@ -94,7 +94,7 @@ extension Promptgate {
           ])
           json = .object(members)
         }
-        print(json.pretty, terminator: "")
+        print(Output.json(json, pretty: global.pretty))
       case .text:
         if let statText {
           print(statText + (patches.map { "\n" + $0.joined() } ?? ""), terminator: "")

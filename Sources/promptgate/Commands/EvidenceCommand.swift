@@ -106,7 +106,7 @@ extension Promptgate.Evidence {
       let commit = try RepositoryLookup.commit(release, in: repository)
       let evidence = EvidenceRecorder.newest(forTree: commit.tree.hex, ledger: Ledger(repository))
       switch format {
-      case .json: print(try Output.json(evidence))
+      case .json: print(try Output.json(evidence, pretty: global.pretty))
       case .text:
         if evidence.isEmpty {
           print("no evidence is recorded for \(commit.id.short())'s content (tree \(commit.tree.short()))")

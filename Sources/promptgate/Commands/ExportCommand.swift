@@ -71,9 +71,11 @@ extension Promptgate {
       for note in notes { Output.warning(note) }
       for warning in result.warnings { Output.warning("\(warning.path): \(warning.message)") }
       if !global.quiet {
+        // The count is of the files the lock lists, as `--verify` counts them: not the lock itself.
+        let files = result.written.count - 1
         print(
-          "exported \(commit.id.short()) (\(env)): \(result.written.count) files into \(out), lock in \(out)/release.json"
-        )
+          "exported \(commit.id.short()) (\(env)): \(files) file\(files == 1 ? "" : "s") into \(out), lock in "
+            + "\(out)/release.json")
       }
     }
 

@@ -28,28 +28,31 @@ extension Promptgate {
       switch format {
       case .json:
         print(
-          JSONValue.array(
-            records.map { record in
-              var entry: [String: JSONValue] = [
-                "commit": .string(record.commit.hex), "event": record.event.json,
-              ]
-              // The evidence recorded for the release's content (the newest of each kind).
-              if let tree = record.event.release?.tree,
-                [.release, .override, .blocked].contains(record.event.kind)
-              {
-                let evidence = EvidenceRecorder.newest(forTree: tree, ledger: ledger)
-                entry["evidence"] = EvidenceRecorder.json(evidence)
+          Output.json(
+            JSONValue.array(
+              records.map { record in
+                var entry: [String: JSONValue] = [
+                  "commit": .string(record.commit.hex), "event": record.event.json,
+                ]
+                // The evidence recorded for the release's content (the newest of each kind).
+                if let tree = record.event.release?.tree,
+                  [.release, .override, .blocked].contains(record.event.kind)
+                {
+                  let evidence = EvidenceRecorder.newest(forTree: tree, ledger: ledger)
+                  entry["evidence"] = EvidenceRecorder.json(evidence)
+                }
+                return .object(entry)
               }
-              return .object(entry)
-            }
-          ).pretty,
-          terminator: "")
+            ), pretty: global.pretty))
       case .text:
         if records.isEmpty { print("nothing recorded for \(env) yet") }
+        // Sequence numbers padded to the widest, so the columns line up past #9.
+        let width = records.map { "#\($0.event.sequence)".count }.max() ?? 0
         for record in records {
           let event = record.event
           var line =
-            "#\(event.sequence)  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
+            "#\(event.sequence)".padding(toLength: width, withPad: " ", startingAt: 0)
+            + "  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
           if !event.failedGates.isEmpty {
             line +=

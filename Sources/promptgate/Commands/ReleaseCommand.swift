@@ -99,9 +99,11 @@ extension Promptgate {
         print("dry run: \(commit.id.short()) would be blocked in \(env); nothing was written")
         throw ExitCode(1)
       case .blocked:
+        // The check report above says why; this line says what happened.
         print(
           style.red("blocked")
-            + ": recorded \(result.record?.event.summary ?? "the attempt"); \(env) did not move")
+            + ": \(env) did not move; the attempt is recorded as "
+            + (result.record.map { "#\($0.event.sequence) in \(RefName.ledger)" } ?? "blocked"))
         // The blocked attempt is evidence too: it is pushed like a release.
         try syncing.after(repository, quiet: global.quiet)
         throw ExitCode(1)

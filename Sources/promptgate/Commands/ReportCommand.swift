@@ -81,7 +81,7 @@ extension Promptgate {
         switch format {
         case .text: print(ReportPortfolioFormatter(style: global.style).text(report), terminator: "")
         case .markdown: print(ReportPortfolioFormatter(style: global.style).markdown(report), terminator: "")
-        case .json: print(try Output.json(report))
+        case .json: print(try Output.json(report, pretty: global.pretty))
         case .html: print(ReportHTMLFormatter().format(report), terminator: "")
         }
         return
@@ -91,7 +91,7 @@ extension Promptgate {
       switch format {
       case .text: print(ReportTextFormatter(style: global.style).format(report), terminator: "")
       case .markdown: print(ReportMarkdownFormatter().format(report), terminator: "")
-      case .json: print(try Output.json(report))
+      case .json: print(try Output.json(report, pretty: global.pretty))
       case .html: print(ReportHTMLFormatter().format(report), terminator: "")
       }
     }

@@ -49,7 +49,7 @@ extension Promptgate {
         ledger: ledger, release: head.map { (release, $0) }, environments: env.map { [$0] }, repair: repair,
         in: repository)
       switch format {
-      case .json: print(try Output.json(status))
+      case .json: print(try Output.json(status, pretty: global.pretty))
       case .text: print(StatusTextFormatter(style: global.style).format(status), terminator: "")
       }
       if !status.ledger.verified { throw ExitCode(1) }

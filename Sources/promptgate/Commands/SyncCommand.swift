@@ -38,7 +38,7 @@ extension Promptgate {
         Output.warning(warning)
       }
       switch format {
-      case .json: print(try Output.json(report))
+      case .json: print(try Output.json(report, pretty: global.pretty))
       case .text: print(SyncTextFormatter(style: global.style, quiet: global.quiet).format(report))
       }
     }
@@ -73,10 +73,21 @@ struct SyncTextFormatter {
           + " \(remote) refs/promptgate/ledger: \(pushed.from.map { String($0.prefix(7)) } ?? "(new)")"
           + "..\(pushed.to.prefix(7))")
     }
+    // Each environment's ref (refs/promptgate/environments/<env>) beside the ledger: the JSON
+    // keeps the states' names, a person reads what they mean.
+    func words(_ state: String) -> String {
+      switch state {
+      case "in-line": "in line"
+      case "missing": "not moved (the release is not in this clone)"
+      case "left": "left as it was (the next sync retries)"
+      default: state
+      }
+    }
     for environment in report.environments where !quiet {
       let deployed = environment.deployed.map { String($0.prefix(7)) } ?? "nothing"
       lines.append(
-        "  \(environment.name): \(deployed); here \(environment.local), on \(remote) \(environment.remote)")
+        "  \(environment.name) runs \(deployed): its ref \(words(environment.local)) here, "
+          + "\(words(environment.remote)) on \(remote)")
     }
     let head = report.ledger.map { String($0.prefix(7)) } ?? "empty"
     lines.append(

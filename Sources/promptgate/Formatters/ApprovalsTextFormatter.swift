@@ -18,7 +18,11 @@ struct ApprovalsTextFormatter {
       out += "\n"
       let heading = "\(checkpoint.name) (\(checkpoint.role), needs \(checkpoint.needed))"
       if !checkpoint.applies {
-        out += style.dim("– \(heading): \(checkpoint.note ?? "does not apply")") + "\n"
+        // The note names the checkpoint for lists without a heading (check); here the heading does.
+        let note = checkpoint.note.map {
+          $0.hasPrefix("\(checkpoint.name): ") ? String($0.dropFirst(checkpoint.name.count + 2)) : $0
+        }
+        out += style.dim("– \(heading): \(note ?? "does not apply")") + "\n"
       } else if checkpoint.approved {
         out += style.green("✓ ") + style.bold(heading) + ": \(checkpoint.valid) valid, approved\n"
       } else {

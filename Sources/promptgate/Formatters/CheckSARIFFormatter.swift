@@ -9,6 +9,8 @@ struct CheckSARIFFormatter {
   /// Where a reader of an alert learns what promptgate is. The project has no published home
   /// page yet; change it here when it has one.
   static let informationURI = "https://github.com/promptgate/promptgate"
+  /// Indented (`--pretty`) or compact, as every other JSON promptgate prints.
+  var pretty = false
   /// The `partialFingerprints` key: versioned, so a change of the hash starts new alerts
   /// rather than mismatching old ones.
   static let fingerprintKey = "promptgateFinding/v1"
@@ -45,7 +47,7 @@ struct CheckSARIFFormatter {
             "rulesFrom": report.rulesFrom, "passed": report.passed ? "true" : "false",
           ])
       ])
-    return try Output.json(log, keepingNames: true)
+    return try Output.json(log, pretty: pretty, keepingNames: true)
   }
 
   /// A gate as a rule: its summary, what its kind checks, the fix, and where it is defined.

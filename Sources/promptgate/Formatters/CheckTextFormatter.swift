@@ -8,7 +8,9 @@ struct CheckTextFormatter {
     var out =
       style.bold("promptgate check \(names.release)") + style.dim(" (\(report.release.commit.prefix(7)))")
     if let base = report.base, let name = names.base {
-      out += " against \(name)" + style.dim(" (\(base.commit.prefix(7)))")
+      out +=
+        " against \(name)"
+        + (name == String(base.commit.prefix(7)) ? "" : style.dim(" (\(base.commit.prefix(7)))"))
     }
     out += "\n"
     for note in report.notes {

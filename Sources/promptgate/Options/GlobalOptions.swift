@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
   @Flag(name: [.customLong("quiet"), .customShort("q")], help: "Print only results and errors.")
   var quiet = false
 
+  @Flag(help: "Indent JSON output for people to read (it is compact, one line, by default).")
+  var pretty = false
+
   /// Opens the repository named by -C, or the one around the working directory.
   func openRepository() throws(PromptgateError) -> Repository {
     try RepositoryLookup.open(at: repository)
@@ -36,7 +39,7 @@ struct GlobalOptions: ParsableArguments {
       } else if first.hasPrefix("-C"), first.count > 2 {
         leading.append(first)
         rest = rest.dropFirst()
-      } else if ["--no-color", "--quiet", "-q"].contains(first) {
+      } else if ["--no-color", "--quiet", "-q", "--pretty"].contains(first) {
         leading.append(first)
         rest = rest.dropFirst()
       } else {

@@ -52,20 +52,4 @@ struct SigningKey: Sendable {
       throw PromptgateError.input(error.message)
     }
   }
-
-  /// The one principal allowed_signers lists for this key.
-  func principal(in signers: AllowedSigners, keyPath: String) throws -> String {
-    let names = signers.principals(listing: publicKey)
-    switch names.count {
-    case 1: return names.first!
-    case 0:
-      throw PromptgateError.input(
-        "the key \(keyPath) (\(publicKey.fingerprint)) is not listed in \(TrustedSigners.allowedSignersPath); "
-          + "add it there, or name yourself with --principal")
-    default:
-      throw PromptgateError.input(
-        "the key \(keyPath) is listed for \(names.sorted().joined(separator: ", ")); choose one with --principal"
-      )
-    }
-  }
 }
