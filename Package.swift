@@ -19,8 +19,7 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "CDeferredCertificates"),
-    .target(name: "Git", dependencies: ["Clibgit2", "CDeferredCertificates"]),
+    .target(name: "Git", dependencies: ["Clibgit2"]),
     .target(
       name: "PromptgateCore",
       dependencies: [
@@ -43,9 +42,10 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["PromptgateCore"], path: "Tests/TestSupport"),
     .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
     .testTarget(
-      name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"], exclude: ["Fixtures"]),
+      name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
-      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
+      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "Git", "TestSupport"],
       exclude: ["Golden", "Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
