@@ -19,8 +19,7 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "CDeferredCertificates"),
-    .target(name: "Git", dependencies: ["Clibgit2", "CDeferredCertificates"]),
+    .target(name: "Git", dependencies: ["Clibgit2"]),
     .target(
       name: "PromptgateCore",
       dependencies: [
@@ -46,7 +45,7 @@ let package = Package(
       name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "TestSupport"],
+      name: "PromptgateCLITests", dependencies: ["promptgate", "PromptgateCore", "Git", "TestSupport"],
       exclude: ["Golden", "Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

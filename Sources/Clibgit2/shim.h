@@ -1,8 +1,17 @@
 #ifndef PROMPTGATE_CLIBGIT2_SHIM_H
 #define PROMPTGATE_CLIBGIT2_SHIM_H
-// libgit2 as a system library: Debian's libgit2-dev, found through pkg-config.
+// libgit2 as a system library: Debian's libgit2-dev (or Homebrew's libgit2), found through
+// pkg-config.
 #include <git2.h>
 // libssh2 (libgit2-dev depends on libssh2-1-dev): its known_hosts reader checks the host keys of
 // ssh remotes, which libgit2 1.5 leaves to the caller.
 #include <libssh2.h>
+
+/// `git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder)`: Swift cannot call a variadic
+/// C function, and calling it through a fixed prototype is wrong where variadic arguments go on
+/// the stack (arm64 macOS). `static inline`, so the Swift module that imports this header (Git,
+/// the only one that talks to libgit2) compiles it into itself: no C target of its own.
+static inline int promptgate_set_certificate_locations(const char *file, const char *folder) {
+  return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder);
+}
 #endif

@@ -16,6 +16,8 @@ final class RemoteCallbackState {
   private var offered: Set<UInt32> = []
   /// Why a callback gave up: what it decided, typed, and in plain words for the log.
   private(set) var problem: (kind: RemoteProblem, words: String)?
+  /// Holds libgit2's trusted authorities as `certificates` while this connection may use them.
+  private var certificateLease: CertificateAuthorities.Lease?
   /// Push leases: reference → the id the remote must hold (nil: must not exist).
   var expectations: [String: ObjectID?] = [:]
   /// References the remote (or the lease check) refused.
@@ -28,9 +30,10 @@ final class RemoteCallbackState {
   }
 
   /// Points `callbacks` at the credential callback with this box as payload. Every connection
-  /// installs these first, so this is where the trusted certificate authorities are loaded.
+  /// installs these first, so this is where the trusted certificate authorities are installed,
+  /// leased for as long as this box lives (the whole connect, fetch or push).
   func install(into callbacks: inout git_remote_callbacks) throws(GitError) {
-    try certificates.install()
+    certificateLease = try certificates.lease()
     callbacks.credentials = acquireCredential
     callbacks.certificate_check = checkCertificate
     callbacks.payload = Unmanaged.passUnretained(self).toOpaque()

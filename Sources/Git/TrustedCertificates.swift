@@ -1,4 +1,3 @@
-import CDeferredCertificates
 import Clibgit2
 import Foundation
 
@@ -42,37 +41,46 @@ public struct TrustedCertificates: Sendable, Equatable {
       file: setting("GIT_SSL_CAINFO", "http.sslCAInfo"), folder: setting("GIT_SSL_CAPATH", "http.sslCAPath"))
   }
 
-  /// Makes libgit2 trust exactly these authorities for the connections to come: the system
-  /// bundle (put off since init, see ``Libgit2/loadCertificates()``) or the ones named.
+  /// The system's authorities: nothing named.
+  var isSystem: Bool { file == nil && folder == nil }
+
+  /// Makes libgit2 trust exactly these authorities for the connections to come, until the lease
+  /// goes away: the system bundle (its parse put off since init) or the ones named.
   ///
   /// libgit2 keeps one set for the whole process and frees the old chain when it installs a new
-  /// one, so installing is serialised and done only when the set changes: two remotes used at
-  /// once in one process (the tests do) must not free the chain under each other.
-  func install() throws(GitError) {
-    try Libgit2.loadCertificates()
-    try Self.installed.withLock { (current: inout TrustedCertificates) throws(GitError) in
-      guard self != current else { return }
-      if let file { try Self.expect(file, folder: false) }
-      if let folder { try Self.expect(folder, folder: true) }
-      let named = [file, folder].compactMap { $0 }
-      // Back to the system's bundle after another set: the file libgit2 loaded at init.
-      let defaultFile =
-        named.isEmpty ? promptgate_certificates_default_path().map { String(cString: $0) } : nil
-      guard !named.isEmpty || defaultFile != nil else { return }
-      guard promptgate_set_certificate_locations(file?.path ?? defaultFile, folder?.path) == 0 else {
-        // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
-        // is invalid": its last sentence is the reason.
-        let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
-        throw Self.failure(
-          "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
-            + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
-      }
-      current = self
+  /// one, so ``CertificateAuthorities`` replaces it only while no connection uses it: two remotes
+  /// used at once in one process with different sets take turns, with the same set run together.
+  func lease() throws(GitError) -> CertificateAuthorities.Lease {
+    ensureLibgit2()
+    return try CertificateAuthorities.shared.use(self)
+  }
+
+  /// Replaces libgit2's set, `previous`, by this one; no connection uses it meanwhile.
+  /// `systemBundle` is the file libgit2 loaded at init, nil when unknown.
+  func replace(_ previous: TrustedCertificates, systemBundle: String?) throws(GitError) {
+    if let file { try Self.expect(file, folder: false) }
+    if let folder { try Self.expect(folder, folder: true) }
+    let named = [file, folder].compactMap { $0 }
+    // Back to the system's bundle after another set: the file libgit2 loaded at init. Where it
+    // was not seen (libgit2 without mbedTLS, or linked statically) it cannot be put back: refuse
+    // rather than go on trusting the authorities named before.
+    guard !named.isEmpty || systemBundle != nil else {
+      throw Self.failure(
+        "cannot trust the system's certificate authorities again after "
+          + "\(previous.named.map(\.path).joined(separator: " and ")) in this process; run it in a process of its own"
+      )
+    }
+    guard promptgate_set_certificate_locations(file?.path ?? systemBundle, folder?.path) == 0 else {
+      // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
+      // is invalid": its last sentence is the reason.
+      let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
+      throw Self.failure(
+        "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
+          + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
     }
   }
 
-  /// What libgit2 trusts now: at first, the system's bundle.
-  private static let installed = Locked(TrustedCertificates())
+  private var named: [Setting] { [file, folder].compactMap { $0 } }
 
   /// Throws, in words, when `setting` names nothing or the wrong kind of thing.
   private static func expect(_ setting: Setting, folder wantsFolder: Bool) throws(GitError) {
