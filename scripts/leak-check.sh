@@ -29,7 +29,7 @@ swift build "${flags[@]}" --product promptgate >/dev/null
 # - ReleaseExportTests: trees and blobs read from libgit2 and written to disk.
 # - ErrorCodeTests: the ledger's commits and ref locks.
 # - HTTPSRemoteTests, CABundleTests: TLS through libgit2's mbedTLS and the deferred CA bundle
-#   (CDeferredCertificates), redirects and credential callbacks.
+#   (Sources/Git/CertificateAuthorities.swift), redirects and credential callbacks.
 # - SSHRemoteTests: libssh2 through libgit2, host keys and ssh-agent credential callbacks.
 # - SyncTests: fetch, push with leases, ref transactions.
 # - ReleaseTests, AuditTests, CheckCommandTests, DiffCommandTests: the CLI's release, ledger,
@@ -38,7 +38,7 @@ swift build "${flags[@]}" --product promptgate >/dev/null
 # - EvidenceParsingTests: libxml2 through Foundation's XMLParser (JUnit evidence).
 suites='GitTests|StructuredDocumentTests|RunbookTests|SSHSignatureTests|ECDSACurveTests|CommitSignerTests'
 suites+='|ReleaseExportTests|ErrorCodeTests|HTTPSRemoteTests|CABundleTests|SSHRemoteTests|SyncTests'
-suites+='|ReleaseTests|AuditTests|CheckCommandTests|DiffCommandTests|ProseDiffCommandTests|EvidenceParsingTests'
+suites+='|ReleaseTests|AuditTests|CheckCommandTests|DiffCommandTests|ProseDiffCommandTests|EvidenceParsingTests|ConcurrentHTTPSRemotesTests'
 echo "leak check: the suites that cross a C boundary, under LeakSanitizer (the CLI tests run the sanitized promptgate)"
 log=.build-asan/lsan-tests.log
 swift test "${flags[@]}" --skip-build --filter "$suites" >"$log" 2>&1 ||
