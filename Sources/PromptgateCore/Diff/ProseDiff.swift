@@ -132,10 +132,8 @@ public enum ProseDiff {
     func flush() {
       var remaining = added[...]
       for unit in removed {
-        if let candidate = remaining.first, similar(unit, candidate) {
-          items.append(
-            SectionChange.Item(change: .changed, old: unit, new: candidate, excerpt: excerpt(unit, candidate))
-          )
+        if let candidate = remaining.first, let excerpt = edit(unit, candidate) {
+          items.append(SectionChange.Item(change: .changed, old: unit, new: candidate, excerpt: excerpt))
           remaining = remaining.dropFirst()
         } else {
           items.append(SectionChange.Item(change: .removed, old: unit, new: nil, excerpt: nil))
@@ -158,16 +156,30 @@ public enum ProseDiff {
     return items
   }
 
+  /// The excerpt of `old` edited into `new` when they are ``similar(_:_:)``, else nil: the units
+  /// are split into words and diffed once for both questions (a large rewrite pairs thousands).
+  static func edit(_ old: String, _ new: String) -> String? {
+    let a = words(old)
+    let b = words(new)
+    let operations = LineDiff.operations(from: a.map(\.text), to: b.map(\.text))
+    guard similar(a.count, b.count, operations) else { return nil }
+    return excerpt(a, b, operations)
+  }
+
   /// True when at least half the words of the longer unit survive into the other.
   static func similar(_ old: String, _ new: String) -> Bool {
     let a = words(old).map(\.text)
     let b = words(new).map(\.text)
-    guard !a.isEmpty, !b.isEmpty else { return false }
-    let kept = LineDiff.operations(from: a, to: b).reduce(0) { count, operation in
+    return similar(a.count, b.count, LineDiff.operations(from: a, to: b))
+  }
+
+  private static func similar(_ oldCount: Int, _ newCount: Int, _ operations: [LineDiff.Operation]) -> Bool {
+    guard oldCount > 0, newCount > 0 else { return false }
+    let kept = operations.reduce(0) { count, operation in
       if case .equal = operation { return count + 1 }
       return count
     }
-    return kept * 2 >= max(a.count, b.count)
+    return kept * 2 >= max(oldCount, newCount)
   }
 
   /// The changed words of an edited unit in context, as `git diff --word-diff=plain` marks them:
@@ -176,6 +188,10 @@ public enum ProseDiff {
   public static func excerpt(_ old: String, _ new: String) -> String {
     let a = words(old)
     let b = words(new)
+    return excerpt(a, b, LineDiff.operations(from: a.map(\.text), to: b.map(\.text)))
+  }
+
+  private static func excerpt(_ a: [Token], _ b: [Token], _ operations: [LineDiff.Operation]) -> String {
     enum Piece {
       case same(Token)
       case changed(removed: [Token], added: [Token])
@@ -188,7 +204,7 @@ public enum ProseDiff {
       removed = []
       added = []
     }
-    for operation in LineDiff.operations(from: a.map(\.text), to: b.map(\.text)) {
+    for operation in operations {
       switch operation {
       case .equal(_, let index):
         flush()
@@ -262,28 +278,53 @@ public enum ProseDiff {
 
   static func words(_ text: String) -> [Token] {
     var tokens: [Token] = []
-    var current = ""
-    var currentIsWord = false
-    for character in text {
-      if character.isWhitespace {
-        if !current.isEmpty {
-          tokens.append(Token(text: current))
-          current = ""
+    // The token being read runs from `start` to the current index; it is cut out of `text` once,
+    // when it ends, rather than built a character at a time.
+    var start: String.Index?
+    var startIsWord = false
+    var spaceStart: String.Index?
+    func closeSpace(at index: String.Index) {
+      if let from = spaceStart, !tokens.isEmpty {
+        tokens[tokens.count - 1].space = String(text[from..<index])
+      }
+      spaceStart = nil
+    }
+    var index = text.startIndex
+    while index < text.endIndex {
+      let character = text[index]
+      let (isSpace, isWord) = classify(character)
+      if isSpace {
+        if let from = start {
+          tokens.append(Token(text: String(text[from..<index])))
+          start = nil
         }
         // Spaces before the first word are dropped: units are trimmed anyway.
-        if !tokens.isEmpty { tokens[tokens.count - 1].space.append(character) }
-        continue
+        if spaceStart == nil { spaceStart = index }
+      } else if !(isWord && startIsWord && start != nil) {
+        if let from = start { tokens.append(Token(text: String(text[from..<index]))) }
+        closeSpace(at: index)
+        start = index
+        startIsWord = isWord
       }
-      let isWord = character.isLetter || character.isNumber || character == "_" || character == "'"
-      if isWord, currentIsWord, !current.isEmpty {
-        current.append(character)
-        continue
-      }
-      if !current.isEmpty { tokens.append(Token(text: current)) }
-      current = String(character)
-      currentIsWord = isWord
+      index = text.index(after: index)
     }
-    if !current.isEmpty { tokens.append(Token(text: current)) }
+    if let from = start { tokens.append(Token(text: String(text[from..<text.endIndex]))) }
+    closeSpace(at: text.endIndex)
     return tokens
+  }
+
+  /// Whether a character is a space, or part of a word (letters, digits, `_`, `'`). ASCII is
+  /// answered without Unicode's property tables: most prompts are ASCII, and those lookups were
+  /// most of the time a large rewrite took to diff. (`"\r\n"` is one Character, ASCII 10.)
+  private static func classify(_ character: Character) -> (space: Bool, word: Bool) {
+    if let ascii = character.asciiValue {
+      switch ascii {
+      case 0x09...0x0D, 0x20: return (true, false)
+      case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x27: return (false, true)
+      default: return (false, false)
+      }
+    }
+    if character.isWhitespace { return (true, false) }
+    return (false, character.isLetter || character.isNumber)
   }
 }
