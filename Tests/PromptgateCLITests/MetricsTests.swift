@@ -309,6 +309,12 @@ import Testing
     // A cache that does not match is dropped; gone, it is rebuilt.
     #expect(!FileManager.default.fileExists(atPath: index))
     #expect(measurements(try reportJSON(fixture)).count == 1)
+    // The import listed twice does not count twice.
+    let rebuilt = try String(contentsOfFile: index, encoding: .utf8)
+    try rebuilt.replacingOccurrences(of: imported, with: imported + imported).write(
+      toFile: index, atomically: true, encoding: .utf8)
+    #expect(measurements(try reportJSON(fixture)).count == 1)
+    #expect(!FileManager.default.fileExists(atPath: index))
   }
 
   /// An insider who can push refs/promptgate/* appends a metrics event signed with a key that

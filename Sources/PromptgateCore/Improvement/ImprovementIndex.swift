@@ -38,19 +38,39 @@ struct ImprovementIndex {
     }
     var records: [Ledger.Record] = []
     var utf8 = Substring(index.commits).utf8[...]
+    // Each entry must descend from the one before it and the head from the last: the ledger is
+    // one chain, so that puts every entry in the head's history with one walk of it in all
+    // (asking each entry against the head walked the ledger once per entry).
+    var newer = head
+    var entries: [ObjectID] = []
     while !utf8.isEmpty {
-      guard let id = ObjectID(hex: String(Substring(utf8.prefix(40)))),
-        id == head || ledger.repository.isDescendant(head, of: id),
-        let record = try? ledger.record(id), record.event.isImprovement
-      else {
-        // The cache does not match the ledger: forget it and read the ledger itself.
-        try? FileManager.default.removeItem(atPath: file(in: folder))
-        return try ledger.records(upTo: head).filter(\.event.isImprovement)
+      guard let id = ObjectID(hex: String(Substring(utf8.prefix(40)))) else {
+        return try rebuilt(ledger, head)
       }
-      records.append(record)
+      entries.append(id)
       utf8 = utf8.dropFirst(40)
     }
+    for (offset, id) in entries.reversed().enumerated() {
+      // Only the newest entry may be the head itself: an entry listed twice is a forged cache.
+      let isHead = offset == 0 && id == head
+      guard isHead || (id != newer && ledger.repository.isDescendant(newer, of: id)) else {
+        return try rebuilt(ledger, head)
+      }
+      newer = id
+    }
+    for id in entries {
+      guard let record = try? ledger.record(id), record.event.isImprovement else {
+        return try rebuilt(ledger, head)
+      }
+      records.append(record)
+    }
     return records
+  }
+
+  /// The cache does not match the ledger: forget it and read the ledger itself.
+  private static func rebuilt(_ ledger: Ledger, _ head: ObjectID) throws(PromptgateError) -> [Ledger.Record] {
+    try? FileManager.default.removeItem(atPath: file(in: ledger.state.folder))
+    return try ledger.records(upTo: head).filter(\.event.isImprovement)
   }
 
   private static func load(from folder: String) -> ImprovementIndex? {
