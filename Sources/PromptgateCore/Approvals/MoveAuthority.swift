@@ -43,32 +43,13 @@ public struct MoveAuthority: Sendable {
           + "there; add them (and the principals holding them under `roles:`) in a release of their own first"
       )
     }
-    let listed = rules.signers.signers.principals(listing: key)
-    let principal: String
-    if let requested {
-      principal = requested
-    } else if listed.count == 1, let only = listed.first {
-      principal = only
-    } else if listed.isEmpty {
-      throw PromptgateError(
-        .untrustedSigner,
-        "the key \(key.fingerprint) is not listed in \(TrustedSigners.allowedSignersPath) of "
-          + "\(rules.commit.id.short()), whose rules judge this \(move.rawValue)")
-    } else {
-      throw PromptgateError.input(
-        "the key is listed for \(listed.sorted().joined(separator: ", ")); choose one with --principal")
-    }
-    guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
-      throw PromptgateError(
-        .roleMissing,
-        "\(principal) holds none of the roles that may sign \(move.withArticle) in \(environment) "
-          + "(\(allowed.joined(separator: ", "))) in \(rules.source)")
-    }
-    if let refusal = keyRefusal(
-      principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
-    {
-      throw PromptgateError(.untrustedSigner, refusal)
-    }
+    let (principal, role) = try signer(
+      key: key, principal: requested, allowed: allowed, rules: rules, at: time,
+      judging: "whose rules judge this \(move.rawValue)",
+      noRole: {
+        "\($0) holds none of the roles that may sign \(move.withArticle) in \(environment) "
+          + "(\(allowed.joined(separator: ", "))) in \(rules.source)"
+      })
     return MoveAuthority(principal: principal, role: role)
   }
 
@@ -90,7 +71,43 @@ public struct MoveAuthority: Sendable {
     return keyRefusal(principal: principal, key: key, namespace: namespace, rules: rules, at: time)
   }
 
-  private static func keyRefusal(
+  /// The principal `key` signs as under `rules` (`requested`, or the one principal listing the
+  /// key) and the first role of `allowed` it holds, with the key valid then and not revoked: the
+  /// one rule every signed write is authorised by (moves, evidence, imports, reviews). `judging`
+  /// ends the unlisted-key message, `noRole` words the refusal of a principal without the role.
+  static func signer(
+    key: SSHPublicKey, principal requested: String?, allowed: [String], rules: Rules, at time: Date,
+    judging: String, noRole: (String) -> String
+  ) throws(PromptgateError) -> (principal: String, role: String) {
+    let listed = rules.signers.signers.principals(listing: key)
+    let principal: String
+    if let requested {
+      principal = requested
+    } else if listed.count == 1, let only = listed.first {
+      principal = only
+    } else if listed.isEmpty {
+      throw PromptgateError(
+        .untrustedSigner,
+        "the key \(key.fingerprint) is not listed in \(TrustedSigners.allowedSignersPath) of "
+          + "\(rules.commit.id.short()), \(judging)")
+    } else {
+      throw PromptgateError.input(
+        "the key is listed for \(listed.sorted().joined(separator: ", ")); choose one with --principal")
+    }
+    guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
+      throw PromptgateError(.roleMissing, noRole(principal))
+    }
+    if let refusal = keyRefusal(
+      principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
+    {
+      throw PromptgateError(.untrustedSigner, refusal)
+    }
+    return (principal, role)
+  }
+
+  /// Why `key` may not sign as `principal` under `rules` at `time` (not listed for it there,
+  /// outside its validity, another namespace, or revoked), or nil.
+  static func keyRefusal(
     principal: String, key: SSHPublicKey, namespace: String, rules: Rules, at time: Date
   ) -> String? {
     if let refusal = rules.signers.signers.refusal(

@@ -38,39 +38,13 @@ public enum EvidenceRecorder {
         "\(rules.source) names no governance.evidence_roles, so nobody may sign evidence; add them (CI's role, "
           + "e.g. release-bot) in a release of their own first; nothing was recorded")
     }
-    let listed = rules.signers.signers.principals(listing: signer.publicKey)
-    let principal: String
-    if let requested = signer.principal {
-      principal = requested
-    } else if listed.count == 1, let only = listed.first {
-      principal = only
-    } else if listed.isEmpty {
-      throw PromptgateError(
-        .blocked,
-        "the key \(signer.publicKey.fingerprint) is not listed in \(TrustedSigners.allowedSignersPath) of "
-          + "\(rules.commit.id.short()), whose rules judge evidence; nothing was recorded")
-    } else {
-      throw PromptgateError.input(
-        "the key is listed for \(listed.sorted().joined(separator: ", ")); choose one with --principal")
-    }
-    guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
-      throw PromptgateError(
-        .blocked,
-        "\(principal) holds none of the roles that may sign evidence (\(allowed.joined(separator: ", "))) in "
-          + "\(rules.source); nothing was recorded")
-    }
-    if let refusal = rules.signers.signers.refusal(
-      principal: principal, key: signer.publicKey, namespace: Statement.namespace, at: now)
-    {
-      throw PromptgateError(
-        .blocked, "\(refusal) (\(TrustedSigners.allowedSignersPath) of \(rules.commit.id.short()))")
-    }
-    if rules.signers.revoked.contains(signer.publicKey) {
-      throw PromptgateError(
-        .blocked,
-        "the key \(signer.publicKey.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath) of "
-          + "\(rules.commit.id.short())")
-    }
+    let (principal, role) = try MoveAuthority.signer(
+      key: signer.publicKey, principal: signer.principal, allowed: allowed, rules: rules, at: now,
+      judging: "whose rules judge evidence; nothing was recorded",
+      noRole: {
+        "\($0) holds none of the roles that may sign evidence (\(allowed.joined(separator: ", "))) in "
+          + "\(rules.source); nothing was recorded"
+      })
     let statement = EvidenceStatement(
       evidence: kind, fileName: file.name, fileSHA256: file.sha256, summary: file.summary,
       principal: principal,

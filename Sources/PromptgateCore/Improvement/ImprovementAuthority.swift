@@ -58,34 +58,14 @@ public enum ImprovementAuthority {
     at time: Date
   ) throws(PromptgateError) -> (principal: String, role: String) {
     let allowed = act.roles(in: rules.runbook)
-    let listed = rules.signers.signers.principals(listing: key)
-    let principal: String
-    if let requested {
-      principal = requested
-    } else if listed.count == 1, let only = listed.first {
-      principal = only
-    } else if listed.isEmpty {
-      throw PromptgateError(
-        .blocked,
-        "the key \(key.fingerprint) is not listed in \(TrustedSigners.allowedSignersPath) of "
-          + "\(rules.commit.id.short()), whose rules are in force")
-    } else {
-      throw PromptgateError.input(
-        "the key is listed for \(listed.sorted().joined(separator: ", ")); choose one with --principal")
-    }
-    guard let role = allowed.first(where: { rules.runbook.holds(principal, role: $0) }) else {
-      throw PromptgateError(
-        .blocked,
-        "\(principal) holds none of the roles that may sign \(act.noun) (\(act.setting): "
+    return try MoveAuthority.signer(
+      key: key, principal: requested, allowed: allowed, rules: rules, at: time,
+      judging: "whose rules are in force",
+      noRole: {
+        "\($0) holds none of the roles that may sign \(act.noun) (\(act.setting): "
           + "\(allowed.isEmpty ? "nobody" : allowed.joined(separator: ", "))) in \(Runbook.path) of "
-          + "\(rules.commit.id.short()), the rules in force; nothing was recorded")
-    }
-    if let refusal = keyRefusal(
-      principal: principal, key: key, namespace: Statement.namespace, rules: rules, at: time)
-    {
-      throw PromptgateError(.blocked, refusal)
-    }
-    return (principal, role)
+          + "\(rules.commit.id.short()), the rules in force; nothing was recorded"
+      })
   }
 
   /// Why an event recorded as signed by `principal` in `role` with `key` is not allowed by
@@ -102,21 +82,7 @@ public enum ImprovementAuthority {
     guard rules.runbook.holds(principal, role: role) else {
       return "\(principal) does not hold the role \(role) in \(Runbook.path) of \(rules.commit.id.short())"
     }
-    return keyRefusal(principal: principal, key: key, namespace: namespace, rules: rules, at: time)
-  }
-
-  private static func keyRefusal(
-    principal: String, key: SSHPublicKey, namespace: String, rules: MoveAuthority.Rules, at time: Date
-  ) -> String? {
-    if let refusal = rules.signers.signers.refusal(
-      principal: principal, key: key, namespace: namespace, at: time)
-    {
-      return "\(refusal) (\(TrustedSigners.allowedSignersPath) of \(rules.commit.id.short()))"
-    }
-    if rules.signers.revoked.contains(key) {
-      return
-        "the key \(key.fingerprint) is revoked in \(TrustedSigners.revokedKeysPath) of \(rules.commit.id.short())"
-    }
-    return nil
+    return MoveAuthority.keyRefusal(
+      principal: principal, key: key, namespace: namespace, rules: rules, at: time)
   }
 }
