@@ -8,8 +8,13 @@ DESTDIR ?=
 # The release build, as promptgate ships: the Swift runtime linked in statically, which halves its
 # start-up. It has a scratch path of its own, shared by install, dist and bench so they build it
 # once, and free of .build's lock, which a running `swift test` holds.
+# libgit2 is linked in too where its static archives are there (scripts/static-libgit2.sh says
+# why and how; elsewhere the binary loads libgit2.so as before).
 RELEASE_PATH = .build-release
-RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_PATH)
+STATIC_LIBGIT2 = $(CURDIR)/$(RELEASE_PATH)/static-libgit2
+RELEASE_BUILD = PKG_CONFIG_PATH="$(STATIC_LIBGIT2)$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}" \
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_PATH) \
+	$$(scripts/static-libgit2.sh $(STATIC_LIBGIT2))
 RELEASE_BIN = $(RELEASE_PATH)/release
 # What install copies and dist packs, laid out as under PREFIX.
 STAGE = $(RELEASE_PATH)/stage

@@ -35,10 +35,9 @@ swift build "${flags[@]}" --product promptgate >/dev/null
 # - ReleaseTests, AuditTests, CheckCommandTests, DiffCommandTests: the CLI's release, ledger,
 #   gate and diff paths end to end in the sanitized binary.
 # - ProseDiffCommandTests: libgit2's patch API (git_patch_from_buffers) behind diff --patch.
-# - EvidenceParsingTests: libxml2 through Foundation's XMLParser (JUnit evidence).
 suites='GitTests|StructuredDocumentTests|RunbookTests|SSHSignatureTests|ECDSACurveTests|CommitSignerTests'
 suites+='|ReleaseExportTests|ErrorCodeTests|HTTPSRemoteTests|CABundleTests|SSHRemoteTests|SyncTests'
-suites+='|ReleaseTests|AuditTests|CheckCommandTests|DiffCommandTests|ProseDiffCommandTests|EvidenceParsingTests|ConcurrentHTTPSRemotesTests'
+suites+='|ReleaseTests|AuditTests|CheckCommandTests|DiffCommandTests|ProseDiffCommandTests|ConcurrentHTTPSRemotesTests'
 echo "leak check: the suites that cross a C boundary, under LeakSanitizer (the CLI tests run the sanitized promptgate)"
 log=.build-asan/lsan-tests.log
 swift test "${flags[@]}" --skip-build --filter "$suites" >"$log" 2>&1 ||

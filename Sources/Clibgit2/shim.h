@@ -14,4 +14,9 @@
 static inline int promptgate_set_certificate_locations(const char *file, const char *folder) {
   return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder);
 }
+
+/// mbedTLS's `mbedtls_x509_crt_parse_file` where libgit2 and mbedTLS are linked in from their
+/// archives with `--wrap=mbedtls_x509_crt_parse_file` (scripts/static-libgit2.sh): the linker
+/// names the original so. Referred to only in that build (Git's CertificateAuthorities.swift).
+int __real_mbedtls_x509_crt_parse_file(void *chain, const char *path);
 #endif

@@ -30,9 +30,14 @@
 // Elsewhere it is inert and correct: libgit2 with OpenSSL or SecureTransport never calls this
 // function, macOS binds libgit2's calls within its two-level namespace, and init parses as usual.
 // Should a connection ever be tried without the parse, the chain is empty and mbedTLS refuses
-// every server certificate: the failure is closed. A static link of libgit2 with mbedTLS's
-// archives would hold two definitions of the function (Swift cannot make a weak one): build it
-// with `-Xswiftc -DPROMPTGATE_NO_DEFERRED_CA_BUNDLE`, which leaves init to parse as usual.
+// every server certificate: the failure is closed.
+//
+// Where libgit2 and mbedTLS are linked in from their archives (the shipped binary, see
+// scripts/static-libgit2.sh), there is no dynamic linker to interpose with, and a second
+// definition would clash with mbedTLS's own: the build passes `--wrap=mbedtls_x509_crt_parse_file`
+// to the linker, which sends libgit2's calls to `__wrap_mbedtls_x509_crt_parse_file` (defined
+// here under PROMPTGATE_STATIC_MBEDTLS) and makes `__real_mbedtls_x509_crt_parse_file` mbedTLS's.
+// Building with `-Xswiftc -DPROMPTGATE_NO_DEFERRED_CA_BUNDLE` leaves init to parse as usual.
 
 import Clibgit2
 import Foundation
@@ -45,7 +50,16 @@ import Foundation
   import Darwin
 #endif
 
-#if !PROMPTGATE_NO_DEFERRED_CA_BUNDLE && !os(Windows)
+#if PROMPTGATE_NO_DEFERRED_CA_BUNDLE || os(Windows)
+#elseif PROMPTGATE_STATIC_MBEDTLS
+  /// libgit2's call to mbedTLS, sent here by the linker's --wrap (see the top of this file). Not API.
+  @_cdecl("__wrap_mbedtls_x509_crt_parse_file")
+  public func _promptgateParseCertificateFile(
+    _ chain: UnsafeMutableRawPointer?, _ path: UnsafePointer<CChar>?
+  ) -> Int32 {
+    CertificateAuthorities.shared.parseFile(chain, path)
+  }
+#else
   /// libgit2's call to mbedTLS during init lands here (see the top of this file). Not API.
   @_cdecl("mbedtls_x509_crt_parse_file")
   public func _promptgateParseCertificateFile(
@@ -55,16 +69,23 @@ import Foundation
   }
 #endif
 
-/// mbedTLS's own `mbedtls_x509_crt_parse_file`, the next definition after this executable's;
-/// a global `let`, so resolved once and safely under concurrency.
-private let mbedTLSParseFile: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32)? = {
-  // RTLD_NEXT is ((void *) -1) on glibc, musl and Darwin; Swift does not import the macro.
-  guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -1), "mbedtls_x509_crt_parse_file") else {
-    return nil
-  }
-  return unsafeBitCast(
-    symbol, to: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32).self)
-}()
+#if PROMPTGATE_STATIC_MBEDTLS
+  /// mbedTLS's own `mbedtls_x509_crt_parse_file`, linked in: the linker's --wrap names it.
+  private let mbedTLSParseFile: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32)? =
+    __real_mbedtls_x509_crt_parse_file
+#else
+  /// mbedTLS's own `mbedtls_x509_crt_parse_file`, the next definition after this executable's;
+  /// a global `let`, so resolved once and safely under concurrency.
+  private let mbedTLSParseFile: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32)? =
+    {
+      // RTLD_NEXT is ((void *) -1) on glibc, musl and Darwin; Swift does not import the macro.
+      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -1), "mbedtls_x509_crt_parse_file") else {
+        return nil
+      }
+      return unsafeBitCast(
+        symbol, to: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Int32).self)
+    }()
+#endif
 
 /// MBEDTLS_ERR_X509_FILE_IO_ERROR: what mbedTLS itself says when it cannot read the file.
 private let fileIOError: Int32 = -0x2900

@@ -17,10 +17,11 @@ enum CLI {
       .deletingLastPathComponent().appendingPathComponent(".build/debug/promptgate").path
   }()
 
+  /// Runs `promptgate` (or `program`: the installed release build, say) with `arguments`.
   @discardableResult
   static func run(
     _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
-    unsetting: [String] = []
+    unsetting: [String] = [], program: String = CLI.executable
   ) throws -> ProcessResult {
     var environment = environment
     // A repository's CI job signs its moves with the release-bot key it keeps as a secret.
@@ -30,7 +31,7 @@ enum CLI {
       environment["PROMPTGATE_KEY"] = key
     }
     return try TestSupport.run(
-      executable, arguments, in: directory, environment: environment, unsetting: unsetting)
+      program, arguments, in: directory, environment: environment, unsetting: unsetting)
   }
 
   /// Under the leak check, full stacks for the runs that contact a remote: libgit2's own ssh

@@ -265,14 +265,16 @@ final class HTTPSGitServer {
   }
 
   /// `promptgate sync --remote <url>` in `clone` (or with `address` as the remote), with
-  /// `GIT_SSL_CAINFO` set to `authority`, or unset when nil.
-  func sync(_ clone: ScratchRepository, authority: String?, at address: String? = nil) throws -> ProcessResult
-  {
+  /// `GIT_SSL_CAINFO` set to `authority`, or unset when nil; `program` is the debug build unless named.
+  func sync(
+    _ clone: ScratchRepository, authority: String?, at address: String? = nil,
+    program: String = CLI.executable
+  ) throws -> ProcessResult {
     var environment = CLI.sanitizerStacks
     environment["GIT_SSL_CAINFO"] = authority
     return try CLI.run(
       ["-C", clone.path, "--no-color", "sync", "--remote", address ?? url], environment: environment,
-      unsetting: authority == nil ? ["GIT_SSL_CAINFO"] : [])
+      unsetting: authority == nil ? ["GIT_SSL_CAINFO"] : [], program: program)
   }
 
   struct NotStarted: Error, CustomStringConvertible {

@@ -28,15 +28,53 @@ struct InstallTests {
     #expect(try Self.files(under: release.prefix) == Self.shipped)
   }
 
-  /// Built as promptgate ships: the Swift runtime linked in, libgit2 the one library a user
-  /// installs for it (README.md, "Install").
-  @Test func installedBinaryNeedsLibgit2AndNoSwiftRuntime() throws {
+  /// Built as promptgate ships: the Swift runtime linked in, and libgit2 with the libraries it
+  /// needs too where their archives are, as with Debian's libgit2-dev (scripts/static-libgit2.sh);
+  /// no libxml2 or ICU, which would cost every command their loading (README.md, "Install").
+  @Test func installedBinaryLinksInTheSwiftRuntimeAndLibgit2() throws {
     let release = try ReleaseBuild.shared.get()
     let ldd = try run("/usr/bin/ldd", [release.prefix + "/bin/promptgate"])
     #expect(ldd.status == 0, "\(ldd.stderr)")
-    #expect(ldd.stdout.contains("libgit2.so"))
-    #expect(!ldd.stdout.contains("libswift"), "\(ldd.stdout)")
-    #expect(!ldd.stdout.contains("not found"), "\(ldd.stdout)")
+    let libdir = try run("/usr/bin/pkg-config", ["--variable=libdir", "libgit2"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let archived = FileManager.default.fileExists(atPath: libdir + "/libgit2.a")
+    #expect(ldd.stdout.contains("libgit2.so") == !archived, "\(ldd.stdout)")
+    for library in ["libswift", "libxml2", "libicu", "not found"] {
+      #expect(!ldd.stdout.contains(library), "\(ldd.stdout)")
+    }
+  }
+
+  /// What linking libgit2 in must not lose: the installed binary still refuses an https server
+  /// no trusted authority vouches for and syncs once one does (the system bundle's parse is put
+  /// off through the linker's --wrap there, Sources/Git/CertificateAuthorities.swift), and still
+  /// checks an ssh server's host key (libssh2 with OpenSSL's libcrypto linked in).
+  @Test func installedBinaryChecksWhoHTTPSAndSSHServersAre() throws {
+    let release = try ReleaseBuild.shared.get()
+    let promptgate = release.prefix + "/bin/promptgate"
+    let team = try SyncTests.Team()
+    try team.approve(team.one, "alice", "prompt-review")
+    if HTTPSGitServer.available {
+      let server = try HTTPSGitServer(serving: team.bare)
+      let untrusted = try server.sync(team.one, authority: nil, program: promptgate)
+      #expect(untrusted.status == 2, "\(untrusted.stdout)\(untrusted.stderr)")
+      #expect(untrusted.stderr.contains("localhost was not trusted"), "\(untrusted.stderr)")
+      #expect(team.ledger(team.bare) == nil)
+      let trusted = try server.sync(team.one, authority: server.authority, program: promptgate)
+      #expect(trusted.status == 0, "\(trusted.stdout)\(trusted.stderr)")
+      #expect(team.ledger(team.bare) == team.ledger(team.one))
+    }
+    if FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") {
+      let server = try SSHRemoteTests.Server()
+      try team.one.git("remote", "add", "viassh", "ssh://root@127.0.0.1:\(server.port)\(team.bare.path)")
+      try server.knownHosts("impostor_key")
+      let impostor = try server.sync(team.one.path, program: promptgate)
+      #expect(impostor.status == 2, "\(impostor.stdout)\(impostor.stderr)")
+      #expect(
+        impostor.stderr.contains("is not the one ~/.ssh/known_hosts lists for it"), "\(impostor.stderr)")
+      try server.knownHosts("host_key")
+      let synced = try server.sync(team.one.path, program: promptgate)
+      #expect(synced.status == 0, "\(synced.stdout)\(synced.stderr)")
+    }
   }
 
   /// GNU make's conventions: DESTDIR stages an install for a package, and uninstall removes what

@@ -77,12 +77,12 @@ struct SSHRemoteTests {
       try (line ?? "").write(toFile: home + "/.ssh/known_hosts", atomically: true, encoding: .utf8)
     }
 
-    func sync(_ clone: String) throws -> ProcessResult {
+    func sync(_ clone: String, program: String = CLI.executable) throws -> ProcessResult {
       try CLI.run(
         ["-C", clone, "--no-color", "sync", "--remote", "viassh"],
         environment: ["SSH_AUTH_SOCK": agentSocket, "HOME": home].merging(CLI.sanitizerStacks) { _, new in
           new
-        })
+        }, program: program)
     }
   }
 

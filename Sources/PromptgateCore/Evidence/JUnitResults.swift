@@ -1,35 +1,28 @@
 import Foundation
 
-#if canImport(FoundationXML)
-  import FoundationXML
-#endif
-
 /// JUnit XML as test runners write it (`conftest test --output junit`, pytest, go-junit-report,
 /// policy test runners such as kyverno's where they write JUnit...): a `<testsuites>` root of `<testsuite>`s,
 /// or one `<testsuite>`, each holding `<testcase>`s that may carry `<failure>`, `<error>` or
 /// `<skipped>`. The totals a suite states (`tests`, `failures`, `errors`, `skipped`) must match
-/// the test cases it holds. Read with Foundation's XMLParser (libxml2 underneath); a document
-/// type declaration is refused, so no entity can expand or reach outside the file.
+/// the test cases it holds. Read with ``XMLReader``, which refuses a document type declaration,
+/// so no entity can expand or reach outside the file.
 enum JUnitResults {
   static func summary(of bytes: [UInt8], file: String) throws(EvidenceFileError) -> EvidenceSummary {
-    let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-    if head.contains("<!DOCTYPE") || head.contains("<!ENTITY") {
+    var reader = Reader(file: file)
+    do {
+      try XMLReader.read(bytes) { reader.take($0) }
+    } catch {
+      if error.reason.contains("document type") {
+        throw EvidenceFileError(
+          file, "declares a document type: a JUnit report has none, and promptgate expands no XML entities")
+      }
+      if let lie = reader.problem { throw lie }
+      let cut = error.truncated ? "; the report was cut short" : ""
       throw EvidenceFileError(
-        file, "declares a document type: a JUnit report has none, and promptgate expands no XML entities")
+        file, at: "line \(error.line), column \(error.column)",
+        "is not well-formed XML (\(error.reason)\(cut)); run the tests again")
     }
-    let reader = Reader(file: file)
-    let parser = XMLParser(data: Data(bytes))
-    parser.shouldResolveExternalEntities = false
-    parser.delegate = reader
-    let finished = parser.parse()
     if let lie = reader.problem { throw lie }
-    // Foundation on Linux may report success with an error set: the error decides.
-    if !finished || parser.parserError != nil {
-      let reason = reader.depth > 0 ? "it ends inside an element: the report was cut short" : "malformed XML"
-      throw EvidenceFileError(
-        file, at: "line \(parser.lineNumber), column \(parser.columnNumber)",
-        "is not well-formed XML (\(reason)); run the tests again")
-    }
     guard let root = reader.root else { throw EvidenceFileError(file, "holds no XML element") }
     guard root == "testsuites" || root == "testsuite" else {
       throw EvidenceFileError(
@@ -60,10 +53,9 @@ enum JUnitResults {
 
   /// Counts test cases per suite as the parser goes, and checks each suite's stated totals when
   /// it closes.
-  final class Reader: NSObject, XMLParserDelegate {
+  struct Reader {
     let file: String
     var root: String?
-    var depth = 0
     var suites = 0
     var total = Counts()
     private var rootSeconds: Double?
@@ -79,22 +71,25 @@ enum JUnitResults {
 
     init(file: String) { self.file = file }
 
-    func parser(
-      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-      attributes: [String: String] = [:]
-    ) {
-      depth += 1
+    mutating func take(_ event: XMLEvent) {
+      switch event {
+      case .start(let name, let attributes, let line): start(name, attributes, line: line)
+      case .end(let name): end(name)
+      }
+    }
+
+    private mutating func start(_ name: String, _ attributes: [String: String], line: Int) {
       let time = attributes["time"].flatMap(Double.init)
       if root == nil {
         root = name
         if name == "testsuites" {
-          open.append((attributes, parser.lineNumber, Counts()))
+          open.append((attributes, line, Counts()))
           rootSeconds = time
         }
       }
       if name == "testsuite" {
         suites += 1
-        open.append((attributes, parser.lineNumber, Counts()))
+        open.append((attributes, line, Counts()))
         // The run's duration: the root's time, else the top-level suites' times added up.
         if open.count == (root == "testsuites" ? 2 : 1), let time {
           suiteSeconds = (suiteSeconds ?? 0) + time
@@ -108,10 +103,7 @@ enum JUnitResults {
       }
     }
 
-    func parser(
-      _ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?
-    ) {
-      depth -= 1
+    private mutating func end(_ name: String) {
       switch name {
       case "testcase":
         inCase = false
@@ -139,7 +131,7 @@ enum JUnitResults {
     }
 
     /// A suite's stated totals must be what its test cases say.
-    private func check(_ attributes: [String: String], counted: Counts, line: Int, element: String) {
+    private mutating func check(_ attributes: [String: String], counted: Counts, line: Int, element: String) {
       guard problem == nil else { return }
       let label = attributes["name"].map { "<\(element) name=\"\($0)\">" } ?? "<\(element)>"
       let pairs = [

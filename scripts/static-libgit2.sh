@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Links libgit2 into the shipped binary (make install, dist, bench) where its static archives are
+# there, and prints the extra `swift build` flags that takes; prints nothing, and leaves the link
+# as it was (libgit2.so), where they are not.
+# Usage: scripts/static-libgit2.sh <folder>   (the folder is made afresh: .build-release/static-libgit2)
+#
+# Why: loading libgit2.so and what it pulls in (OpenSSL's libcrypto, mbedTLS, krb5, pcre2 ...)
+# and binding their symbols cost about 2.5 ms of every command, more than a whole
+# `git diff --numstat` of one file (docs/benchmarks.md, issue 16).
+#
+# How: SwiftPM links libgit2 with `-lgit2 -lssh2` (Clibgit2's module map) and the `-L` that
+# pkg-config gives. The folder holds a libgit2.pc whose only `-L` is the folder itself, and links
+# to the archives: the linker, searching the folder first, takes libgit2.a and libssh2.a and the
+# archives they need, in the order they need them. GSSAPI (Kerberos, for servers that ask for
+# it) stays a shared library: Debian ships no archive of it, and libgit2.pc forgets it.
+# With mbedTLS inside, the call CertificateAuthorities puts off is reached through the linker's
+# --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why).
+set -euo pipefail
+
+folder="${1:?usage: scripts/static-libgit2.sh <folder>}"
+rm -rf "$folder"
+mkdir -p "$folder"
+folder="$(cd "$folder" && pwd)"
+
+# Falls back to the shared library, saying why on stderr (make shows it; the build goes on).
+shared() {
+  echo "static-libgit2: linking libgit2.so: $1" >&2
+  exit 0
+}
+
+[ "$(uname -s)" = Linux ] || shared "static linking is set up for Linux only"
+libdir="$(pkg-config --variable=libdir libgit2 2>/dev/null)" || shared "pkg-config does not know libgit2"
+[ -f "$libdir/libgit2.a" ] || shared "no $libdir/libgit2.a"
+command -v nm >/dev/null 2>&1 || shared "no nm to read libgit2.a with"
+
+# Whether an archive calls functions of that prefix it does not define. (Not `nm | grep -q`: grep
+# leaving early fails nm, and with pipefail the test.)
+undefined() {
+  nm -u "$1" 2>/dev/null | grep -c " $2" >/dev/null
+}
+
+# Every library the archives need, in link order, as pkg-config --static names them; the C
+# library's own (rt, dl, pthread, m) stay shared.
+libraries=()
+for flag in $(pkg-config --static --libs libgit2 libssh2); do
+  case "$flag" in
+    -l*) name="${flag#-l}" ;;
+    *) continue ;;
+  esac
+  case "$name" in rt | dl | pthread | m | c) continue ;; esac
+  # libssh2.pc names libgpg-error for a libgcrypt build; ours uses OpenSSL's libcrypto.
+  if [ "$name" = gpg-error ] && ! undefined "$libdir/libssh2.a" gpg_; then continue; fi
+  [ -f "$libdir/lib$name.a" ] || shared "no $libdir/lib$name.a (from pkg-config --static --libs)"
+  [ -e "$folder/lib$name.a" ] || ln -s "$libdir/lib$name.a" "$folder/lib$name.a"
+  libraries+=("-l$name")
+done
+
+if undefined "$libdir/libgit2.a" gss_; then
+  gssapi="$(ls "$libdir"/libgssapi_krb5.so.* 2>/dev/null | head -1)"
+  [ -n "$gssapi" ] || shared "libgit2.a needs GSSAPI and there is no $libdir/libgssapi_krb5.so.*"
+  libraries+=("-l:$(basename "$gssapi")")
+fi
+
+version="$(pkg-config --modversion libgit2)"
+cat >"$folder/libgit2.pc" <<EOF
+# Written by scripts/static-libgit2.sh: libgit2 $version linked in from $libdir.
+Name: libgit2
+Description: The git library, take 2 (static, for promptgate's shipped binary)
+Version: $version
+Libs: -L$folder ${libraries[*]}
+Cflags: $(pkg-config --cflags libgit2)
+EOF
+
+flags=()
+if printf '%s\n' "${libraries[@]}" | grep -qx -- -lmbedx509; then
+  flags+=(-Xlinker --wrap=mbedtls_x509_crt_parse_file -Xswiftc -DPROMPTGATE_STATIC_MBEDTLS)
+fi
+echo "${flags[*]}"
