@@ -19,6 +19,10 @@ struct ChildResult: Sendable {
 
 /// Runs programs with `posix_spawn` and reaps them with `wait4`: Foundation's `Process` reaps its
 /// children itself, so it cannot hand back the per-child rusage that holds the peak RSS.
+///
+/// Hand-written rather than swiftlang/swift-subprocess (on the package list): its `run` reaps the
+/// child itself and reports an exit status, not the rusage this bench measures peak memory and
+/// CPU time with, and every call is `async`, which would put a scheduler hop inside each timing.
 enum ChildProcess {
   /// Runs `executable` with `arguments`, stdin, stdout and stderr bound to files, and waits.
   ///

@@ -10,6 +10,10 @@ public struct ProcessResult: Sendable {
 /// Runs `executable` with `arguments` and waits; stdin is empty. Tests use it to run the
 /// promptgate binary and git, the oracle. The child gets the test's environment with
 /// `environment` added and the variables in `unsetting` taken out.
+///
+/// Foundation's `Process`, not swiftlang/swift-subprocess: subprocess is `async` only, and the
+/// tests call this from synchronous fixtures and initialisers (a repository built in `init`) by
+/// the thousand; making them all async buys nothing a test checks.
 @discardableResult
 public func run(
   _ executable: String, _ arguments: [String], in directory: String? = nil,

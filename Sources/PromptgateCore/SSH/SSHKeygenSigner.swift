@@ -3,6 +3,11 @@ import Foundation
 /// Signs by running `ssh-keygen -Y sign`, for the keys promptgate should not touch itself:
 /// encrypted key files (the passphrase prompt stays on the terminal), keys held by ssh-agent
 /// (give the `.pub` file) and hardware keys (the touch request goes to the terminal).
+///
+/// Through Foundation's `Process`, not swiftlang/swift-subprocess (on the package list): every
+/// subprocess call is `async`, and signing is the synchronous closure of ``StatementSigner``,
+/// called in the middle of recording an event; blocking a thread on a task there would be worse
+/// than this one child process, whose only needs are stdin, stdout and a stderr read as it comes.
 public enum SSHKeygenSigner {
   /// Runs `ssh-keygen -Y sign -n <namespace> -f <keyPath>` with the message on stdin and
   /// checks that the signature it prints verifies before handing it back. `prompt` receives
