@@ -2,6 +2,11 @@
 # Writes Sources/PromptgateCore/Gates/StandardGatePack.swift from gates/*.yaml, so the standard pack
 # is inside the binary and works when the executable is copied alone. `make gates` runs it; a
 # test fails when the two differ.
+#
+# Not SwiftPM's resources: `.copy`/`.process` need a resource bundle beside the executable (gone
+# when the binary is copied alone, as make install and the tarball do), and `.embedInCode("gates")`
+# makes one `PackageResources.<file>_yaml: [UInt8]` per file and no list of them, so the pack's
+# files would be named twice (the folder and a list in code) and need the same drift test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=Sources/PromptgateCore/Gates/StandardGatePack.swift
