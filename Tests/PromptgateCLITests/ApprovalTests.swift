@@ -117,13 +117,13 @@ import Testing
     try fixture.forge(statement: edited, signature: signedComment)
     #expect(
       try reasons("prompt-review").contains(
-        "the signature does not verify: the statement was changed after it was signed"))
+        "its signature does not verify: the statement was changed after it was signed, or forged"))
 
     // A wrong namespace.
     try fixture.forge(
       statement: other, signature: try fixture.sshKeygenSign(other, as: "alice", namespace: "git"))
     #expect(
-      try reasons("prompt-review").contains("it was signed in the namespace git, not promptgate"))
+      try reasons("prompt-review").contains("it is signed in the namespace git, not promptgate"))
 
     // An expired approval.
     let expired = try fixture.statement(

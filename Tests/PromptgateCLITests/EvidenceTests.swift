@@ -225,10 +225,10 @@ final class EvidenceFixture: @unchecked Sendable {
     try forgeEvidence(fixture, principal: "ci@example.com", role: "release-bot", signer: nil)
     let audit = try fixture.promptgate(["audit", "verify"])
     #expect(audit.status == 1)
-    #expect(audit.stdout.contains("it has no readable signature"), "\(audit.stdout)")
+    #expect(audit.stdout.contains("it is not signed"), "\(audit.stdout)")
     let check = try fixture.promptgate(["check", fixture.head, "--env", "staging"])
     #expect(check.status == 1)
-    #expect(check.stdout.contains("does not count: it has no readable signature"), "\(check.stdout)")
+    #expect(check.stdout.contains("does not count: it is not signed"), "\(check.stdout)")
   }
 
   @Test func evidenceSignedByAKeyWithoutTheRoleIsCaughtByTheAuditAndNeverCounts() throws {

@@ -138,27 +138,16 @@ public final class LedgerApprovals: ApprovalSource {
       event.environment == statement.environment, event.repository == statement.repository,
       (event.kind == .approval) == (statement.decision == .approve)
     else { return "the ledger event does not match the statement it carries" }
-    guard let armored = record.signature, let signature = try? SSHSignature(armored: armored) else {
-      return "it has no readable signature"
-    }
-    fingerprint = signature.publicKey.fingerprint
-    guard Statement.accepts(signature.namespace, forKind: ApprovalStatement.kind) else {
-      return "it was signed in the namespace \(signature.namespace), not \(Statement.namespace)"
-    }
-    guard signature.verify(statement.signedBytes, namespace: signature.namespace) else {
-      return "the signature does not verify: the statement was changed after it was signed"
-    }
     // Time is the ledger's (SPEC §4): the key must be valid when the decision was recorded, and
     // nothing is recorded ahead of the judging clock or signed ahead of its recording.
     guard let recorded = Timestamp.date(event.time), recorded <= now.addingTimeInterval(Statement.clockSkew)
     else {
       return "it is recorded at \(event.time), later than now: a clock set ahead, or a forged time"
     }
-    guard let signedAt = Timestamp.date(statement.signedAt),
-      signedAt <= recorded.addingTimeInterval(Statement.clockSkew)
-    else {
-      return "it says it was signed at \(statement.signedAt), after it was recorded (\(event.time))"
-    }
+    let checked = StatementSignature.check(record, statement, recorded: recorded)
+    fingerprint = checked.signature?.publicKey.fingerprint
+    if let refusal = checked.refusal { return refusal.message }
+    guard let signature = checked.signature else { return StatementSignature.Refusal.unreadable.message }
     if let refusal = trusted.signers.refusal(
       principal: statement.principal, key: signature.publicKey, namespace: signature.namespace, at: recorded)
     {

@@ -76,25 +76,14 @@ public final class LedgerEvidence {
     guard event.actor == statement.principal, event.release == statement.release,
       event.repository == statement.repository, event.environment == nil
     else { return "the ledger event does not match the statement it carries" }
-    guard let armored = record.signature, let signature = try? SSHSignature(armored: armored) else {
-      return "it has no readable signature"
-    }
-    fingerprint = signature.publicKey.fingerprint
-    guard Statement.accepts(signature.namespace, forKind: EvidenceStatement.kind) else {
-      return "it was signed in the namespace \(signature.namespace), not \(Statement.namespace)"
-    }
-    guard signature.verify(statement.signedBytes, namespace: signature.namespace) else {
-      return "its signature does not verify: the statement was changed after it was signed, or forged"
-    }
     guard let recorded = Timestamp.date(event.time), recorded <= now.addingTimeInterval(Statement.clockSkew)
     else {
       return "it is recorded at \(event.time), later than now: a clock set ahead, or a forged time"
     }
-    guard let signedAt = Timestamp.date(statement.signedAt),
-      signedAt <= recorded.addingTimeInterval(Statement.clockSkew)
-    else {
-      return "it says it was signed at \(statement.signedAt), after it was recorded (\(event.time))"
-    }
+    let checked = StatementSignature.check(record, statement, recorded: recorded)
+    fingerprint = checked.signature?.publicKey.fingerprint
+    if let refusal = checked.refusal { return refusal.message }
+    guard let signature = checked.signature else { return StatementSignature.Refusal.unreadable.message }
     if let refusal = signers.signers.refusal(
       principal: statement.principal, key: signature.publicKey, namespace: signature.namespace, at: recorded)
     {

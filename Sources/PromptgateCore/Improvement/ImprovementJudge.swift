@@ -16,28 +16,17 @@ enum ImprovementJudge {
     guard let statement = event.improvementStatement else {
       return ["it carries no readable signed statement of \(act.noun)"]
     }
-    guard let armored = record.signature else { return ["\(act.noun) must be signed"] }
-    guard let signature = try? SSHSignature(armored: armored) else {
-      return ["event.sig is not an SSH signature"]
-    }
-    guard signature.namespace == Statement.namespace else {
-      return ["it is signed in the namespace \(signature.namespace), not \(Statement.namespace)"]
-    }
-    guard signature.verify(statement.signedBytes, namespace: signature.namespace) else {
-      return ["its signature does not verify: the statement was changed after signing, or forged"]
-    }
     guard event.actor == statement.principal, event.repository == statement.repository,
       event.environment == nil,
       event.release == nil
     else { return ["the event does not match the statement it carries"] }
-    guard let signedAt = Timestamp.date(statement.signedAt),
-      signedAt <= time.addingTimeInterval(Statement.clockSkew)
-    else {
-      return [
-        "its statement says it was signed at \(statement.signedAt), after it was recorded (\(event.time)): time "
-          + "is the ledger's"
-      ]
+    let checked = StatementSignature.check(
+      record, kind: statement.kind, signedBytes: statement.signedBytes, signedAt: statement.signedAt,
+      recorded: time)
+    if let refusal = checked.refusal {
+      return [refusal == .unsigned ? "\(act.noun) must be signed" : refusal.message]
     }
+    guard let signature = checked.signature else { return [StatementSignature.Refusal.unreadable.message] }
     var problems: [String] = []
     do {
       let rules = try ImprovementAuthority.rules(deployed: deployed, for: act, in: repository)

@@ -101,28 +101,14 @@ struct EventJudge {
       }
       return mustSign ? ["a \(event.kind.rawValue) event must be signed"] : []
     }
-    guard let armored = record.signature else { return ["a \(event.kind.rawValue) event must be signed"] }
-    guard let signature = try? SSHSignature(armored: armored) else {
-      return ["event.sig is not an SSH signature"]
-    }
-    guard Statement.accepts(signature.namespace, forKind: statement.kind) else {
-      return ["it is signed in the namespace \(signature.namespace), not \(Statement.namespace)"]
-    }
-    guard signature.verify(statement.signedBytes, namespace: signature.namespace) else {
-      return ["its signature does not verify: the statement was changed after signing, or forged"]
-    }
     guard event.actor == statement.principal, event.release == statement.release,
       event.environment == statement.environment, event.repository == statement.repository
     else { return ["the event does not match the statement it carries"] }
-    guard let signedAt = Timestamp.date(statement.signedAt),
-      signedAt <= time.addingTimeInterval(Statement.clockSkew)
-    else {
-      return [
-        "its statement says it was signed at \(statement.signedAt), after it was recorded (\(event.time)): time "
-          + "is the ledger's"
-      ]
+    switch StatementSignature.check(record, statement, recorded: time).refusal {
+    case .unsigned: return ["a \(event.kind.rawValue) event must be signed"]
+    case .some(let refusal): return [refusal.message]
+    case nil: return []
     }
-    return []
   }
 
   // MARK: - Moves
