@@ -19,7 +19,9 @@ let package = Package(
       pkgConfig: "libgit2",
       providers: [.apt(["libgit2-dev"])]
     ),
-    .target(name: "Git", dependencies: ["Clibgit2"]),
+    // GSSAPI for libgit2's Negotiate auth, loaded when a server first asks for it.
+    .target(name: "CGSSAPI"),
+    .target(name: "Git", dependencies: ["Clibgit2", "CGSSAPI"]),
     .target(
       name: "PromptgateCore",
       dependencies: [
@@ -40,7 +42,7 @@ let package = Package(
       path: "Benchmarks"
     ),
     .target(name: "TestSupport", dependencies: ["PromptgateCore"], path: "Tests/TestSupport"),
-    .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+    .testTarget(name: "GitTests", dependencies: ["Git", "CGSSAPI", "TestSupport"]),
     .testTarget(
       name: "PromptgateCoreTests", dependencies: ["PromptgateCore", "Git", "TestSupport"],
       exclude: ["Fixtures"]),

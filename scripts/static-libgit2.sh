@@ -12,7 +12,8 @@
 # pkg-config gives. The folder holds a libgit2.pc whose only `-L` is the folder itself, and links
 # to the archives: the linker, searching the folder first, takes libgit2.a and libssh2.a and the
 # archives they need, in the order they need them. GSSAPI (Kerberos, for servers that ask for
-# it) stays a shared library: Debian ships no archive of it, and libgit2.pc forgets it.
+# it), which libgit2.a also calls, is not linked: Sources/CGSSAPI defines what libgit2 calls and
+# loads the library the first time a server asks for Negotiate.
 # With mbedTLS inside, the call CertificateAuthorities puts off is reached through the linker's
 # --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why).
 set -euo pipefail
@@ -54,12 +55,6 @@ for flag in $(pkg-config --static --libs libgit2 libssh2); do
   [ -e "$folder/lib$name.a" ] || ln -s "$libdir/lib$name.a" "$folder/lib$name.a"
   libraries+=("-l$name")
 done
-
-if undefined "$libdir/libgit2.a" gss_; then
-  gssapi="$(ls "$libdir"/libgssapi_krb5.so.* 2>/dev/null | head -1)"
-  [ -n "$gssapi" ] || shared "libgit2.a needs GSSAPI and there is no $libdir/libgssapi_krb5.so.*"
-  libraries+=("-l:$(basename "$gssapi")")
-fi
 
 version="$(pkg-config --modversion libgit2)"
 cat >"$folder/libgit2.pc" <<EOF
