@@ -48,7 +48,11 @@ public struct ReleaseDiffReader {
     warnings: [String] = [], keepingTexts: Bool = false, proseSections: Bool = true
   ) throws(PromptgateError) {
     do {
-      changes = try repository.diffTrees(base?.tree, head.tree)
+      // The tree diff reads each changed folder's tree on both sides, and libgit2 keeps every
+      // tree read in its handle's cache (over a whole history, thousands of them and ~10 MiB),
+      // though no file read needs them again: a handle of its own, freed with the list of
+      // changes, takes them with it.
+      changes = try Repository.open(at: repository.gitDirectory).diffTrees(base?.tree, head.tree)
     } catch {
       throw RepositoryLookup.readFailure(
         error, reading: "the trees of the release \(head.id.short()) and its base")
