@@ -8,8 +8,9 @@ struct DiffMarkdownFormatter {
   /// the pass rates recorded for base and head.
   ///
   /// The comment opens with how many changes weaken governance and lists every file before any
-  /// file's section, so it is written once the last file is read. Until then it holds its text
-  /// (the table's rows, each file's section), not the files.
+  /// file's section, so it is written once the last file is read. Until then it holds text (the
+  /// table's rows, each file's changes) and, with `--patch`, each file's outline, not the files
+  /// nor their patches: a patch is read when its section is written.
   func write(
     _ diff: ReleaseDiffReader, base: String, head: String, evidence: String? = nil,
     patch: ((FileChange) throws(PromptgateError) -> String)? = nil,
@@ -26,7 +27,8 @@ struct DiffMarkdownFormatter {
     var weakening = 0
     var table = "\n| Status | File | Kind | Lines |\n| --- | --- | --- | --- |\n"
     var statEntries: [DiffStatFormatter.Entry] = []
-    var sections = ""
+    // A file's section: its path, its outline for the patch (with `--patch`), its changes.
+    var sections: [(path: String, outline: FileChange?, changes: String)] = []
     try diff.forEachFile { file throws(PromptgateError) in
       weakening += file.changes.count(where: { $0.weakens != nil })
       if let stat {
@@ -34,7 +36,10 @@ struct DiffMarkdownFormatter {
       } else {
         table += row(file)
       }
-      sections += section(file, patch: try patch?(file) ?? "")
+      let changes = self.changes(file)
+      if patch != nil || !changes.isEmpty {
+        sections.append((file.path, patch == nil ? nil : file.outline, changes))
+      }
     }
     if weakening > 0 {
       out +=
@@ -50,15 +55,22 @@ struct DiffMarkdownFormatter {
       out += table
     }
     write(out)
-    write(sections)
+    // Each file's section: its changes and its patch; none when it has neither.
+    for (path, outline, changes) in sections {
+      let patch = try outline.map { file throws(PromptgateError) in try patch?(file) ?? "" } ?? ""
+      guard !changes.isEmpty || !patch.isEmpty else { continue }
+      var out = "\n### `\(cell(RepositoryText.quoted(path)))`\n\n" + changes
+      if !patch.isEmpty {
+        if !changes.isEmpty { out += "\n" }
+        out += DiffPatchText.markdownBlock(patch, summary: "Patch")
+      }
+      write(out)
+    }
   }
 
-  /// The file's section: its semantic changes and patch; nothing when it has neither.
-  private func section(_ file: FileChange, patch: String) -> String {
-    guard !file.changes.isEmpty || !file.notes.isEmpty || !file.sections.isEmpty || !patch.isEmpty else {
-      return ""
-    }
-    var out = "\n### `\(cell(RepositoryText.quoted(file.path)))`\n\n"
+  /// The file's semantic changes, notes and sections as list items; empty when it has none.
+  private func changes(_ file: FileChange) -> String {
+    var out = ""
     // Front matter first, then the body's sections, then its variables: the file's order.
     for change in file.changes where change.kind != .variable {
       out += "- " + describe(change) + "\n"
@@ -71,10 +83,6 @@ struct DiffMarkdownFormatter {
     }
     for note in file.notes {
       out += "- _\(note)_\n"
-    }
-    if !patch.isEmpty {
-      if !file.changes.isEmpty || !file.notes.isEmpty || !file.sections.isEmpty { out += "\n" }
-      out += DiffPatchText.markdownBlock(patch, summary: "Patch")
     }
     return out
   }
