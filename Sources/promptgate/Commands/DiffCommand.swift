@@ -97,9 +97,10 @@ extension Promptgate {
             "base": EvidenceRecorder.json(before), "head": EvidenceRecorder.json(after),
           ])
         }
-        try DiffJSONWriter(pretty: global.pretty, write: write).object(members, streaming: "files") {
-          yield throws(PromptgateError) in
-          try diff.forEachFile { file throws(PromptgateError) in yield(file.json(patch: try patchText?(file)))
+        let writer = DiffJSONWriter(pretty: global.pretty, write: write)
+        try writer.object(members, streaming: "files") { yield throws(PromptgateError) in
+          try diff.forEachFile { file throws(PromptgateError) in
+            yield(file.json(patch: try patchText?(file)))
           }
         }
       case .text where stat:
