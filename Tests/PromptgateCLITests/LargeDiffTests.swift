@@ -153,4 +153,27 @@ import Testing
         $0.contains("`temperature`") && $0.contains("variable `{{ customer }}` added")
       })
   }
+
+  @Test func aBlobThatCannotBeReadPrintsOnlyTheError() throws {
+    let scratch = try ScratchRepository()
+    for name in ["a", "b", "c"] {
+      try scratch.write("prompts/\(name).md", "---\nversion: 1\n---\nHi \(name)\n")
+    }
+    let base = try scratch.commit("base")
+    for name in ["a", "b", "c"] {
+      try scratch.write("prompts/\(name).md", "---\nversion: 2\n---\nHi \(name)\n")
+    }
+    let head = try scratch.commit("head")
+    let blob = try scratch.git("rev-parse", "\(head):prompts/b.md").trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    try FileManager.default.removeItem(
+      atPath: "\(scratch.path)/.git/objects/\(blob.prefix(2))/\(blob.dropFirst(2))")
+    for format in ["json", "text", "markdown"] {
+      let result = try CLI.run(["-C", scratch.path, "diff", base, head, "--format", format])
+      // Not half a document: nothing on stdout, one line on stderr naming the file.
+      #expect(result.status == 2, "\(format)")
+      #expect(result.stdout.isEmpty, "\(format): \(result.stdout)")
+      #expect(result.stderr.contains("cannot read 'prompts/b.md'"), "\(format): \(result.stderr)")
+    }
+  }
 }

@@ -85,7 +85,8 @@ extension Promptgate {
       let evidence = EvidenceRecorder.trend(from: before, to: after)
       let patchText: ((FileChange) throws(PromptgateError) -> String)? =
         patch ? { file throws(PromptgateError) in try file.patch(in: repository) } : nil
-      let write: (String) -> Void = { print($0, terminator: "") }
+      let output = ChunkedOutput()
+      let write = output.write
       switch format {
       case .json:
         var members = [
@@ -125,6 +126,7 @@ extension Promptgate {
           stat: stat ? { file throws(PromptgateError) in try statEntry(file, repository: repository) } : nil,
           to: write)
       }
+      output.flush()
     }
 
     /// The file's line of `--stat`, named as git names it.
@@ -141,5 +143,23 @@ extension Promptgate {
       return DiffStatFormatter.Entry(
         name: name, additions: stat.additions, deletions: stat.deletions, binarySizes: stat.binarySizes)
     }
+  }
+}
+
+/// The diff's output, written to stdout in pieces of 64 KiB as it is made: a large diff is never
+/// held whole, and one that fails before it has made that much (an unreadable blob) prints
+/// nothing but its error, as before the diff was written file by file.
+private final class ChunkedOutput {
+  private var pending = ""
+
+  func write(_ text: String) {
+    pending += text
+    if pending.utf8.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes what is pending; the command calls it once it has succeeded.
+  func flush() {
+    print(pending, terminator: "")
+    pending = ""
   }
 }
