@@ -1,46 +1,50 @@
 /// `diff --format json` (SPEC §6), built directly rather than through `Codable`: a whole-history
 /// diff lists thousands of files, and Foundation's encoder was a third of the command's time.
-extension ReleaseDiff {
+/// The document is `{"base", "evidence"?, "files": [...], "head", "warnings"}`; the CLI writes
+/// it one file at a time, so these are its parts.
+extension ReleaseDiff.Point {
+  /// `{"commit", "tree"}`.
   public var json: JSONValue {
-    func point(_ point: Point) -> JSONValue {
-      .object(["commit": .string(point.commit), "tree": .string(point.tree)])
-    }
+    .object(["commit": .string(commit), "tree": .string(tree)])
+  }
+}
+
+extension FileChange {
+  /// One member of the document's `files`; with `patch` (`--patch`), its unified diff as the
+  /// `patch` field.
+  public func json(patch: String? = nil) -> JSONValue {
     func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-    let files = files.map { file -> JSONValue in
-      .object([
-        "path": .string(file.path), "old_path": optional(file.oldPath),
-        "status": .string(file.status.rawValue),
-        "kind": .string(file.kind.rawValue), "additions": .integer(Int64(file.additions)),
-        "deletions": .integer(Int64(file.deletions)), "binary": .bool(file.binary),
-        "old_mode": optional(file.oldMode), "new_mode": optional(file.newMode),
-        "similarity": file.similarity.map { .integer(Int64($0)) } ?? .null,
-        "old_id": optional(file.oldID), "new_id": optional(file.newID),
-        "changes": .array(
-          file.changes.map { change in
-            var fields: [String: JSONValue] = [
-              "kind": .string(change.kind.rawValue), "change": .string(change.change.rawValue),
-              "path": .string(change.path), "old": optional(change.old), "new": optional(change.new),
-              "weakens": optional(change.weakens),
-            ]
-            // A signer's path is "<principal> <fingerprint>"; the parts, for tools.
-            switch change.kind {
-            case .signer:
-              let parts = change.path.split(separator: " ")
-              fields["principal"] = .string(parts.dropLast().joined(separator: " "))
-              fields["fingerprint"] = .string(parts.last.map(String.init) ?? "")
-            case .revokedKey: fields["fingerprint"] = .string(change.path)
-            default: break
-            }
-            return .object(fields)
-          }),
-        "sections": .array(file.sections.map(\.json)),
-        "notes": .array(file.notes.map(JSONValue.string)),
-      ])
-    }
-    return .object([
-      "base": point(base), "head": point(head), "files": .array(files),
-      "warnings": .array(warnings.map(JSONValue.string)),
-    ])
+    var fields: [String: JSONValue] = [
+      "path": .string(path), "old_path": optional(oldPath),
+      "status": .string(status.rawValue),
+      "kind": .string(kind.rawValue), "additions": .integer(Int64(additions)),
+      "deletions": .integer(Int64(deletions)), "binary": .bool(binary),
+      "old_mode": optional(oldMode), "new_mode": optional(newMode),
+      "similarity": similarity.map { .integer(Int64($0)) } ?? .null,
+      "old_id": optional(oldID), "new_id": optional(newID),
+      "changes": .array(
+        changes.map { change in
+          var fields: [String: JSONValue] = [
+            "kind": .string(change.kind.rawValue), "change": .string(change.change.rawValue),
+            "path": .string(change.path), "old": optional(change.old), "new": optional(change.new),
+            "weakens": optional(change.weakens),
+          ]
+          // A signer's path is "<principal> <fingerprint>"; the parts, for tools.
+          switch change.kind {
+          case .signer:
+            let parts = change.path.split(separator: " ")
+            fields["principal"] = .string(parts.dropLast().joined(separator: " "))
+            fields["fingerprint"] = .string(parts.last.map(String.init) ?? "")
+          case .revokedKey: fields["fingerprint"] = .string(change.path)
+          default: break
+          }
+          return .object(fields)
+        }),
+      "sections": .array(sections.map(\.json)),
+      "notes": .array(notes.map(JSONValue.string)),
+    ]
+    if let patch { fields["patch"] = .string(patch) }
+    return .object(fields)
   }
 }
 
@@ -62,19 +66,5 @@ extension SectionChange {
           ])
         }),
     ])
-  }
-}
-
-extension JSONValue {
-  /// A `diff --format json` document with each file's `--patch` text as its `patch` field.
-  public func addingPatches(_ patches: [String]) -> JSONValue {
-    guard case .object(var document) = self, case .array(let files) = document["files"] else { return self }
-    document["files"] = .array(
-      zip(files, patches).map { file, patch in
-        guard case .object(var fields) = file else { return file }
-        fields["patch"] = .string(patch)
-        return .object(fields)
-      })
-    return .object(document)
   }
 }

@@ -54,11 +54,7 @@ extension ReleaseDiff {
   public static func between(_ base: Commit, _ head: Commit, in repository: Repository)
     throws(PromptgateError) -> ReleaseDiff
   {
-    var warnings: [String] = []
-    let classifier = PathClassifier.forRelease(base: base, head: head, in: repository, warnings: &warnings)
-    var diff = try between(base, head, in: repository, classifier: classifier)
-    diff.warnings = warnings
-    return diff
+    try ReleaseDiffReader(base, head, in: repository).collect()
   }
 
   /// Diffs `head` against `base` (every file added when there is no base) with `classifier`;
@@ -69,67 +65,38 @@ extension ReleaseDiff {
     _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier,
     keepingTexts: Bool = false, proseSections: Bool = true
   ) throws(PromptgateError) -> ReleaseDiff {
-    let treeChanges: [TreeChange]
-    do {
-      treeChanges = try repository.diffTrees(base?.tree, head.tree)
-    } catch {
-      throw RepositoryLookup.readFailure(
-        error, reading: "the trees of the release \(head.id.short()) and its base")
-    }
-    let texts = BlobTexts(keeping: keepingTexts)
-    let files = try FileChange.all(
-      treeChanges, classifier: classifier, repository: repository, keeping: texts,
-      proseSections: proseSections)
-    // No base: the empty tree's id, as `git diff 4b825dc HEAD` would compare.
-    return ReleaseDiff(
-      base: Point(
-        commit: base?.id.hex ?? "", tree: base?.tree.hex ?? "4b825dc642cb6eb9a060e54bf8d69288fbee4904"),
-      head: Point(commit: head.id.hex, tree: head.tree.hex), files: files, warnings: [], texts: texts)
+    try ReleaseDiffReader(
+      base, head, in: repository, classifier: classifier, keepingTexts: keepingTexts,
+      proseSections: proseSections
+    ).collect()
+  }
+}
+
+extension ReleaseDiffReader {
+  /// Every file read at once (one batch, both threads busy to the end), for the gates.
+  func collect() throws(PromptgateError) -> ReleaseDiff {
+    var files: [FileChange] = []
+    files.reserveCapacity(entries.count)
+    try forEachFile(batchSize: max(1, entries.count)) { file throws(PromptgateError) in files.append(file) }
+    return ReleaseDiff(base: base, head: head, files: files, warnings: warnings, texts: texts)
   }
 }
 
 extension FileChange {
-  /// Reads every changed file: blobs, line counts, semantic changes. A large change is split
-  /// between two threads, each with its own libgit2 handle (handles are never shared).
-  static func all(
-    _ changes: [TreeChange], classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts,
-    proseSections: Bool = true
-  ) throws(PromptgateError) -> [FileChange] {
-    let workers = changes.count >= 64 ? 2 : 1
-    let results = ParallelResults(count: changes.count)
-    let gitDirectory = repository.gitDirectory
-    let chunk = (changes.count + workers - 1) / workers
-    let work: @Sendable (Int, Repository) -> Void = { worker, handle in
-      for index in (worker * chunk)..<min(changes.count, (worker + 1) * chunk) {
-        let change = changes[index]
-        let result = Result { () throws(GitError) in
-          try FileChange(
-            change, classifier: classifier, repository: handle, keeping: texts, proseSections: proseSections)
-        }
-        results.store(
-          result.mapError { RepositoryLookup.readFailure($0, reading: "'\(change.newPath)'") }, at: index)
-      }
-    }
-    if workers == 1 {
-      work(0, repository)
-    } else {
-      let second = Thread {
-        switch Result(catching: { () throws(GitError) in try Repository.open(at: gitDirectory) }) {
-        case .success(let handle): work(1, handle)
-        case .failure(let error):
-          results.failAll(from: chunk, with: RepositoryLookup.readFailure(error, reading: gitDirectory))
-        }
-        results.finished.signal()
-      }
-      second.start()
-      work(0, repository)
-      results.finished.wait()
-    }
-    return try results.collect()
+  /// The same file without what was read inside it (semantic changes, sections, notes): its
+  /// identity, modes, ids and line counts, all its patch and stat need. `diff --stat --patch`
+  /// holds this for every file while the stat waits for the last one.
+  public var outline: FileChange {
+    FileChange(
+      path: path, oldPath: oldPath, status: status, kind: kind, additions: additions, deletions: deletions,
+      binary: binary, oldMode: oldMode, newMode: newMode, similarity: similarity, oldID: oldID, newID: newID,
+      changes: [], sections: [], notes: [])
   }
 
+  /// Reads one changed file: its blobs, line counts and semantic changes. `kind` is the path's,
+  /// classified once for the whole diff.
   init(
-    _ change: TreeChange, classifier: PathClassifier, repository: Repository, keeping texts: BlobTexts,
+    _ change: TreeChange, kind: FileKind, repository: Repository, keeping texts: BlobTexts,
     proseSections: Bool = true
   )
     throws(GitError)
@@ -145,7 +112,7 @@ extension FileChange {
     path = change.newPath
     oldPath = change.status == .renamed ? change.oldPath : nil
     self.status = status
-    kind = classifier.kind(of: change.newPath)
+    self.kind = kind
     oldMode = change.oldID == nil ? nil : change.oldMode.octal
     newMode = change.newID == nil ? nil : change.newMode.octal
     similarity = change.status == .renamed ? change.similarity : nil
@@ -217,40 +184,5 @@ extension FileChange {
     guard let content else { return false }
     if content.prefix(8000).contains(0) { return true }
     return String(validating: content, as: UTF8.self) == nil
-  }
-}
-
-/// Slots for results computed on two threads; each slot is written by exactly one thread, and
-/// the semaphore orders those writes before `collect`.
-private final class ParallelResults: @unchecked Sendable {
-  private let slots: UnsafeMutableBufferPointer<Result<FileChange, PromptgateError>?>
-  let finished = DispatchSemaphore(value: 0)
-
-  init(count: Int) {
-    slots = .allocate(capacity: count)
-    slots.initialize(repeating: nil)
-  }
-
-  deinit {
-    slots.deinitialize()
-    slots.deallocate()
-  }
-
-  func store(_ result: Result<FileChange, PromptgateError>, at index: Int) {
-    slots[index] = result
-  }
-
-  func failAll(from start: Int, with error: PromptgateError) {
-    for index in start..<slots.count { store(.failure(error), at: index) }
-  }
-
-  func collect() throws(PromptgateError) -> [FileChange] {
-    var files: [FileChange] = []
-    files.reserveCapacity(slots.count)
-    for slot in slots {
-      guard let slot else { continue }
-      files.append(try slot.get())
-    }
-    return files
   }
 }

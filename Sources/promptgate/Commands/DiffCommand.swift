@@ -72,7 +72,9 @@ extension Promptgate {
       let repository = try global.openRepository()
       let baseCommit = try RepositoryLookup.commit(base, in: repository)
       let headCommit = try RepositoryLookup.commit(head, in: repository)
-      let diff = try ReleaseDiff.between(baseCommit, headCommit, in: repository)
+      // The files are read as they are written out, a batch at a time: a whole history's
+      // diff is never held, whatever the format (the Markdown holds its own text).
+      let diff = try ReleaseDiffReader(baseCommit, headCommit, in: repository)
       if !global.quiet {
         diff.warnings.forEach(Output.warning)
       }
@@ -81,51 +83,83 @@ extension Promptgate {
       let before = EvidenceRecorder.newest(forTree: baseCommit.tree.hex, ledger: ledger)
       let after = EvidenceRecorder.newest(forTree: headCommit.tree.hex, ledger: ledger)
       let evidence = EvidenceRecorder.trend(from: before, to: after)
-      let patches =
-        try patch ? diff.files.map { file throws(PromptgateError) in try file.patch(in: repository) } : nil
-      let statText = try stat ? DiffStatFormatter().format(statEntries(diff, repository: repository)) : nil
+      let patchText: ((FileChange) throws(PromptgateError) -> String)? =
+        patch ? { file throws(PromptgateError) in try file.patch(in: repository) } : nil
+      let output = ChunkedOutput()
+      let write = output.write
       switch format {
       case .json:
-        var json = diff.json
-        if let patches { json = json.addingPatches(patches) }
-        if case .object(var members) = json, !(before.isEmpty && after.isEmpty) {
+        var members = [
+          "base": diff.base.json, "head": diff.head.json,
+          "warnings": .array(diff.warnings.map(JSONValue.string)),
+        ]
+        if !(before.isEmpty && after.isEmpty) {
           members["evidence"] = .object([
             "base": EvidenceRecorder.json(before), "head": EvidenceRecorder.json(after),
           ])
-          json = .object(members)
         }
-        print(Output.json(json, pretty: global.pretty))
+        let writer = DiffJSONWriter(pretty: global.pretty, write: write)
+        try writer.object(members, streaming: "files") { yield throws(PromptgateError) in
+          try diff.forEachFile { file throws(PromptgateError) in
+            yield(file.json(patch: try patchText?(file)))
+          }
+        }
+      case .text where stat:
+        // git's layout: the stat, then every patch; the stat's widths need every file first.
+        var entries: [DiffStatFormatter.Entry] = []
+        var outlines: [FileChange] = []
+        try diff.forEachFile { file throws(PromptgateError) in
+          entries.append(try statEntry(file, repository: repository))
+          if patch { outlines.append(file.outline) }
+        }
+        write(DiffStatFormatter().format(entries))
+        if let patchText {
+          write("\n")
+          for file in outlines { write(try patchText(file)) }
+        }
       case .text:
-        if let statText {
-          print(statText + (patches.map { "\n" + $0.joined() } ?? ""), terminator: "")
-        } else {
-          print(
-            DiffTextFormatter(style: global.style).format(
-              diff, base: base, head: head, patches: patches, evidence: evidence),
-            terminator: "")
-        }
+        try DiffTextFormatter(style: global.style).write(
+          diff, base: base, head: head, evidence: evidence, patch: patchText, to: write)
       case .markdown:
-        print(
-          DiffMarkdownFormatter().format(
-            diff, base: base, head: head, patches: patches, stat: statText, evidence: evidence),
-          terminator: "")
+        try DiffMarkdownFormatter().write(
+          diff, base: base, head: head, evidence: evidence, patch: patchText,
+          stat: stat ? { file throws(PromptgateError) in try statEntry(file, repository: repository) } : nil,
+          to: write)
       }
+      output.flush()
     }
 
-    private func statEntries(_ diff: ReleaseDiff, repository: Repository) throws(PromptgateError)
-      -> [DiffStatFormatter.Entry]
+    /// The file's line of `--stat`, named as git names it.
+    private func statEntry(_ file: FileChange, repository: Repository) throws(PromptgateError)
+      -> DiffStatFormatter.Entry
     {
-      try diff.files.map { file throws(PromptgateError) in
-        let name =
-          file.oldPath.map { old in
-            Repository.quotedPath(old) != old || Repository.quotedPath(file.path) != file.path
-              ? Repository.quotedPath(old) + " => " + Repository.quotedPath(file.path)
-              : DiffStatFormatter.renameName(old, file.path)
-          } ?? Repository.quotedPath(file.path)
-        let stat = try file.gitStat(in: repository)
-        return DiffStatFormatter.Entry(
-          name: name, additions: stat.additions, deletions: stat.deletions, binarySizes: stat.binarySizes)
-      }
+      let name =
+        file.oldPath.map { old in
+          Repository.quotedPath(old) != old || Repository.quotedPath(file.path) != file.path
+            ? Repository.quotedPath(old) + " => " + Repository.quotedPath(file.path)
+            : DiffStatFormatter.renameName(old, file.path)
+        } ?? Repository.quotedPath(file.path)
+      let stat = try file.gitStat(in: repository)
+      return DiffStatFormatter.Entry(
+        name: name, additions: stat.additions, deletions: stat.deletions, binarySizes: stat.binarySizes)
     }
+  }
+}
+
+/// The diff's output, written to stdout in pieces of 64 KiB as it is made: a large diff is never
+/// held whole, and one that fails before it has made that much (an unreadable blob) prints
+/// nothing but its error, as before the diff was written file by file.
+private final class ChunkedOutput {
+  private var pending = ""
+
+  func write(_ text: String) {
+    pending += text
+    if pending.utf8.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes what is pending; the command calls it once it has succeeded.
+  func flush() {
+    print(pending, terminator: "")
+    pending = ""
   }
 }

@@ -3,71 +3,99 @@ import PromptgateCore
 /// `diff --format markdown`: a table of files and a section per file with semantic changes, for
 /// pull-request comments and job summaries.
 struct DiffMarkdownFormatter {
-  /// `patches` are the files' `--patch` texts in `diff.files` order; `stat` is `--stat`'s text;
-  /// `evidence` the pass rates recorded for base and head.
-  func format(
-    _ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil, stat: String? = nil,
-    evidence: String? = nil
-  ) -> String {
+  /// Writes the diff to `write`. `patch` gives a file's `--patch` text (nil without `--patch`);
+  /// `stat` a file's line of `--stat` (nil without: a table of the files instead); `evidence` is
+  /// the pass rates recorded for base and head.
+  ///
+  /// The comment opens with how many changes weaken governance and lists every file before any
+  /// file's section, so it is written once the last file is read. Until then it holds text (the
+  /// table's rows, each file's changes) and, with `--patch`, each file's outline, not the files
+  /// nor their patches: a patch is read when its section is written.
+  func write(
+    _ diff: ReleaseDiffReader, base: String, head: String, evidence: String? = nil,
+    patch: ((FileChange) throws(PromptgateError) -> String)? = nil,
+    stat: ((FileChange) throws(PromptgateError) -> DiffStatFormatter.Entry)? = nil, to write: (String) -> Void
+  ) throws(PromptgateError) {
+    let files = diff.entries.count
     var out = "## promptgate diff `\(cell(base))` → `\(cell(head))`\n\n"
     out += "Base `\(diff.base.commit.prefix(7))`, head `\(diff.head.commit.prefix(7))`: "
-    out += "\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed.\n"
+    out += "\(files) file\(files == 1 ? "" : "s") changed.\n"
     if let evidence { out += "\nEvidence: \(cell(evidence))\n" }
     for warning in diff.warnings {
       out += "\n> **Warning:** \(warning)\n"
     }
-    let weakening = diff.files.reduce(0) { $0 + $1.changes.filter { $0.weakens != nil }.count }
+    var weakening = 0
+    var table = "\n| Status | File | Kind | Lines |\n| --- | --- | --- | --- |\n"
+    var statEntries: [DiffStatFormatter.Entry] = []
+    // A file's section: its path, its outline for the patch (with `--patch`), its changes.
+    var sections: [(path: String, outline: FileChange?, changes: String)] = []
+    try diff.forEachFile { file throws(PromptgateError) in
+      weakening += file.changes.count(where: { $0.weakens != nil })
+      if let stat {
+        statEntries.append(try stat(file))
+      } else {
+        table += row(file)
+      }
+      let changes = self.changes(file)
+      if patch != nil || !changes.isEmpty {
+        sections.append((file.path, patch == nil ? nil : file.outline, changes))
+      }
+    }
     if weakening > 0 {
       out +=
         "\n> **⚠ \(weakening) change\(weakening == 1 ? "" : "s") weaken\(weakening == 1 ? "s" : "") governance** (marked below).\n"
     }
-    guard !diff.files.isEmpty else { return out }
-    if let stat {
+    guard files > 0 else { return write(out) }
+    if stat != nil {
+      let text = DiffStatFormatter().format(statEntries)
       out +=
-        "\n```text\n" + DiffPatchText.lines(stat).map { DiffPatchText.safeLine($0) }.joined(separator: "\n")
+        "\n```text\n" + DiffPatchText.lines(text).map { DiffPatchText.safeLine($0) }.joined(separator: "\n")
       out += "\n```\n"
     } else {
-      out += table(diff)
+      out += table
     }
-    for (index, file) in diff.files.enumerated() {
-      let patch = patches?[index] ?? ""
-      guard !file.changes.isEmpty || !file.notes.isEmpty || !file.sections.isEmpty || !patch.isEmpty else {
-        continue
-      }
-      out += "\n### `\(cell(RepositoryText.quoted(file.path)))`\n\n"
-      // Front matter first, then the body's sections, then its variables: the file's order.
-      for change in file.changes where change.kind != .variable {
-        out += "- " + describe(change) + "\n"
-      }
-      for section in file.sections {
-        out += describe(section)
-      }
-      for change in file.changes where change.kind == .variable {
-        out += "- " + describe(change) + "\n"
-      }
-      for note in file.notes {
-        out += "- _\(note)_\n"
-      }
+    write(out)
+    // Each file's section: its changes and its patch; none when it has neither.
+    for (path, outline, changes) in sections {
+      let patch = try outline.map { file throws(PromptgateError) in try patch?(file) ?? "" } ?? ""
+      guard !changes.isEmpty || !patch.isEmpty else { continue }
+      var out = "\n### `\(cell(RepositoryText.quoted(path)))`\n\n" + changes
       if !patch.isEmpty {
-        if !file.changes.isEmpty || !file.notes.isEmpty || !file.sections.isEmpty { out += "\n" }
+        if !changes.isEmpty { out += "\n" }
         out += DiffPatchText.markdownBlock(patch, summary: "Patch")
       }
+      write(out)
+    }
+  }
+
+  /// The file's semantic changes, notes and sections as list items; empty when it has none.
+  private func changes(_ file: FileChange) -> String {
+    var out = ""
+    // Front matter first, then the body's sections, then its variables: the file's order.
+    for change in file.changes where change.kind != .variable {
+      out += "- " + describe(change) + "\n"
+    }
+    for section in file.sections {
+      out += describe(section)
+    }
+    for change in file.changes where change.kind == .variable {
+      out += "- " + describe(change) + "\n"
+    }
+    for note in file.notes {
+      out += "- _\(note)_\n"
     }
     return out
   }
 
-  private func table(_ diff: ReleaseDiff) -> String {
-    var out = "\n| Status | File | Kind | Lines |\n| --- | --- | --- | --- |\n"
-    for file in diff.files {
-      let name =
-        file.oldPath.map {
-          "`\(cell(RepositoryText.quoted($0)))` → `\(cell(RepositoryText.quoted(file.path)))`"
-        }
-        ?? "`\(cell(RepositoryText.quoted(file.path)))`"
-      let lines = file.binary ? "binary" : "+\(file.additions) −\(file.deletions)"
-      out += "| \(file.status.rawValue) | \(name) | \(file.kind.rawValue) | \(lines) |\n"
-    }
-    return out
+  /// The file's row of the table.
+  private func row(_ file: FileChange) -> String {
+    let name =
+      file.oldPath.map {
+        "`\(cell(RepositoryText.quoted($0)))` → `\(cell(RepositoryText.quoted(file.path)))`"
+      }
+      ?? "`\(cell(RepositoryText.quoted(file.path)))`"
+    let lines = file.binary ? "binary" : "+\(file.additions) −\(file.deletions)"
+    return "| \(file.status.rawValue) | \(name) | \(file.kind.rawValue) | \(lines) |\n"
   }
 
   private func describe(_ section: SectionChange) -> String {

@@ -5,57 +5,78 @@ import PromptgateCore
 struct DiffTextFormatter {
   let style: Style
 
-  /// `patches` holds each file's `--patch` text, in the order of `diff.files`; nil without
-  /// `--patch`. `evidence` is the pass rates recorded for base and head.
-  func format(
-    _ diff: ReleaseDiff, base: String, head: String, patches: [String]? = nil, evidence: String? = nil
-  ) -> String {
+  /// Writes the diff to `write` as its files are read, grouped by kind: nothing is held but the
+  /// totals. `patch` gives a file's `--patch` text (nil without `--patch`); `evidence` is the
+  /// pass rates recorded for base and head.
+  func write(
+    _ diff: ReleaseDiffReader, base: String, head: String, evidence: String? = nil,
+    patch: ((FileChange) throws(PromptgateError) -> String)? = nil, to write: (String) -> Void
+  ) throws(PromptgateError) {
     var out = style.bold("promptgate diff \(base) \(head)")
     out += style.dim("  (\(diff.base.commit.prefix(7)) → \(diff.head.commit.prefix(7)))") + "\n"
     if let evidence { out += RepositoryText.safe("evidence: \(evidence)") + "\n" }
-    if diff.files.isEmpty {
-      return out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n"
+    if diff.entries.isEmpty {
+      write(out + "\nNo changes: both releases have the same content (tree \(diff.head.tree.prefix(7))).\n")
+      return
     }
-    let width = min(72, diff.files.map { label($0).count }.max() ?? 0)
-    let patchByFile = patches.map { Dictionary(zip(diff.files, $0), uniquingKeysWith: { first, _ in first }) }
-    for kind in FileKind.allCases {
-      let files = diff.files.filter { $0.kind == kind }
-      guard !files.isEmpty else { continue }
-      out += "\n" + style.bold("\(heading(kind)) (\(files.count))") + "\n"
-      for file in files {
-        let name = label(file)
-        let padding = String(repeating: " ", count: max(1, width - name.count + 2))
-        out += "  \(statusLetter(file))  \(name)\(padding)\(counts(file))\n"
-        // Front matter first, then the body's sections, then its variables: the file's order.
-        for change in file.changes where change.kind != .variable {
-          out += "       " + describe(change) + "\n"
-        }
-        for section in file.sections {
-          out += describe(section)
-        }
-        for change in file.changes where change.kind == .variable {
-          out += "       " + describe(change) + "\n"
-        }
-        for note in file.notes {
-          out += "       " + style.dim(note) + "\n"
-        }
-        if let patch = patchByFile?[file] {
-          out += "\n" + colored(patch)
-          if !patch.isEmpty { out += "\n" }
-        }
+    write(out)
+    let entries = diff.entries
+    let width = min(
+      72,
+      entries.map { label(path: $0.path, oldPath: $0.oldPath, similarity: $0.similarity).count }.max() ?? 0)
+    // Every prompt, then every policy, then the other files, each group in the diff's order.
+    let order = FileKind.allCases.flatMap { kind in entries.indices.filter { entries[$0].kind == kind } }
+    var kind: FileKind?
+    var additions = 0
+    var deletions = 0
+    var weakening = 0
+    try diff.forEachFile(in: order) { file throws(PromptgateError) in
+      var out = ""
+      if file.kind != kind {
+        kind = file.kind
+        let count = entries.count(where: { $0.kind == file.kind })
+        out += "\n" + style.bold("\(heading(file.kind)) (\(count))") + "\n"
       }
+      out += self.file(file, width: width, patch: try patch?(file))
+      write(out)
+      additions += file.additions
+      deletions += file.deletions
+      weakening += file.changes.count(where: { $0.weakens != nil })
     }
-    let additions = diff.files.reduce(0) { $0 + $1.additions }
-    let deletions = diff.files.reduce(0) { $0 + $1.deletions }
-    out += "\n\(diff.files.count) file\(diff.files.count == 1 ? "" : "s") changed, "
+    let files = entries.count
+    out = "\n\(files) file\(files == 1 ? "" : "s") changed, "
     out +=
       "\(additions) insertion\(additions == 1 ? "" : "s")(+), \(deletions) deletion\(deletions == 1 ? "" : "s")(-)\n"
-    let weakening = diff.files.reduce(0) { $0 + $1.changes.filter { $0.weakens != nil }.count }
     if weakening > 0 {
       out +=
         style.red(
           "⚠ \(weakening) change\(weakening == 1 ? "" : "s") weaken\(weakening == 1 ? "s" : "") governance")
         + "\n"
+    }
+    write(out)
+  }
+
+  /// One file's line, its semantic changes, and its patch when there is one.
+  private func file(_ file: FileChange, width: Int, patch: String?) -> String {
+    let name = label(path: file.path, oldPath: file.oldPath, similarity: file.similarity)
+    let padding = String(repeating: " ", count: max(1, width - name.count + 2))
+    var out = "  \(statusLetter(file))  \(name)\(padding)\(counts(file))\n"
+    // Front matter first, then the body's sections, then its variables: the file's order.
+    for change in file.changes where change.kind != .variable {
+      out += "       " + describe(change) + "\n"
+    }
+    for section in file.sections {
+      out += describe(section)
+    }
+    for change in file.changes where change.kind == .variable {
+      out += "       " + describe(change) + "\n"
+    }
+    for note in file.notes {
+      out += "       " + style.dim(note) + "\n"
+    }
+    if let patch {
+      out += "\n" + colored(patch)
+      if !patch.isEmpty { out += "\n" }
     }
     return out
   }
@@ -68,12 +89,12 @@ struct DiffTextFormatter {
     }
   }
 
-  private func label(_ file: FileChange) -> String {
-    if let oldPath = file.oldPath {
-      return "\(RepositoryText.quoted(oldPath)) → \(RepositoryText.quoted(file.path))"
-        + (file.similarity.map { " (\($0)%)" } ?? "")
+  private func label(path: String, oldPath: String?, similarity: Int?) -> String {
+    if let oldPath {
+      return "\(RepositoryText.quoted(oldPath)) → \(RepositoryText.quoted(path))"
+        + (similarity.map { " (\($0)%)" } ?? "")
     }
-    return RepositoryText.quoted(file.path)
+    return RepositoryText.quoted(path)
   }
 
   private func statusLetter(_ file: FileChange) -> String {

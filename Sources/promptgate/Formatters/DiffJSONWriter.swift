@@ -1,0 +1,58 @@
+import PromptgateCore
+
+/// `diff --format json` written one file at a time, in the bytes ``Output/json(_:pretty:)``
+/// prints for the whole document (keys sorted, compact, or indented by two spaces with
+/// `--pretty`): a whole-history diff lists thousands of files, and the document is never held.
+struct DiffJSONWriter {
+  let pretty: Bool
+  let write: (String) -> Void
+
+  /// Writes the object of `members` and of the array `key` holding what `items` yields, in
+  /// order, then a newline.
+  func object(
+    _ members: [String: JSONValue], streaming key: String,
+    _ items: (_ yield: (JSONValue) -> Void) throws(PromptgateError) -> Void
+  ) throws(PromptgateError) {
+    let keys = Set(members.keys).union([key]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    write("{")
+    for (index, name) in keys.enumerated() {
+      if index > 0 { write(",") }
+      if pretty { write("\n  ") }
+      write(JSONValue.string(name).canonicalString + (pretty ? ": " : ":"))
+      if name != key, let value = members[name] {
+        write(text(value, level: 1))
+      } else {
+        try array(items)
+      }
+    }
+    write(pretty ? "\n}\n" : "}\n")
+  }
+
+  /// `[...]` of what `items` yields, one level in; `[]` when it yields nothing, as JSONValue
+  /// writes an empty array.
+  private func array(_ items: (_ yield: (JSONValue) -> Void) throws(PromptgateError) -> Void)
+    throws(PromptgateError)
+  {
+    var count = 0
+    try items { item in
+      write(count == 0 ? "[" : ",")
+      if pretty { write("\n    ") }
+      write(text(item, level: 2))
+      count += 1
+    }
+    write(count == 0 ? "[]" : pretty ? "\n  ]" : "]")
+  }
+
+  /// `value` as it reads `level` levels deep: compact, or indented as ``JSONValue/pretty`` with
+  /// two more spaces a level after every line break (strings hold their line breaks escaped).
+  private func text(_ value: JSONValue, level: Int) -> String {
+    guard pretty else { return value.canonicalString }
+    let indent = Array(repeating: UInt8(ascii: " "), count: 2 * level)
+    var out: [UInt8] = []
+    for byte in value.pretty.utf8.dropLast() {
+      out.append(byte)
+      if byte == UInt8(ascii: "\n") { out += indent }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}
