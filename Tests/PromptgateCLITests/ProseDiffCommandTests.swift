@@ -216,6 +216,10 @@ import Testing
     let text = try CLI.run(["-C", scratch.path, "diff", base, head, "--patch"])
     #expect(!text.stdout.contains("\u{1B}"))
     #expect(text.stdout.contains(#"+"\033[2J cleared""#))
+    // git's layout, the stat then the patches, quotes the same line the same way.
+    let stat = try CLI.run(["-C", scratch.path, "diff", base, head, "--stat", "--patch"])
+    #expect(!stat.stdout.contains("\u{1B}"))
+    #expect(stat.stdout.contains(#"+"\033[2J cleared""#), "\(stat.stdout)")
     let markdown = try CLI.run(["-C", scratch.path, "diff", base, head, "--patch", "--format", "markdown"])
     #expect(markdown.stdout.contains("`````diff\n"))
     #expect(markdown.stdout.contains("+````\n+</details>\n`````\n\n</details>\n"))

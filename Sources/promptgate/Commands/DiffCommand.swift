@@ -115,7 +115,7 @@ extension Promptgate {
         write(DiffStatFormatter().format(entries))
         if let patchText {
           write("\n")
-          for file in outlines { write(try patchText(file)) }
+          for file in outlines { write(DiffPatchText.safe(try patchText(file))) }
         }
       case .text:
         try DiffTextFormatter(style: global.style).write(

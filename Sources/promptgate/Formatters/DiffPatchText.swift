@@ -20,6 +20,13 @@ enum DiffPatchText {
     return String(first) + RepositoryText.safe(String(text.unicodeScalars.dropFirst())) + ending
   }
 
+  /// The whole patch with every line made safe (``safeLine(_:)``): git's bytes wherever no line
+  /// holds a control character.
+  static func safe(_ patch: String) -> String {
+    let lines = lines(patch).map(safeLine)
+    return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+  }
+
   /// The patch's lines, split on "\n" alone ("\r\n" is one Character in Swift, so a split
   /// on Characters would join the lines of a file with Windows line endings).
   static func lines(_ patch: String) -> [String] {
