@@ -15,10 +15,13 @@ public enum LineDiff {
     case insert(newIndex: Int)
   }
 
+  /// Differences past which the search stops (see above).
+  public static let defaultMaxCost = 1000
+
   /// The edit script from `old` to `new`; in each changed run the removals come before the
   /// additions, as in a unified diff.
   public static func operations<Element: Hashable>(
-    from old: [Element], to new: [Element], maxCost: Int = 1000
+    from old: [Element], to new: [Element], maxCost: Int = defaultMaxCost
   ) -> [Operation] {
     var ids: [Element: Int] = [:]
     func intern(_ element: Element) -> Int {
@@ -27,9 +30,12 @@ public enum LineDiff {
       ids[element] = id
       return id
     }
-    let a = old.map(intern)
-    let b = new.map(intern)
+    return operations(ids: old.map(intern), new.map(intern), maxCost: maxCost)
+  }
 
+  /// The edit script between two sequences already interned to integers (equal ids, equal
+  /// elements).
+  static func operations(ids a: [Int], _ b: [Int], maxCost: Int = defaultMaxCost) -> [Operation] {
     var prefix = 0
     while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
     var suffix = 0
