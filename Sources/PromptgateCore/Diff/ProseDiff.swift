@@ -150,7 +150,13 @@ public enum ProseDiff {
       removed = []
       added = []
     }
-    for operation in LineDiff.operations(from: old, to: new) {
+    let operations =
+      if let a = asciiIDs(old, &reader.table), let b = asciiIDs(new, &reader.table) {
+        LineDiff.operations(ids: a, b)
+      } else {
+        LineDiff.operations(from: old, to: new)
+      }
+    for operation in operations {
       switch operation {
       case .equal: flush()
       case .delete(let index): removed.append(old[index])
@@ -159,6 +165,22 @@ public enum ProseDiff {
     }
     flush()
     return items
+  }
+
+  /// The units as ids from the diff's table when every one is ASCII (where equal bytes are equal
+  /// strings), without hashing them as Swift strings; nil otherwise.
+  private static func asciiIDs(_ units: [String], _ table: inout WordTable) -> [Int]? {
+    var ids: [Int] = []
+    ids.reserveCapacity(units.count)
+    for var unit in units {
+      let id = unit.withUTF8 { bytes -> Int? in
+        for byte in bytes where byte >= 0x80 { return nil }
+        return table.id(bytes, 0, bytes.count)
+      }
+      guard let id else { return nil }
+      ids.append(id)
+    }
+    return ids
   }
 
   /// The excerpt of `old` edited into `new` when they are similar (at least half the words of
