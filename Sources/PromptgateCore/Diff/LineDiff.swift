@@ -36,6 +36,15 @@ public enum LineDiff {
   /// The edit script between two sequences already interned to integers (equal ids, equal
   /// elements).
   static func operations(ids a: [Int], _ b: [Int], maxCost: Int = defaultMaxCost) -> [Operation] {
+    var trace: [Int] = []
+    return operations(ids: a, b, maxCost: maxCost, trace: &trace)
+  }
+
+  /// The same, with the search's memory kept by the caller across calls: a pair that needs
+  /// hundreds of rounds fills megabytes, and fresh pages for every pair cost more than the diff.
+  static func operations(ids a: [Int], _ b: [Int], maxCost: Int = defaultMaxCost, trace: inout [Int])
+    -> [Operation]
+  {
     var prefix = 0
     while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
     var suffix = 0
@@ -54,7 +63,7 @@ public enum LineDiff {
     // the whole script, in git's order, once the kept ones are known.
     var x = prefix
     var y = prefix
-    let kept = matches(a, b, from: prefix, endA, endB, maxCost: maxCost)
+    let kept = matches(a, b, from: prefix, endA, endB, maxCost: maxCost, trace: &trace)
     for pair in stride(from: kept.count - 2, through: 0, by: -2) {
       while x < kept[pair] {
         script.append(.delete(oldIndex: x))
@@ -85,7 +94,7 @@ public enum LineDiff {
   /// differ by more than `maxCost`. Each round's furthest reaches are kept, one after the other
   /// (round d's 2d + 1 diagonals from index d²), to walk back the path.
   private static func matches(
-    _ a: [Int], _ b: [Int], from start: Int, _ endA: Int, _ endB: Int, maxCost: Int
+    _ a: [Int], _ b: [Int], from start: Int, _ endA: Int, _ endB: Int, maxCost: Int, trace: inout [Int]
   ) -> [Int] {
     let n = endA - start
     let m = endB - start
@@ -93,7 +102,7 @@ public enum LineDiff {
     let limit = min(n + m, max(1, maxCost))
     let offset = limit + 1
     var reach = [Int](repeating: 0, count: 2 * limit + 3)
-    var trace: [Int] = []
+    trace.removeAll(keepingCapacity: true)
     var rounds = 0
     var found = false
     a.withUnsafeBufferPointer { a in

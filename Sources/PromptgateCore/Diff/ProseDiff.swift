@@ -152,7 +152,7 @@ public enum ProseDiff {
     }
     let operations =
       if let a = asciiIDs(old, &reader.table), let b = asciiIDs(new, &reader.table) {
-        LineDiff.operations(ids: a, b)
+        LineDiff.operations(ids: a, b, trace: &reader.trace)
       } else {
         LineDiff.operations(from: old, to: new)
       }
@@ -199,7 +199,8 @@ public enum ProseDiff {
     let (a, b, ascii) = ProseWords.pair(&old, &new, reader: &reader)
     let shorter = min(a.ids.count, b.ids.count)
     guard shorter > 0, 2 * shorter >= max(a.ids.count, b.ids.count) else { return nil }
-    let operations = LineDiff.operations(ids: a.ids, b.ids, maxCost: min(LineDiff.defaultMaxCost, shorter))
+    let operations = LineDiff.operations(
+      ids: a.ids, b.ids, maxCost: min(LineDiff.defaultMaxCost, shorter), trace: &reader.trace)
     guard similar(a.ids.count, b.ids.count, operations) else { return nil }
     return ProseExcerpt.render(a, b, operations, ascii: ascii)
   }

@@ -56,6 +56,8 @@ struct ProseWords {
   struct Reader {
     var table = WordTable()
     var strings: [String: Int] = [:]
+    /// The word diff's search memory, reused by every pair (``LineDiff/operations(ids:_:maxCost:trace:)``).
+    var trace: [Int] = []
   }
 
   /// Both units' tokens with ids comparable between them: read byte by byte when both are
