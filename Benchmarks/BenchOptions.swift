@@ -8,10 +8,10 @@ struct BenchOptions {
   var runs = 10
   var regenerate = false
   var help = false
-  /// Only this group of cases: `diff`, `ledger` or `report`; nil for all.
+  /// Only this group of cases: `diff`, `ledger`, `report`, `secrets` or `prose`; nil for all.
   var only: String?
 
-  static let groups = ["diff", "ledger", "report", "secrets"]
+  static let groups = ["diff", "ledger", "report", "secrets", "prose"]
   /// The labelled secrets corpus (default: the tests' fixture).
   var corpus: String?
 
@@ -22,7 +22,7 @@ struct BenchOptions {
 
   static let usage = """
     usage: promptgate-bench [--promptgate <path>] [--repos <folder>] [--runs <n>] [--regenerate]
-                            [--only diff|ledger|report|secrets] [--corpus <folder>]
+                            [--only diff|ledger|report|secrets|prose] [--corpus <folder>]
 
     Times `promptgate diff --format json` beside `git diff --name-status -M` on the same commits
     of two generated repositories (2,000 and 20,000 prompts), kept in <package>/bench-repos.
@@ -34,7 +34,8 @@ struct BenchOptions {
       --only <group>       only the diff and check cases (diff), the ledger and environment
                            commands (ledger: approvals, check, status, rollback, audit verify), or
                            report on a 20,000-event ledger (report), or the secrets gate's
-                           precision and recall on its labelled corpus (secrets)
+                           precision and recall on its labelled corpus (secrets), or a 1 MiB
+                           Markdown prompt rewritten throughout and lightly edited (prose)
       --corpus <folder>    the labelled corpus for secrets (default:
                            <package>/Tests/PromptgateCoreTests/Fixtures/secrets)
     """

@@ -88,6 +88,12 @@ func benchmark(_ arguments: [String]) throws(BenchError) {
     let report = ReportBenchmark(promptgate: promptgate, git: git, folder: repos, environment: environment)
     print(LedgerBenchmark.render(try report.run(runs: options.runs)))
   }
+  if options.runs("prose") {
+    print("")
+    try timeProse(
+      options: options, repos: repos, promptgate: promptgate, git: git, environment: environment,
+      scratch: scratch)
+  }
   if options.runs("secrets") {
     print("")
     try scoreSecrets(corpus: options.corpus, root: root)
