@@ -30,4 +30,32 @@ import Testing
     #expect(foundation?["list"] as? [Int] == [1, 2])
     #expect(try JSONValue(parsing: Array(#"{"u":"\u00e9\ud83d\ude00"}"#.utf8))["u"]?.string == "é😀")
   }
+
+  /// Every byte that needs escaping, among runs of text that do not, against a byte-at-a-time
+  /// writing of the rule: canonical bytes are what signatures cover.
+  @Test func everyControlCharacterQuoteAndBackslashIsEscapedAndNothingElse() {
+    var text = "start é"
+    for scalar in (0..<0x20).compactMap(Unicode.Scalar.init) + ["\"", "\\", "/", "\u{7F}", "✓"] {
+      text += "run\(scalar)"
+    }
+    text += "end"
+    var expected = "\""
+    for byte in text.utf8 {
+      switch byte {
+      case 0x22: expected += "\\\""
+      case 0x5C: expected += "\\\\"
+      case 0x08: expected += "\\b"
+      case 0x0C: expected += "\\f"
+      case 0x0A: expected += "\\n"
+      case 0x0D: expected += "\\r"
+      case 0x09: expected += "\\t"
+      case 0..<0x20: expected += String(format: "\\u%04x", byte)
+      default: expected += String(decoding: [byte], as: UTF8.self)
+      }
+    }
+    expected += "\""
+    #expect(JSONValue.string(text).canonicalString == expected)
+    #expect(JSONValue.string("").canonicalString == "\"\"")
+    #expect(try JSONValue(parsing: JSONValue.string(text).canonical).string == text)
+  }
 }

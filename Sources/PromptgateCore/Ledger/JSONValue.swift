@@ -40,9 +40,9 @@ public indirect enum JSONValue: Sendable, Hashable {
 
   private func write(into out: inout [UInt8]) {
     switch self {
-    case .null: out += Array("null".utf8)
-    case .bool(let value): out += Array((value ? "true" : "false").utf8)
-    case .integer(let value): out += Array(String(value).utf8)
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+    case .integer(let value): out.append(contentsOf: String(value).utf8)
     case .string(let value): Self.writeString(value, into: &out)
     case .array(let items):
       out.append(UInt8(ascii: "["))
@@ -53,33 +53,47 @@ public indirect enum JSONValue: Sendable, Hashable {
       out.append(UInt8(ascii: "]"))
     case .object(let members):
       out.append(UInt8(ascii: "{"))
-      let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      for (index, key) in keys.enumerated() {
+      let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      for (index, member) in sorted.enumerated() {
         if index > 0 { out.append(UInt8(ascii: ",")) }
-        Self.writeString(key, into: &out)
+        Self.writeString(member.key, into: &out)
         out.append(UInt8(ascii: ":"))
-        members[key]!.write(into: &out)
+        member.value.write(into: &out)
       }
       out.append(UInt8(ascii: "}"))
     }
   }
 
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// `value` quoted: `"` and `\` escaped, control characters as `\b`, `\f`, `\n`, `\r`, `\t` or
+  /// `\u00XX`, every other byte as it is. The runs between escapes are copied whole: a diff's
+  /// JSON holds whole patches and prompts.
   private static func writeString(_ value: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    for byte in value.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-      case 0x08: out += Array("\\b".utf8)
-      case 0x0C: out += Array("\\f".utf8)
-      case 0x0A: out += Array("\\n".utf8)
-      case 0x0D: out += Array("\\r".utf8)
-      case 0x09: out += Array("\\t".utf8)
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-      default: out.append(byte)
+    var value = value
+    value.withUTF8 { bytes in
+      var start = 0
+      for index in bytes.indices {
+        let byte = bytes[index]
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        start = index + 1
+        out.append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+          out.append(contentsOf: "u00".utf8)
+          out.append(hexDigits[Int(byte >> 4)])
+          out.append(hexDigits[Int(byte & 0xF)])
+        }
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
     out.append(UInt8(ascii: "\""))
   }
