@@ -24,19 +24,32 @@ final class ApprovalFixture: @unchecked Sendable {
       with: "paths: [\"policies/**\", \"runbook.yaml\", \".promptgate/**\"] }\n"
         + "    - { name: service-signoff, role: service-manager, approvals: 1, environments: [production] }")
 
-  init() throws {
-    repository = try GatedRepository()
-    let keys = try makeTemporaryFolder(prefix: "promptgate-keys")
-    self.keys = keys
-    for (name, type) in [
-      ("alice", "ed25519"), ("alice-laptop", "ecdsa"), ("carol", "ecdsa"), ("sam", "ed25519"),
-      ("dave", "ed25519"), ("mallory", "ed25519"), ("ci", "ed25519"), ("omar", "ed25519"),
-    ] {
+  /// The people of the fixture and the type of key each holds.
+  static let people = [
+    ("alice", "ed25519"), ("alice-laptop", "ecdsa"), ("carol", "ecdsa"), ("sam", "ed25519"),
+    ("dave", "ed25519"), ("mallory", "ed25519"), ("ci", "ed25519"), ("omar", "ed25519"),
+  ]
+
+  /// Their keys, made by ssh-keygen once per test process and copied into each fixture's own
+  /// folder (eight ssh-keygen runs for each of a hundred fixtures added up to more than the tests
+  /// that use them). Every fixture's people thus hold the same keys, as every fixture's
+  /// repository has the same first commit; a key nobody lists is mallory's.
+  static let madeKeys = Result { () throws -> String in
+    let keys = try makeTemporaryFolder(prefix: "promptgate-made-keys")
+    for (name, type) in people {
       let result = try run(
         "/usr/bin/ssh-keygen",
         ["-q", "-t", type, "-N", "", "-C", "\(name)@example.com", "-f", "\(keys)/\(name)"])
       guard result.status == 0 else { throw CLIFailure(result: result) }
     }
+    return keys
+  }
+
+  init() throws {
+    repository = try GatedRepository()
+    let keys = try makeTemporaryFolder(prefix: "promptgate-keys")
+    self.keys = keys
+    try copyFolder(try Self.madeKeys.get(), to: keys)
     try repository.scratch.write("runbook.yaml", Self.runbook)
     try repository.scratch.write(
       ".promptgate/allowed_signers",
@@ -47,6 +60,18 @@ final class ApprovalFixture: @unchecked Sendable {
     ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
     try repository.bumpPrompt()
     head = try repository.scratch.commit("billing: kinder", author: "Dev Eloper <dev@example.com>")
+  }
+
+  /// A copy of `template` in folders of its own (repository, ledger and keys), its release-bot
+  /// key registered for the copy.
+  private init(copying template: ApprovalFixture) throws {
+    repository = try GatedRepository(copying: template.repository)
+    let keys = try makeTemporaryFolder(prefix: "promptgate-keys")
+    self.keys = keys
+    try copyFolder(template.keys, to: keys)
+    base = template.base
+    head = template.head
+    ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
   }
 
   deinit {
@@ -69,16 +94,22 @@ final class ApprovalFixture: @unchecked Sendable {
   func key(_ name: String) -> String { "\(keys)/\(name)" }
 
   /// The fixture with its base approved by alice (#1) and carol (#2) and released to staging by
-  /// the release-bot (#3).
+  /// the release-bot (#3): made once per test process through the command line, and copied for
+  /// each test.
   static func baseInStaging() throws -> ApprovalFixture {
+    try ApprovalFixture(copying: stagedBase.get())
+  }
+
+  private static let stagedBase = Result { () throws -> ApprovalFixture in
     let fixture = try ApprovalFixture()
-    #expect(try fixture.approve("alice", "prompt-review", env: "staging", release: fixture.base).status == 0)
-    #expect(
-      try fixture.approve("carol", "compliance-review", env: "staging", release: fixture.base).status == 0)
+    for (name, checkpoint) in [("alice", "prompt-review"), ("carol", "compliance-review")] {
+      let approved = try fixture.approve(name, checkpoint, env: "staging", release: fixture.base)
+      guard approved.status == 0 else { throw CLIFailure(result: approved) }
+    }
     let released = try CLI.run([
       "-C", fixture.path, "--no-color", "release", fixture.base, "--env", "staging",
     ])
-    #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
+    guard released.status == 0 else { throw CLIFailure(result: released) }
     return fixture
   }
 

@@ -35,12 +35,11 @@ final class EvidenceFixture: @unchecked Sendable {
     repository = try GatedRepository()
     let keys = try makeTemporaryFolder(prefix: "promptgate-evidence-keys")
     self.keys = keys
-    for name in ["ci", "dave", "mallory"] {
-      let result = try run(
-        "/usr/bin/ssh-keygen",
-        ["-q", "-t", "ed25519", "-N", "", "-C", "\(name)@example.com", "-f", "\(keys)/\(name)"])
-      guard result.status == 0 else { throw CLIFailure(result: result) }
-    }
+    // ci, dave and mallory's ed25519 keys, made once per test process (ApprovalFixture.madeKeys).
+    let made = try ApprovalFixture.madeKeys.get()
+    let files = ["ci", "dave", "mallory"].flatMap { ["\(made)/\($0)", "\(made)/\($0).pub"] }
+    let copied = try run("/bin/cp", ["-a"] + files + [keys])
+    guard copied.status == 0 else { throw CLIFailure(result: copied) }
     try repository.scratch.write("runbook.yaml", Self.runbook)
     try repository.scratch.write(
       ".promptgate/allowed_signers",
@@ -49,6 +48,17 @@ final class EvidenceFixture: @unchecked Sendable {
     ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
     try repository.bumpPrompt()
     head = try repository.commit("billing: kinder")
+  }
+
+  /// A copy of `template` in folders of its own, its release-bot key registered for the copy.
+  private init(copying template: EvidenceFixture) throws {
+    repository = try GatedRepository(copying: template.repository)
+    let keys = try makeTemporaryFolder(prefix: "promptgate-evidence-keys")
+    self.keys = keys
+    try copyFolder(template.keys, to: keys)
+    base = template.base
+    head = template.head
+    ReleaseBotKeys.shared.register("\(keys)/ci", for: repository.path)
   }
 
   deinit { try? FileManager.default.removeItem(atPath: keys) }
@@ -71,13 +81,20 @@ final class EvidenceFixture: @unchecked Sendable {
     ])
   }
 
-  /// The base released to staging, with the evidence its first release needs.
+  /// The base released to staging, with the evidence its first release needs: made once per
+  /// test process through the command line, and copied for each test.
   static func baseInStaging() throws -> EvidenceFixture {
+    try EvidenceFixture(copying: stagedBase.get())
+  }
+
+  private static let stagedBase = Result { () throws -> EvidenceFixture in
     let fixture = try EvidenceFixture()
-    #expect(try fixture.record("evaluation", "promptfoo-pass.json", for: fixture.base).status == 0)
-    #expect(try fixture.record("policy-tests", "kyverno-junit.xml", for: fixture.base).status == 0)
+    for (kind, file) in [("evaluation", "promptfoo-pass.json"), ("policy-tests", "kyverno-junit.xml")] {
+      let recorded = try fixture.record(kind, file, for: fixture.base)
+      guard recorded.status == 0 else { throw CLIFailure(result: recorded) }
+    }
     let released = try fixture.promptgate(["release", fixture.base, "--env", "staging"])
-    #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
+    guard released.status == 0 else { throw CLIFailure(result: released) }
     return fixture
   }
 

@@ -88,6 +88,12 @@ struct GatedRepository {
     base = try scratch.commit("first release", author: Self.developer)
   }
 
+  /// A copy of `other` in a folder of its own (``ScratchRepository/init(copying:)``).
+  init(copying other: GatedRepository) throws {
+    scratch = try ScratchRepository(copying: other.scratch)
+    base = other.base
+  }
+
   /// Rewrites a file of the release: `edit` gets the current text and returns the new one.
   func edit(_ path: String, _ edit: (String) -> String) throws {
     let current = (try? String(contentsOfFile: "\(scratch.path)/\(path)", encoding: .utf8)) ?? ""

@@ -27,6 +27,15 @@ public final class ScratchRepository: @unchecked Sendable {
     self.path = path
   }
 
+  /// A copy of `other` (work tree, objects, refs and all) in a new folder, its clock where
+  /// `other`'s is, so that the next commit is dated after every commit it has: a fixture built
+  /// once and copied for each test that starts from it.
+  public init(copying other: ScratchRepository) throws {
+    path = try makeTemporaryFolder(prefix: "promptgate-repo")
+    try copyFolder(other.path, to: path)
+    clock = other.clock
+  }
+
   deinit {
     try? FileManager.default.removeItem(atPath: path)
   }
@@ -86,6 +95,15 @@ public final class ScratchRepository: @unchecked Sendable {
     }
     let name = author[..<open].trimmingCharacters(in: .whitespaces)
     return (name, String(author[author.index(after: open)..<close]))
+  }
+}
+
+/// Copies the contents of `source` into the folder `destination` as `cp -a` does: modes (a
+/// private key must stay 0600 for ssh-keygen), symbolic links and times kept.
+public func copyFolder(_ source: String, to destination: String) throws {
+  let result = try run("/bin/cp", ["-a", source + "/.", destination])
+  guard result.status == 0 else {
+    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination, "stderr": result.stderr])
   }
 }
 
