@@ -43,11 +43,11 @@ struct ReportBenchmark {
     // The figures must be the ledger's: 20,000 events, all in range.
     let json = try ChildProcess.output(
       promptgate, base + ["--format", "json"], environment: environment, scratch: scratch)
-    guard json.contains("\"ledger_events\" : \(Self.events)") else {
+    guard json.contains("\"ledger_events\":\(Self.events)") else {
       throw .unexpectedOutput("report --format json did not count \(Self.events) events")
     }
     // And the year's measurements: eight for each month that ended.
-    guard json.contains("\"measurements_in_range\" : "), !json.contains("\"measurements_in_range\" : 0,")
+    guard json.contains("\"measurements_in_range\":"), !json.contains("\"measurements_in_range\":0,")
     else {
       throw .unexpectedOutput("report --format json did not find the imported measurements")
     }
