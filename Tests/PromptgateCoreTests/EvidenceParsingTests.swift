@@ -1,7 +1,8 @@
 import Foundation
-import PromptgateCore
 import TestSupport
 import Testing
+
+@testable import PromptgateCore
 
 /// Result files as CI writes them (Tests/PromptgateCLITests/Fixtures/evidence): promptfoo's
 /// JSON output (results version 3), JUnit reports as kyverno test and conftest write them, and
@@ -128,5 +129,18 @@ import Testing
     guard case .object(var members) = summary.json else { return }
     members["passed"] = .integer(4)
     #expect(throws: LedgerFormatError.self) { try EvidenceSummary(json: .object(members)) }
+  }
+
+  /// Test names are the pull request's: a suite named with a terminal escape (written as XML's
+  /// character reference) is quoted in the refusal, not printed raw.
+  @Test func aSuiteNameCannotDriveTheTerminalThroughARefusal() {
+    let report =
+      #"<testsuite name="x&#27;[2J&#10;::error::forged" tests="two"><testcase name="a"/></testsuite>"#
+    var refusal: EvidenceFileError?
+    do { _ = try JUnitResults.summary(of: Array(report.utf8), file: "results.xml") } catch { refusal = error }
+    let message = refusal?.message ?? ""
+    #expect(message.contains(#"<testsuite name="x\033[2J\n::error::forged"> tests"#), "\(message)")
+    #expect(!message.contains("\u{1B}") && !message.contains("\n"), "\(message)")
+    #expect(message.contains(#"is "two", not a whole number"#), "\(message)")
   }
 }

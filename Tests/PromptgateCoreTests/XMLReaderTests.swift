@@ -77,6 +77,7 @@ struct XMLReaderTests {
       ("</a>", "</a> closes no open element", 1, 4, false),
       ("<a><!-- never closed", "a comment is never closed", 1, 21, true),
       ("<1a/>", "an element name is missing or invalid", 1, 2, false),
+      ("<a\u{1B}[2J/>", "an element name is missing or invalid", 1, 2, false),
       ("", "it holds no element", 1, 1, false),
       (
         "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>",

@@ -133,7 +133,13 @@ enum JUnitResults {
     /// A suite's stated totals must be what its test cases say.
     private mutating func check(_ attributes: [String: String], counted: Counts, line: Int, element: String) {
       guard problem == nil else { return }
-      let label = attributes["name"].map { "<\(element) name=\"\($0)\">" } ?? "<\(element)>"
+      // A suite's name comes from the tests' own names, which a pull request writes: quoted as git
+      // quotes a path when it holds a control character, so a message cannot drive a terminal.
+      let label =
+        attributes["name"].map { name in
+          let quoted = RepositoryText.safe(name)
+          return "<\(element) name=\(quoted == name ? "\"\(name)\"" : quoted)>"
+        } ?? "<\(element)>"
       let pairs = [
         ("tests", counted.tests), ("failures", counted.failures), ("errors", counted.errors),
         ("skipped", counted.skipped),
@@ -144,7 +150,8 @@ enum JUnitResults {
         }
         guard let stated = Int(text.trimmingCharacters(in: .whitespaces)), stated >= 0 else {
           problem = EvidenceFileError(
-            file, at: "line \(line), \(label) \(key)", "is \"\(text)\", not a whole number")
+            file, at: "line \(line), \(label) \(key)",
+            "is \"\(RepositoryText.safe(text))\", not a whole number")
           return
         }
         if stated != value {

@@ -222,7 +222,10 @@ struct XMLReader {
   private mutating func name(_ what: String) throws(XMLProblem) -> String {
     let start = position
     while position < bytes.count, !Self.endsName(bytes[position]) { advance() }
-    guard position > start, !Self.startsBadly(bytes[start]) else {
+    // XML names hold no control character: refused, so none reaches a message.
+    guard position > start, !Self.startsBadly(bytes[start]),
+      !bytes[start..<position].contains(where: { $0 < 0x20 || $0 == 0x7F })
+    else {
       throw problem("\(what) is missing or invalid", at: start)
     }
     return String(decoding: bytes[start..<position], as: UTF8.self)
