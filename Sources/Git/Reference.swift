@@ -56,15 +56,30 @@ extension Repository {
     ensureLibgit2()
     // libgit2 writes a reflog for refs outside refs/heads only when one already exists.
     try check(git_reference_ensure_log(pointer, name))
+    guard let expected else { return try create(name, to: target, message: message) }
     var newOID = target.oid
+    var oldOID = expected.oid
     var reference: OpaquePointer?
-    if let expected {
-      var oldOID = expected.oid
-      try check(git_reference_create_matching(&reference, pointer, name, &newOID, 1, &oldOID, message))
-    } else {
-      try check(git_reference_create(&reference, pointer, name, &newOID, 0, message))
-    }
+    // The expected value is compared under the reference's lock.
+    try check(git_reference_create_matching(&reference, pointer, name, &newOID, 1, &oldOID, message))
     git_reference_free(reference)
+  }
+
+  /// Creates `name`, refusing with `.exists` when it exists. libgit2 (`git_reference_create`
+  /// without force) checks that a reference is absent before it takes the reference's lock, so
+  /// two writers creating it at once could both succeed, the second overwriting the first (two
+  /// clones pushing their first ledger to one remote). Here the check is made under the lock,
+  /// which every git and libgit2 writer takes.
+  private func create(_ name: String, to target: ObjectID, message: String) throws(GitError) {
+    let transaction = try Transaction(self)
+    try transaction.lock(name)
+    if try referenceTarget(name) != nil {
+      throw GitError(
+        code: GIT_EEXISTS.rawValue, errorClass: Int32(GIT_ERROR_REFERENCE.rawValue),
+        message: "failed to write reference '\(name)': a reference with that name already exists.")
+    }
+    try transaction.setTarget(name, to: target, message: message)
+    try transaction.commit()
   }
 
   /// Deletes `name` only if it still points at `expected`.

@@ -84,6 +84,36 @@ import Testing
     #expect { try rival.lock(name) } throws: { ($0 as? GitError)?.code == .locked }
   }
 
+  /// Two writers creating one reference at once (two clones pushing the first ledger to a
+  /// remote): exactly one wins and the other is refused, never both written, the second
+  /// overwriting the first. libgit2 checks that a reference is absent before taking its lock.
+  @Test func creatingAReferenceIsACompareAndSwapToo() throws {
+    let scratch = try ScratchRepository()
+    let targets = try (0..<4).map { index in
+      try scratch.write("a.txt", "\(index)\n")
+      return try #require(ObjectID(hex: try scratch.commit("\(index)")))
+    }
+    let path = scratch.path
+    let repository = try Repository.open(at: path)
+    for round in 0..<100 {
+      let name = "refs/promptgate/race/\(round)"
+      let winners = LockedList<ObjectID>()
+      DispatchQueue.concurrentPerform(iterations: targets.count) { index in
+        do {
+          // Each writer its own handle, as each process has.
+          let writer = try Repository.open(at: path)
+          try writer.updateReference(name, to: targets[index], expecting: nil, message: "create")
+          winners.append(targets[index])
+        } catch {
+          // Refused: another writer created it first (or held its lock).
+        }
+      }
+      #expect(winners.values.count == 1, "round \(round): \(winners.values.count) writers created \(name)")
+      #expect(try repository.referenceTarget(name) == winners.values.first)
+      #expect(try repository.reflog(name).count == 1)
+    }
+  }
+
   @Test func aTransactionMovesSeveralReferencesWithReflogs() throws {
     let scratch = try ScratchRepository()
     try scratch.write("a.txt", "a\n")
