@@ -2,9 +2,14 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Runs the built `promptgate` executable, which sits next to the test binary.
+/// Runs the built `promptgate` executable: the one `PROMPTGATE_TEST_PROGRAM` names (`make test`
+/// names the release build, which ships and runs about four times faster), else the one next to
+/// the test binary (a plain `swift test`, `--enable-code-coverage` included, and the leak check).
 enum CLI {
   static let executable: String = {
+    if let program = ProcessInfo.processInfo.environment["PROMPTGATE_TEST_PROGRAM"], !program.isEmpty {
+      return program
+    }
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var folder = testBinary.deletingLastPathComponent()
     // On Linux the test binary is `.build/debug/<package>PackageTests.xctest`, beside promptgate.
