@@ -4,12 +4,13 @@ import PromptgateCore
 
 /// Where messages go: results to stdout, everything else to stderr (SPEC §6).
 enum Output {
+  /// One line, whatever the message quotes (``RepositoryText/line(_:)``).
   static func error(_ message: String) {
-    FileHandle.standardError.write(Data("promptgate: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("promptgate: error: \(RepositoryText.line(message))\n".utf8))
   }
 
   static func warning(_ message: String) {
-    FileHandle.standardError.write(Data("promptgate: warning: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("promptgate: warning: \(RepositoryText.line(message))\n".utf8))
   }
 
   /// Progress a command reports beside its result (what `--sync` fetched and pushed).

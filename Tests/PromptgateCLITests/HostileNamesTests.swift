@@ -67,4 +67,19 @@ import Testing
       "\(sarif.stdout)")
     #expect(!sarif.stdout.contains("evil\\n"))
   }
+
+  /// Errors and warnings quote what they name (a revision, a path, a reason another clone
+  /// recorded): each stays one line on stderr, escaped as git escapes a quoted path.
+  @Test func anErrorQuotingHostileTextStaysOneLine() throws {
+    let (repository, _) = try hostile()
+    let revision = "v1\u{1B}[2J\n::error file=runbook.yaml::pwned"
+    let diff = try CLI.run(["-C", repository.path, "diff", revision, "HEAD"])
+    #expect(diff.status == 2)
+    expectNothingForged(diff.stderr, "stderr")
+    #expect(diff.stderr.split(separator: "\n").count == 1, "\(diff.stderr)")
+    #expect(
+      diff.stderr.hasPrefix(
+        #"promptgate: error: unknown revision 'v1\033[2J\n::error file=runbook.yaml::pwned'"#),
+      "\(diff.stderr)")
+  }
 }

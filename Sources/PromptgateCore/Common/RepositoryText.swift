@@ -30,21 +30,16 @@ public enum RepositoryText {
         && value != 0x2029 && scalar != "\"" && scalar != "\\"
     }
     guard !pieces.allSatisfy({ plain($0.scalar) }) else { return String(decoding: path, as: UTF8.self) }
-    let named: [Unicode.Scalar: String] = [
-      "\u{07}": "a", "\u{08}": "b", "\t": "t", "\n": "n", "\u{0B}": "v", "\u{0C}": "f", "\r": "r",
-      "\"": "\"", "\\": "\\",
-    ]
     var out = "\""
     for piece in pieces {
       if let scalar = piece.scalar, plain(scalar) {
         out.unicodeScalars.append(scalar)
-      } else if let scalar = piece.scalar, let letter = named[scalar] {
+      } else if let scalar = piece.scalar, scalar == "\"" || scalar == "\\" {
+        out += "\\" + String(scalar)
+      } else if let scalar = piece.scalar, let letter = namedEscapes[scalar] {
         out += "\\" + letter
       } else {
-        for byte in piece.bytes {
-          let octal = String(byte, radix: 8)
-          out += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
-        }
+        out += octalEscapes(piece.bytes)
       }
     }
     return out + "\""
@@ -57,6 +52,39 @@ public enum RepositoryText {
   /// as a path is: a `"` or `\` alone does not quote it, only what could forge output.
   public static func safe(_ text: String) -> String {
     text.unicodeScalars.allSatisfy(isPrintable) ? text : quoted(text)
+  }
+
+  /// A message as one line that a terminal and a CI log show as written: each control
+  /// character, line or paragraph separator escaped as in a quoted path (`\n`, `\033`), nothing
+  /// else changed. Every error and warning goes through this: whatever text from a repository,
+  /// an argument or a remote a message quotes, it cannot end the line and start a workflow
+  /// command, or send a terminal an escape sequence.
+  public static func line(_ text: String) -> String {
+    guard !text.unicodeScalars.allSatisfy(isPrintable) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+      if isPrintable(scalar) {
+        out.unicodeScalars.append(scalar)
+      } else if let letter = namedEscapes[scalar] {
+        out += "\\" + letter
+      } else {
+        out += octalEscapes(String(scalar).utf8)
+      }
+    }
+    return out
+  }
+
+  /// The control characters C and git write by name.
+  private static let namedEscapes: [Unicode.Scalar: String] = [
+    "\u{07}": "a", "\u{08}": "b", "\t": "t", "\n": "n", "\u{0B}": "v", "\u{0C}": "f", "\r": "r",
+  ]
+
+  /// Each byte as git writes it in a quoted path: `\303`.
+  private static func octalEscapes(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map { byte in
+      let octal = String(byte, radix: 8)
+      return "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+    }.joined()
   }
 
   /// A relative path as a URI reference (RFC 3986): every byte but the unreserved characters
