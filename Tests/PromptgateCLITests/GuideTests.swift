@@ -100,8 +100,11 @@ final class GuideSession {
       "TZ=UTC", "USER=reader", "TERM=dumb", "NO_COLOR=1", "GIT_CONFIG_NOSYSTEM=1",
     ]
     // Under the leak check the binary is sanitized: it needs the suppressions the check set.
+    // Under `swift test --enable-code-coverage` it is instrumented: without the profile's path
+    // it writes default.profraw into the guide's repository, a file the gates then see.
     let inherited = ProcessInfo.processInfo.environment
-    environment += ["ASAN_OPTIONS", "LSAN_OPTIONS", "PROMPTGATE_SANITIZED"].compactMap { name in
+    environment += ["ASAN_OPTIONS", "LSAN_OPTIONS", "PROMPTGATE_SANITIZED", "LLVM_PROFILE_FILE"].compactMap {
+      name in
       inherited[name].map { "\(name)=\($0)" }
     }
   }
