@@ -28,7 +28,7 @@ SHIPPED = bin/promptgate $(SHIPPED_DATA)
 # twice packs the same man page and the same file list.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || date +%s)
 
-.PHONY: all setup setup-build setup-tests build demo test lint leaks bench clean gates \
+.PHONY: all setup setup-build setup-tests build demo test lint coverage leaks bench clean gates \
 	stage install uninstall dist
 
 all: build
@@ -68,6 +68,22 @@ test: setup-tests
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(FORMAT_PATHS)
+
+# Line coverage of Sources/ by the suite (InstallTests aside: it builds the release binary), the
+# promptgate processes the CLI tests start included: each writes its profile where
+# LLVM_PROFILE_FILE says. In .build-cov, so the instrumented build leaves .build alone. The
+# toolchain's own llvm-profdata reads what its compiler wrote.
+COVERAGE_PATH = .build-cov
+LLVM_TOOLS = $(dir $(realpath $(shell command -v $(SWIFT))))
+coverage: setup-tests
+	$(SWIFT) build --build-tests --enable-code-coverage --scratch-path $(COVERAGE_PATH)
+	rm -f $(COVERAGE_PATH)/debug/codecov/*.profraw
+	$(SWIFT) test --skip-build --enable-code-coverage --scratch-path $(COVERAGE_PATH) --skip InstallTests
+	$(LLVM_TOOLS)llvm-profdata merge -sparse $(COVERAGE_PATH)/debug/codecov/*.profraw \
+		-o $(COVERAGE_PATH)/coverage.profdata
+	$(LLVM_TOOLS)llvm-cov report $(COVERAGE_PATH)/debug/promptgatePackageTests.xctest \
+		-object $(COVERAGE_PATH)/debug/promptgate -instr-profile=$(COVERAGE_PATH)/coverage.profdata \
+		-ignore-filename-regex='(\.build[^/]*|Tests|Benchmarks)/' | sed -n '1,2p;$$p'
 
 leaks: setup-tests
 	$(SWIFT) build
