@@ -69,7 +69,7 @@ public indirect enum JSONValue: Sendable, Hashable {
   /// `value` quoted: `"` and `\` escaped, control characters as `\b`, `\f`, `\n`, `\r`, `\t` or
   /// `\u00XX`, every other byte as it is. The runs between escapes are copied whole: a diff's
   /// JSON holds whole patches and prompts.
-  private static func writeString(_ value: String, into out: inout [UInt8]) {
+  static func writeString(_ value: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var value = value
     value.withUTF8 { bytes in

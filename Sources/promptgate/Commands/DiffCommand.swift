@@ -101,7 +101,7 @@ extension Promptgate {
         let writer = DiffJSONWriter(pretty: global.pretty, write: write)
         try writer.object(members, streaming: "files") { yield throws(PromptgateError) in
           try diff.forEachFile { file throws(PromptgateError) in
-            yield(file.json(patch: try patchText?(file)))
+            yield(file, try patchText?(file))
           }
         }
       case .text where stat:
