@@ -6,6 +6,8 @@ import PromptgateCore
 struct DiffJSONWriter {
   let pretty: Bool
   let write: (String) -> Void
+  /// Writes UTF-8 bytes: each file's item as ``JSONStream`` made it.
+  let writeBytes: ([UInt8]) -> Void
 
   /// Writes the object of `members` and of the array `key` holding the files `files` yields
   /// (each with its patch, if any), in order, then a newline.
@@ -41,7 +43,7 @@ struct DiffJSONWriter {
       write(count == 0 ? "[" : ",")
       if pretty { write("\n    ") }
       file.writeJSON(patch: patch, to: &item)
-      write(String(decoding: item.take(), as: UTF8.self))
+      writeBytes(item.take())
       count += 1
     }
     write(count == 0 ? "[]" : pretty ? "\n  ]" : "]")
