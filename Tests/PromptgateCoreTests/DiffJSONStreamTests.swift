@@ -48,6 +48,24 @@ import Testing
     #expect(String(decoding: pretty.bytes, as: UTF8.self) + "\n" == value.pretty)
   }
 
+  /// Strings are scanned eight bytes at a time: an escape at any offset, next to UTF-8, is found.
+  @Test func aStringIsEscapedWhereverItsSpecialBytesFall() throws {
+    let escapes: [(String, String)] = [
+      ("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\t", "\\t"), ("\u{1}", "\\u0001"),
+      ("\u{1F}", "\\u001f"), ("\u{7F}", "\u{7F}"), ("é", "é"), (" ", " "),
+    ]
+    for (character, escaped) in escapes {
+      for offset in 0..<20 {
+        let text =
+          String(repeating: "a", count: offset) + character + "é" + String(repeating: "b", count: 19 - offset)
+        let expected =
+          "\"" + String(repeating: "a", count: offset) + escaped + "é"
+          + String(repeating: "b", count: 19 - offset) + "\""
+        #expect(JSONValue.string(text).canonicalString == expected, "\(offset) \(escaped)")
+      }
+    }
+  }
+
   @Test func anEmptyFileListAndObjectsCloseOnTheirLine() throws {
     var out = JSONStream(pretty: true, level: 1)
     out.openObject()
