@@ -91,8 +91,9 @@ public enum ProseDiff {
       }
     }
 
-    // The sections both sides have whose text changed, compared first (all at once).
-    var edited: [(old: [String], new: [String])] = []
+    // The sections both sides have whose text changed, compared before the list is assembled:
+    // a large prompt's are split over two threads.
+    var edited: [EditedUnits] = []
     var editedIndex: [String: Int] = [:]
     for section in after {
       if let previous = oldByKey[section.key], previous.units != section.units {
@@ -136,12 +137,13 @@ public enum ProseDiff {
     return changes
   }
 
+  /// A section's units before and after an edit.
+  private typealias EditedUnits = (old: [String], new: [String])
+
   /// Each pair's ``itemChanges(_:_:reader:)``, in order. In parallel, the pairs are cut in two
   /// runs of about as many units, one a thread, each with its own word ids (ids are only
   /// compared within a pair, so the items are the same).
-  private static func itemChanges(of pairs: [(old: [String], new: [String])], inParallel: Bool)
-    -> [[SectionChange.Item]]
-  {
+  private static func itemChanges(of pairs: [EditedUnits], inParallel: Bool) -> [[SectionChange.Item]] {
     guard inParallel, pairs.count > 1 else { return itemChanges(of: pairs[...]) }
     let total = pairs.reduce(0) { $0 + $1.old.count + $1.new.count }
     var split = 0
@@ -156,9 +158,7 @@ public enum ProseDiff {
     return first + second
   }
 
-  private static func itemChanges(of pairs: ArraySlice<(old: [String], new: [String])>) -> [[SectionChange
-    .Item]]
-  {
+  private static func itemChanges(of pairs: ArraySlice<EditedUnits>) -> [[SectionChange.Item]] {
     var reader = ProseWords.Reader()
     return pairs.map { itemChanges($0.old, $0.new, reader: &reader) }
   }
