@@ -56,9 +56,14 @@ public struct SectionChange: Sendable, Hashable {
 
 /// Compares a prose prompt section by section (SPEC §6).
 public enum ProseDiff {
+  /// A large prompt's two sides are cut, and its edited sections compared, on two threads.
   public static func changes(old: String, new: String) -> [SectionChange] {
-    let before = MarkdownSections(old).sections
-    let after = MarkdownSections(new).sections
+    changes(old: old, new: new, inParallel: old.utf8.count + new.utf8.count >= Parallel.largeText)
+  }
+
+  static func changes(old: String, new: String, inParallel large: Bool) -> [SectionChange] {
+    let (before, after) = Parallel.both(
+      inParallel: large, { MarkdownSections(old).sections }, { MarkdownSections(new).sections })
     let oldByKey = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
     let newByKey = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -67,7 +72,6 @@ public enum ProseDiff {
     let sharedOld = before.map(\.key).filter { newByKey[$0] != nil }
     let sharedNew = after.map(\.key).filter { oldByKey[$0] != nil }
     var moved = Set<String>()
-    var reader = ProseWords.Reader()
     for operation in LineDiff.operations(from: sharedOld, to: sharedNew) {
       if case .insert(let index) = operation { moved.insert(sharedNew[index]) }
     }
@@ -87,6 +91,18 @@ public enum ProseDiff {
       }
     }
 
+    // The sections both sides have whose text changed, compared before the list is assembled:
+    // a large prompt's are split over two threads.
+    var edited: [EditedUnits] = []
+    var editedIndex: [String: Int] = [:]
+    for section in after {
+      if let previous = oldByKey[section.key], previous.units != section.units {
+        editedIndex[section.key] = edited.count
+        edited.append((previous.units, section.units))
+      }
+    }
+    let editedItems = itemChanges(of: edited, inParallel: large)
+
     var changes: [SectionChange] = []
     for section in after {
       if let source = renamedFrom[section.key] {
@@ -96,14 +112,13 @@ public enum ProseDiff {
         )
         continue
       }
-      guard let previous = oldByKey[section.key] else {
+      guard oldByKey[section.key] != nil else {
         changes.append(
           SectionChange(
             change: .added, path: section.path, oldPath: nil, units: section.units.count, items: []))
         continue
       }
-      let items =
-        previous.units == section.units ? [] : itemChanges(previous.units, section.units, reader: &reader)
+      let items = editedIndex[section.key].map { editedItems[$0] } ?? []
       if moved.contains(section.key) {
         changes.append(
           SectionChange(
@@ -120,6 +135,32 @@ public enum ProseDiff {
           change: .removed, path: section.path, oldPath: nil, units: section.units.count, items: []))
     }
     return changes
+  }
+
+  /// A section's units before and after an edit.
+  private typealias EditedUnits = (old: [String], new: [String])
+
+  /// Each pair's ``itemChanges(_:_:reader:)``, in order. In parallel, the pairs are cut in two
+  /// runs of about as many units, one a thread, each with its own word ids (ids are only
+  /// compared within a pair, so the items are the same).
+  private static func itemChanges(of pairs: [EditedUnits], inParallel: Bool) -> [[SectionChange.Item]] {
+    guard inParallel, pairs.count > 1 else { return itemChanges(of: pairs[...]) }
+    let total = pairs.reduce(0) { $0 + $1.old.count + $1.new.count }
+    var split = 0
+    var units = 0
+    while split < pairs.count - 1, 2 * units < total {
+      units += pairs[split].old.count + pairs[split].new.count
+      split += 1
+    }
+    let middle = split
+    let (first, second) = Parallel.both(
+      inParallel: true, { itemChanges(of: pairs[..<middle]) }, { itemChanges(of: pairs[middle...]) })
+    return first + second
+  }
+
+  private static func itemChanges(of pairs: ArraySlice<EditedUnits>) -> [[SectionChange.Item]] {
+    var reader = ProseWords.Reader()
+    return pairs.map { itemChanges($0.old, $0.new, reader: &reader) }
   }
 
   /// The units that changed: each run of removals and additions pairs its units in order while

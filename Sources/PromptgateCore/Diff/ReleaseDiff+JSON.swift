@@ -10,61 +10,97 @@ extension ReleaseDiff.Point {
 }
 
 extension FileChange {
-  /// One member of the document's `files`; with `patch` (`--patch`), its unified diff as the
-  /// `patch` field.
-  public func json(patch: String? = nil) -> JSONValue {
-    func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-    var fields: [String: JSONValue] = [
-      "path": .string(path), "old_path": optional(oldPath),
-      "status": .string(status.rawValue),
-      "kind": .string(kind.rawValue), "additions": .integer(Int64(additions)),
-      "deletions": .integer(Int64(deletions)), "binary": .bool(binary),
-      "old_mode": optional(oldMode), "new_mode": optional(newMode),
-      "similarity": similarity.map { .integer(Int64($0)) } ?? .null,
-      "old_id": optional(oldID), "new_id": optional(newID),
-      "changes": .array(
-        changes.map { change in
-          var fields: [String: JSONValue] = [
-            "kind": .string(change.kind.rawValue), "change": .string(change.change.rawValue),
-            "path": .string(change.path), "old": optional(change.old), "new": optional(change.new),
-            "weakens": optional(change.weakens),
-          ]
-          // A signer's path is "<principal> <fingerprint>"; the parts, for tools.
-          switch change.kind {
-          case .signer:
-            let parts = change.path.split(separator: " ")
-            fields["principal"] = .string(parts.dropLast().joined(separator: " "))
-            fields["fingerprint"] = .string(parts.last.map(String.init) ?? "")
-          case .revokedKey: fields["fingerprint"] = .string(change.path)
-          default: break
-          }
-          return .object(fields)
-        }),
-      "sections": .array(sections.map(\.json)),
-      "notes": .array(notes.map(JSONValue.string)),
-    ]
-    if let patch { fields["patch"] = .string(patch) }
-    return .object(fields)
+  /// Writes one member of the document's `files`; with `patch` (`--patch`), its unified diff as
+  /// the `patch` field. Keys in ``JSONValue``'s order (sorted by their bytes).
+  public func writeJSON(patch: String? = nil, to out: inout JSONStream) {
+    out.openObject()
+    out.key("additions")
+    out.integer(additions)
+    out.key("binary")
+    out.bool(binary)
+    out.key("changes")
+    out.openArray()
+    for change in changes { change.writeJSON(to: &out) }
+    out.closeArray()
+    out.key("deletions")
+    out.integer(deletions)
+    out.member("kind", kind.rawValue)
+    out.member("new_id", newID)
+    out.member("new_mode", newMode)
+    out.key("notes")
+    out.openArray()
+    for note in notes { out.string(note) }
+    out.closeArray()
+    out.member("old_id", oldID)
+    out.member("old_mode", oldMode)
+    out.member("old_path", oldPath)
+    if let patch { out.member("patch", patch) }
+    out.member("path", path)
+    out.key("sections")
+    out.openArray()
+    for section in sections { section.writeJSON(to: &out) }
+    out.closeArray()
+    out.key("similarity")
+    if let similarity { out.integer(similarity) } else { out.null() }
+    out.member("status", status.rawValue)
+    out.closeObject()
+  }
+}
+
+extension SemanticChange {
+  /// `{"change", "fingerprint"?, "kind", "new", "old", "path", "principal"?, "weakens"}`.
+  func writeJSON(to out: inout JSONStream) {
+    out.openObject()
+    out.member("change", change.rawValue)
+    // A signer's path is "<principal> <fingerprint>"; the parts, for tools.
+    var principal: String?
+    switch kind {
+    case .signer:
+      let parts = path.split(separator: " ")
+      principal = parts.dropLast().joined(separator: " ")
+      out.member("fingerprint", parts.last.map(String.init) ?? "")
+    case .revokedKey: out.member("fingerprint", path)
+    default: break
+    }
+    out.member("kind", kind.rawValue)
+    out.member("new", new)
+    out.member("old", old)
+    out.member("path", path)
+    if let principal { out.member("principal", principal) }
+    out.member("weakens", weakens)
+    out.closeObject()
   }
 }
 
 extension SectionChange {
-  /// `{"change", "path": [titles], "heading", "old_path", "units", "items": [...]}`.
-  var json: JSONValue {
-    func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-    return .object([
-      "change": .string(change.rawValue),
-      "path": .array(path.map(JSONValue.string)),
-      "heading": .string(MarkdownSections.display(path)),
-      "old_path": oldPath.map { .array($0.map(JSONValue.string)) } ?? .null,
-      "units": .integer(Int64(units)),
-      "items": .array(
-        items.map { item in
-          .object([
-            "change": .string(item.change.rawValue), "old": optional(item.old), "new": optional(item.new),
-            "excerpt": optional(item.excerpt),
-          ])
-        }),
-    ])
+  /// `{"change", "heading", "items": [...], "old_path": [titles], "path": [titles], "units"}`.
+  func writeJSON(to out: inout JSONStream) {
+    out.openObject()
+    out.member("change", change.rawValue)
+    out.member("heading", MarkdownSections.display(path))
+    out.key("items")
+    out.openArray()
+    for item in items {
+      out.openObject()
+      out.member("change", item.change.rawValue)
+      out.member("excerpt", item.excerpt)
+      out.member("new", item.new)
+      out.member("old", item.old)
+      out.closeObject()
+    }
+    out.closeArray()
+    out.key("old_path")
+    if let oldPath { Self.writeTitles(oldPath, to: &out) } else { out.null() }
+    out.key("path")
+    Self.writeTitles(path, to: &out)
+    out.key("units")
+    out.integer(units)
+    out.closeObject()
+  }
+
+  private static func writeTitles(_ titles: [String], to out: inout JSONStream) {
+    out.openArray()
+    for title in titles { out.string(title) }
+    out.closeArray()
   }
 }

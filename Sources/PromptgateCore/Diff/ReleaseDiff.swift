@@ -145,31 +145,42 @@ extension FileChange {
       self.notes = notes
       return
     }
-    let stats = try repository.lineStats(old: old ?? [], new: new ?? [])
-    additions = stats.additions
-    deletions = stats.deletions
-
-    var semantics = FileSemantics()
-    let isLink = change.oldMode == .link || change.newMode == .link
-    if let governance = GovernanceDiff.file(path), !isLink {
-      semantics = GovernanceDiff.semantics(
-        governance, path: path, old: old.map { String(decoding: $0, as: UTF8.self) },
-        new: new.map { String(decoding: $0, as: UTF8.self) })
-    } else if kind != .other, !isLink {
-      let oldText = old.map { String(decoding: $0, as: UTF8.self) }
-      let newText = new.map { String(decoding: $0, as: UTF8.self) }
-      if let oldText, let id = change.oldID { texts.keep(oldText, for: id) }
-      if let newText, let id = change.newID { texts.keep(newText, for: id) }
-      if let oldText, let newText {
-        semantics =
-          kind == .prompt
-          ? .prompt(path: path, old: oldText, new: newText, sections: proseSections)
-          : .policy(path: path, old: oldText, new: newText)
-      }
-    }
+    // A large file's meaning is read on a second thread while libgit2 counts its lines here.
+    let (stats, semantics) = Parallel.both(
+      inParallel: (old?.count ?? 0) + (new?.count ?? 0) >= Parallel.largeText,
+      { Result { () throws(GitError) in try repository.lineStats(old: old ?? [], new: new ?? []) } },
+      { Self.semantics(change, kind: kind, old: old, new: new, keeping: texts, proseSections: proseSections) }
+    )
+    let lines = try stats.get()
+    additions = lines.additions
+    deletions = lines.deletions
     changes = semantics.changes
     sections = semantics.sections
     self.notes = notes + semantics.notes
+  }
+
+  /// What changed inside a text file: governance by its meaning, prompts and policies by their
+  /// fields, keys and sections; nothing for other files and symlinks.
+  private static func semantics(
+    _ change: TreeChange, kind: FileKind, old: [UInt8]?, new: [UInt8]?, keeping texts: BlobTexts,
+    proseSections: Bool
+  ) -> FileSemantics {
+    let path = change.newPath
+    guard change.oldMode != .link, change.newMode != .link else { return FileSemantics() }
+    if let governance = GovernanceDiff.file(path) {
+      return GovernanceDiff.semantics(
+        governance, path: path, old: old.map { String(decoding: $0, as: UTF8.self) },
+        new: new.map { String(decoding: $0, as: UTF8.self) })
+    }
+    guard kind != .other else { return FileSemantics() }
+    let oldText = old.map { String(decoding: $0, as: UTF8.self) }
+    let newText = new.map { String(decoding: $0, as: UTF8.self) }
+    if let oldText, let id = change.oldID { texts.keep(oldText, for: id) }
+    if let newText, let id = change.newID { texts.keep(newText, for: id) }
+    guard let oldText, let newText else { return FileSemantics() }
+    return kind == .prompt
+      ? .prompt(path: path, old: oldText, new: newText, sections: proseSections)
+      : .policy(path: path, old: oldText, new: newText)
   }
 
   private static func content(_ id: ObjectID?, mode: FileMode, repository: Repository) throws(GitError)

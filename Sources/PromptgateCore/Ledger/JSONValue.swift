@@ -69,16 +69,27 @@ public indirect enum JSONValue: Sendable, Hashable {
   /// `value` quoted: `"` and `\` escaped, control characters as `\b`, `\f`, `\n`, `\r`, `\t` or
   /// `\u00XX`, every other byte as it is. The runs between escapes are copied whole: a diff's
   /// JSON holds whole patches and prompts.
-  private static func writeString(_ value: String, into out: inout [UInt8]) {
+  static func writeString(_ value: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
     var value = value
     value.withUTF8 { bytes in
       var start = 0
-      for index in bytes.indices {
+      var index = 0
+      while index < bytes.count {
+        if index + 8 <= bytes.count,
+          !mayNeedEscape(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+        {
+          index += 8
+          continue
+        }
         let byte = bytes[index]
-        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+          index += 1
+          continue
+        }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        start = index + 1
+        index += 1
+        start = index
         out.append(UInt8(ascii: "\\"))
         switch byte {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
@@ -96,6 +107,19 @@ public indirect enum JSONValue: Sendable, Hashable {
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// True when one of the eight bytes of `word` may need an escape (below 0x20, `"` or `\`):
+  /// the bytes are tested eight at a time (a diff's JSON is mostly prose that needs none) with
+  /// the bit tricks "has a byte less than n" and "has a zero byte" (Anderson, Bit Twiddling
+  /// Hacks), exact when there is none.
+  private static func mayNeedEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+    let hasControl = (word &- ones &* 0x20) & ~word & highs != 0
+    return hasControl || hasZero(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
+      || hasZero(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
   }
 }
 

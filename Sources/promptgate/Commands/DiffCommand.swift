@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Git
 import PromptgateCore
 
@@ -98,10 +99,10 @@ extension Promptgate {
             "base": EvidenceRecorder.json(before), "head": EvidenceRecorder.json(after),
           ])
         }
-        let writer = DiffJSONWriter(pretty: global.pretty, write: write)
+        let writer = DiffJSONWriter(pretty: global.pretty, write: write, writeBytes: output.writeBytes)
         try writer.object(members, streaming: "files") { yield throws(PromptgateError) in
           try diff.forEachFile { file throws(PromptgateError) in
-            yield(file.json(patch: try patchText?(file)))
+            yield(file, try patchText?(file))
           }
         }
       case .text where stat:
@@ -150,16 +151,23 @@ extension Promptgate {
 /// held whole, and one that fails before it has made that much (an unreadable blob) prints
 /// nothing but its error, as before the diff was written file by file.
 private final class ChunkedOutput {
-  private var pending = ""
+  private var pending: [UInt8] = []
 
   func write(_ text: String) {
-    pending += text
-    if pending.utf8.count >= 1 << 16 { flush() }
+    pending += text.utf8
+    if pending.count >= 1 << 16 { flush() }
   }
 
-  /// Writes what is pending; the command calls it once it has succeeded.
+  /// UTF-8 bytes, as the JSON writer makes them: not read again into a String on the way out.
+  func writeBytes(_ bytes: [UInt8]) {
+    pending += bytes
+    if pending.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes what is pending; the command calls it once it has succeeded. (Nothing else of the
+  /// command writes to stdout, so nothing waits in `print`'s buffer to come first.)
   func flush() {
-    print(pending, terminator: "")
-    pending = ""
+    try? FileHandle.standardOutput.write(contentsOf: pending)
+    pending.removeAll(keepingCapacity: true)
   }
 }

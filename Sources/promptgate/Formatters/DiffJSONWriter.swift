@@ -6,12 +6,14 @@ import PromptgateCore
 struct DiffJSONWriter {
   let pretty: Bool
   let write: (String) -> Void
+  /// Writes UTF-8 bytes: each file's item as ``JSONStream`` made it.
+  let writeBytes: ([UInt8]) -> Void
 
-  /// Writes the object of `members` and of the array `key` holding what `items` yields, in
-  /// order, then a newline.
+  /// Writes the object of `members` and of the array `key` holding the files `files` yields
+  /// (each with its patch, if any), in order, then a newline.
   func object(
     _ members: [String: JSONValue], streaming key: String,
-    _ items: (_ yield: (JSONValue) -> Void) throws(PromptgateError) -> Void
+    _ files: (_ yield: (FileChange, _ patch: String?) -> Void) throws(PromptgateError) -> Void
   ) throws(PromptgateError) {
     let keys = Set(members.keys).union([key]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     write("{")
@@ -22,22 +24,26 @@ struct DiffJSONWriter {
       if name != key, let value = members[name] {
         write(text(value, level: 1))
       } else {
-        try array(items)
+        try array(files)
       }
     }
     write(pretty ? "\n}\n" : "}\n")
   }
 
-  /// `[...]` of what `items` yields, one level in; `[]` when it yields nothing, as JSONValue
-  /// writes an empty array.
-  private func array(_ items: (_ yield: (JSONValue) -> Void) throws(PromptgateError) -> Void)
+  /// `[...]` of the files, one level in; `[]` when there is none, as JSONValue writes an empty
+  /// array.
+  private func array(
+    _ files: (_ yield: (FileChange, _ patch: String?) -> Void) throws(PromptgateError) -> Void
+  )
     throws(PromptgateError)
   {
     var count = 0
-    try items { item in
+    var item = JSONStream(pretty: pretty, level: 2)
+    try files { file, patch in
       write(count == 0 ? "[" : ",")
       if pretty { write("\n    ") }
-      write(text(item, level: 2))
+      file.writeJSON(patch: patch, to: &item)
+      writeBytes(item.take())
       count += 1
     }
     write(count == 0 ? "[]" : pretty ? "\n  ]" : "]")
