@@ -163,7 +163,7 @@ extension FileChange {
       if let oldText, let newText {
         semantics =
           kind == .prompt
-          ? .prompt(path: path, old: oldText, new: newText, sections: proseSections)
+          ? .prompt(path: path, old: oldText, new: newText, sections: proseSections, keeping: texts)
           : .policy(path: path, old: oldText, new: newText)
       }
     }
