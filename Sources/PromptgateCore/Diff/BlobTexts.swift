@@ -3,7 +3,9 @@ import Git
 
 /// The prompts and policies a diff read, as text, by blob id, for the gates that read them again
 /// (versions, secrets). Reading a blob from a pack inflates its whole delta chain, so a second
-/// read costs as much as the first. Filled by both of the diff's threads; read afterwards.
+/// read costs as much as the first. Also the prompts' front matters the diff parsed, by their
+/// text, for the version gate: parsing them again was a twentieth of `check`. Filled by both of the
+/// diff's threads; read afterwards.
 final class BlobTexts: @unchecked Sendable {
   /// Larger texts are not kept: read again rather than held twice.
   static let largest = 1 << 20
@@ -13,6 +15,8 @@ final class BlobTexts: @unchecked Sendable {
   let isKeeping: Bool
   private let lock = NSLock()
   private var texts: [ObjectID: String] = [:]
+  /// Keyed by the YAML itself: the same text always parses to the same document.
+  private var documents: [String: StructuredValue?] = [:]
 
   init(keeping: Bool) {
     isKeeping = keeping
@@ -24,4 +28,16 @@ final class BlobTexts: @unchecked Sendable {
   }
 
   subscript(id: ObjectID) -> String? { lock.withLock { texts[id] } }
+
+  /// Keeps what `yaml` parsed to (nil: an empty document); only documents that parsed are kept.
+  func keep(_ document: StructuredValue?, parsedFrom yaml: String) {
+    guard isKeeping, yaml.utf8.count <= Self.largest else { return }
+    lock.withLock { documents[yaml] = .some(document) }
+  }
+
+  /// What `yaml` parsed to when the diff parsed it: `.some(nil)` for an empty document, nil
+  /// when it was not kept (or did not parse).
+  func document(parsedFrom yaml: String) -> StructuredValue?? {
+    lock.withLock { documents[yaml] }
+  }
 }

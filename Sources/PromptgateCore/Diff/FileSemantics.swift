@@ -13,14 +13,22 @@ public struct FileSemantics: Sendable, Equatable {
 
   /// Prompts: front-matter fields old → new, the body's Markdown sections, and template
   /// variables added or removed. A prompt written as a YAML or JSON document is compared key by
-  /// key as fields. Without `sections`, the body's sections are not compared.
+  /// key as fields. Without `sections`, the body's sections are not compared. The front matters
+  /// parsed are kept in `texts` (when it keeps anything) for the version gate.
   public static func prompt(path: String, old: String, new: String, sections: Bool = true) -> FileSemantics {
+    prompt(path: path, old: old, new: new, sections: sections, keeping: nil)
+  }
+
+  static func prompt(path: String, old: String, new: String, sections: Bool, keeping texts: BlobTexts?)
+    -> FileSemantics
+  {
     var result = FileSemantics()
     let oldParts = FrontMatter(splitting: old)
     let newParts = FrontMatter(splitting: new)
     if oldParts.yaml != nil || newParts.yaml != nil {
       result.compareDocuments(
-        old: oldParts.yaml, new: newParts.yaml, kind: .field, what: "front matter", lineOffset: 1)
+        old: oldParts.yaml, new: newParts.yaml, kind: .field, what: "front matter", lineOffset: 1,
+        keeping: texts)
     } else if isStructured(path) {
       result.compareDocuments(old: old, new: new, kind: .field, what: "document", lineOffset: 0)
     }
@@ -54,7 +62,8 @@ public struct FileSemantics: Sendable, Equatable {
   }
 
   private mutating func compareDocuments(
-    old: String?, new: String?, kind: SemanticChange.Kind, what: String, lineOffset: Int
+    old: String?, new: String?, kind: SemanticChange.Kind, what: String, lineOffset: Int,
+    keeping texts: BlobTexts? = nil
   ) {
     var documents: [StructuredValue?] = []
     for (side, text) in [("old", old), ("new", new)] {
@@ -63,7 +72,9 @@ public struct FileSemantics: Sendable, Equatable {
         continue
       }
       do {
-        documents.append(try StructuredDocument.parse(text))
+        let document = try StructuredDocument.parse(text)
+        texts?.keep(document, parsedFrom: text)
+        documents.append(document)
       } catch {
         let place = error.location.map { " at line \($0.line + lineOffset), column \($0.column)" } ?? ""
         notes.append(

@@ -179,7 +179,7 @@ extension FileChange {
     if let newText, let id = change.newID { texts.keep(newText, for: id) }
     guard let oldText, let newText else { return FileSemantics() }
     return kind == .prompt
-      ? .prompt(path: path, old: oldText, new: newText, sections: proseSections)
+      ? .prompt(path: path, old: oldText, new: newText, sections: proseSections, keeping: texts)
       : .policy(path: path, old: oldText, new: newText)
   }
 

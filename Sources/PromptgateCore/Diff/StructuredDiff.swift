@@ -119,10 +119,24 @@ public enum StructuredDiff {
   }
 
   private static func join(_ path: String, _ key: String) -> String {
-    let plain = !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    // Most keys are ASCII words: decided from their bytes, without Unicode's character tables.
+    let plain =
+      !key.isEmpty
+      && (key.utf8.allSatisfy(isPlainASCII)
+        || key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
     let component = plain ? key : "\"\(key.replacingOccurrences(of: "\"", with: "\\\""))\""
     if path.isEmpty { return component }
     return plain ? path + "." + component : path + "[" + component + "]"
+  }
+
+  /// A letter, digit, `_` or `-` of ASCII: a byte that keeps a key plain.
+  private static func isPlainASCII(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+      true
+    default: false
+    }
   }
 
   /// A compact one-line rendering: scalars as written, maps and lists in flow style, cut at
@@ -138,7 +152,10 @@ public enum StructuredDiff {
       if scalar.kind == .string && (scalar.text.isEmpty || scalar.text != scalar.text.trimmingWhitespace) {
         return "\"\(scalar.text)\""
       }
-      return scalar.text.replacingOccurrences(of: "\n", with: "\\n")
+      // Foundation's replace, bridged through NSString, cost more than the rest of the
+      // comparison; without a line feed it can only return the text as it is.
+      return scalar.text.utf8.contains(UInt8(ascii: "\n"))
+        ? scalar.text.replacingOccurrences(of: "\n", with: "\\n") : scalar.text
     case .list(let items):
       return "[" + items.map(renderFlow).joined(separator: ", ") + "]"
     case .map(let entries):

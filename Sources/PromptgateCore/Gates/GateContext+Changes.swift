@@ -48,9 +48,16 @@ extension GateContext {
     return .judging(problems)
   }
 
+  /// A front matter's document, nil when it is empty or does not parse. The diff parsed most of
+  /// them already, and a text always parses to the same document.
+  private func frontMatter(_ yaml: String) -> StructuredValue? {
+    if let kept = texts.document(parsedFrom: yaml) { return kept }
+    return try? StructuredDocument.parse(yaml)
+  }
+
   /// The front matter's `version` as text, with its line in the whole file.
   private func version(in parts: FrontMatter) -> (text: String, location: SourceLocation)? {
-    guard let yaml = parts.yaml, let document = try? StructuredDocument.parse(yaml),
+    guard let yaml = parts.yaml, let document = frontMatter(yaml),
       let entry = document.entries?.first(where: { $0.key == "version" }), let scalar = entry.value.scalar
     else { return nil }
     // The front matter starts on the file's second line, after `---`.
