@@ -54,9 +54,10 @@ extension Repository {
     _ name: String, to target: ObjectID, expecting expected: ObjectID?, message: String
   ) throws(GitError) {
     ensureLibgit2()
+    // A transaction's setTarget makes the reflog itself.
+    guard let expected else { return try create(name, to: target, message: message) }
     // libgit2 writes a reflog for refs outside refs/heads only when one already exists.
     try check(git_reference_ensure_log(pointer, name))
-    guard let expected else { return try create(name, to: target, message: message) }
     var newOID = target.oid
     var oldOID = expected.oid
     var reference: OpaquePointer?
