@@ -30,27 +30,28 @@ import Testing
       ## Example
       y
       """
-    let sections = MarkdownSections(text).sections
+    let document = MarkdownSections(text)
+    let sections = document.sections
     #expect(
       sections.map(\.key) == [
         "(preamble)", "IDENTITY and PURPOSE", "IDENTITY and PURPOSE › STEPS",
         "IDENTITY and PURPOSE › Setext Title", "OUTPUT", "OUTPUT › Example", "OUTPUT › Example (2)",
       ])
-    #expect(sections[0].units == ["Intro sentence one.", "Intro two!"])
+    #expect(document.texts(sections[0]) == ["Intro sentence one.", "Intro two!"])
     #expect(
-      sections[2].units == [
+      document.texts(sections[2]) == [
         "- Read the input.", "- Think step by step.", "1. Numbered item", "```markdown", "# not a heading",
         "```",
       ])
-    #expect(sections[3].units == ["| a | b |", "| 1 | 2 |"])
+    #expect(document.texts(sections[3]) == ["| a | b |", "| 1 | 2 |"])
     #expect(sections[4].units.isEmpty)
     #expect(sections[2].line == 5)
   }
 
   @Test func windowsLineEndingsSplitLikeUnixOnes() {
-    let sections = MarkdownSections("# A\r\nOne.\r\n\r\n# B\r\n- item\r\n").sections
-    #expect(sections.map(\.key) == ["A", "B"])
-    #expect(sections.map(\.units) == [["One."], ["- item"]])
+    let document = MarkdownSections("# A\r\nOne.\r\n\r\n# B\r\n- item\r\n")
+    #expect(document.sections.map(\.key) == ["A", "B"])
+    #expect(document.sections.map(document.texts) == [["One."], ["- item"]])
   }
 
   @Test func addedRemovedMovedRenamedAndEditedSections() {
@@ -159,6 +160,24 @@ import Testing
     let changes = ProseDiff.changes(
       old: "# S\nThe café at 0 K is open.\n", new: "# S\nThe cafe\u{301} at 0 \u{212A} is closed.\n")
     #expect(changes.first?.items.map(\.excerpt) == ["… at 0 \u{212A} is [-open-]{+closed+}."])
+  }
+
+  @Test func aSentenceEqualAsTextIsUnchangedWhateverItsBytes() {
+    // Units are compared as bytes first: "Why;" and "Why" + U+037E (a Greek question mark,
+    // canonically a semicolon) differ in bytes, and one of them is ASCII.
+    #expect(ProseDiff.changes(old: "# S\nWhy; because.\n", new: "# S\nWhy\u{37E} because.\n").isEmpty)
+    #expect(
+      ProseDiff.changes(old: "# S\nWhy; because.\n", new: "# S\nWhy: because.\n").first?.items.map(\.excerpt)
+        == ["Why[-;-]{+:+} because."])
+  }
+
+  @Test func aHeadingThatSpellsOutAnotherKeyStillHasItsOwn() {
+    let old = "# Example\nA.\n# Example\nB.\n# Example (2)\nC.\n"
+    let document = MarkdownSections(old)
+    #expect(document.sections.map(\.key) == ["Example", "Example (2)", "Example (2) (2)"])
+    let changes = ProseDiff.changes(old: old, new: old.replacingOccurrences(of: "C.", with: "C changed."))
+    #expect(changes.map(\.path) == [["Example (2)"]])
+    #expect(changes.first?.items.map(\.excerpt) == ["C {+changed+}."])
   }
 
   @Test func aLongLineAgainstManyShortOnesIsAddedAndTheyAreRemoved() {

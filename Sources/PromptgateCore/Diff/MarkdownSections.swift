@@ -6,21 +6,26 @@
 /// is the titles of its heading and every enclosing heading (`IDENTITY and PURPOSE › STEPS`).
 ///
 /// The text is read as UTF-8 bytes, line by line ("\n" or "\r\n"): every Markdown mark is ASCII,
-/// and a prompt of a megabyte is read on every diff.
+/// and a prompt of a megabyte is read on every diff. The units are kept as bytes in one buffer
+/// (``ProseUnits``) rather than a string each: a megabyte holds tens of thousands, and allocating,
+/// comparing and freeing them one by one was most of the time it took to cut and compare them.
 public struct MarkdownSections: Sendable {
   public struct Section: Sendable, Hashable {
     /// The heading titles from the outermost to this section's own; empty for the text before
     /// the first heading.
     public let path: [String]
     /// A path made unique in the document: a second `## Example` under the same parent is
-    /// `Example (2)`.
+    /// `Example (2)` (and a heading that says `Example (2)` after it, `Example (2) (2)`).
     public let key: String
-    public let units: [String]
+    /// The section's units: their indices in the document's ``units``.
+    public let units: Range<Int>
     /// The section's first line (its heading), counted from 1.
     public let line: Int
   }
 
   public let sections: [Section]
+  /// Every unit of the document, section after section.
+  public let units: ProseUnits
 
   /// Separates heading titles in a printed path.
   public static let separator = " › "
@@ -77,8 +82,11 @@ public struct MarkdownSections: Sendable {
       builder.text(line)
       previous = trimmed.allSatisfy(Self.isBlank) ? nil : line
     }
-    sections = builder.finish()
+    (sections, units) = builder.finish()
   }
+
+  /// A section's units as text.
+  public func texts(_ section: Section) -> [String] { section.units.map(units.text) }
 
   /// The path as a reviewer reads it; "(preamble)" before the first heading.
   public static func display(_ path: [String]) -> String {
@@ -163,15 +171,16 @@ public struct MarkdownSections: Sendable {
   }
 
   /// A paragraph split after `.`, `!` or `?` (and any closing quotes, brackets or emphasis)
-  /// that a space follows. Abbreviations split too: a reviewer reads the excerpt, not a parse.
-  static func sentences(_ paragraph: [UInt8]) -> [String] {
-    var result: [String] = []
-    var start = 0
+  /// that a space follows, as ranges of `paragraph`. Abbreviations split too: a reviewer reads
+  /// the excerpt, not a parse.
+  static func sentences(_ paragraph: ArraySlice<UInt8>) -> [Range<Int>] {
+    var result: [Range<Int>] = []
+    var start = paragraph.startIndex
     var pendingEnd = false
     for index in paragraph.indices {
       let byte = paragraph[index]
       if pendingEnd, byte == space {
-        if index > start { result.append(text(paragraph[start..<index])) }
+        if index > start { result.append(start..<index) }
         start = index + 1
         pendingEnd = false
         continue
@@ -184,21 +193,28 @@ public struct MarkdownSections: Sendable {
       default: pendingEnd = false
       }
     }
-    if start < paragraph.count { result.append(text(paragraph[start...])) }
+    if start < paragraph.endIndex { result.append(start..<paragraph.endIndex) }
     return result
   }
 
-  /// Collects sections and the units of the one being read.
+  /// Collects sections and the units of the one being read. A paragraph or list item is
+  /// written to the units' buffer as its lines arrive (trimmed, joined by one space) and cut
+  /// when it ends.
   private struct Builder {
     var sections: [Section] = []
     var stack: [(level: Int, title: String)] = []
-    var units: [String] = []
-    var paragraph: [Line] = []
-    var item: [Line] = []
+    var units = ProseUnits()
+    /// The first unit of the section being read.
+    var sectionStart = 0
+    /// The paragraph or list item being read: where its text starts in the buffer, and its
+    /// lines so far (0: none is open).
+    var block: (start: Int, lines: Int, isItem: Bool) = (0, 0, false)
     var line = 1
+    /// How many sections each path has had, and the keys given.
     var seen: [String: Int] = [:]
+    var keys = Set<String>()
 
-    var paragraphIsOneLine: Bool { paragraph.count == 1 && item.isEmpty }
+    var paragraphIsOneLine: Bool { block.lines == 1 && !block.isItem }
 
     mutating func heading(level: Int, title: String, line: Int) {
       endParagraph()
@@ -218,67 +234,61 @@ public struct MarkdownSections: Sendable {
         endParagraph()
         // A table's delimiter row (`|---|:--:|`) says nothing.
         let delimiter = trimmed.allSatisfy { "|-: \t".utf8.contains($0) }
-        if !delimiter { units.append(MarkdownSections.text(collapse([trimmed]))) }
+        if !delimiter { units.append(MarkdownSections.trimmed(trimmed)) }
         return
       }
       if MarkdownSections.isListItem(trimmed) {
         endParagraph()
-        item = [trimmed]
-        return
+        block = (units.bytes.count, 0, true)
+      } else if block.lines == 0 {
+        block = (units.bytes.count, 0, false)
       }
-      if !item.isEmpty {
-        item.append(trimmed)
-      } else {
-        paragraph.append(trimmed)
-      }
+      if block.lines > 0 { units.write(MarkdownSections.space) }
+      units.write(MarkdownSections.trimmed(trimmed))
+      block.lines += 1
     }
 
     mutating func code(_ line: Line) {
       endParagraph()
-      if !line.allSatisfy(MarkdownSections.isBlank) { units.append(MarkdownSections.text(line)) }
+      if !line.allSatisfy(MarkdownSections.isBlank) { units.append(line) }
     }
 
     mutating func dropParagraph() {
-      paragraph = []
+      units.discardWritten(from: block.start)
+      block = (0, 0, false)
     }
 
     mutating func endParagraph() {
-      if !item.isEmpty {
-        units.append(MarkdownSections.text(collapse(item)))
-        item = []
+      guard block.lines > 0 else { return }
+      if block.isItem {
+        units.endUnit(block.start..<units.bytes.count)
+      } else {
+        for sentence in MarkdownSections.sentences(units.bytes[block.start...]) { units.endUnit(sentence) }
       }
-      if !paragraph.isEmpty {
-        units += MarkdownSections.sentences(collapse(paragraph))
-        paragraph = []
-      }
+      block = (0, 0, false)
     }
 
     mutating func closeSection() {
       let path = stack.map(\.title)
-      guard !(path.isEmpty && units.isEmpty) else { return }
+      guard !(path.isEmpty && units.count == sectionStart) else { return }
       let plain = MarkdownSections.display(path)
-      seen[plain, default: 0] += 1
-      let count = seen[plain]!
-      sections.append(
-        Section(path: path, key: count == 1 ? plain : "\(plain) (\(count))", units: units, line: line))
-      units = []
+      var count = seen[plain, default: 0] + 1
+      var key = count == 1 ? plain : "\(plain) (\(count))"
+      // A heading may spell out another's suffix ("Example (2)" after two "Example"s).
+      while keys.contains(key) {
+        count += 1
+        key = "\(plain) (\(count))"
+      }
+      seen[plain] = count
+      keys.insert(key)
+      sections.append(Section(path: path, key: key, units: sectionStart..<units.count, line: line))
+      sectionStart = units.count
     }
 
-    mutating func finish() -> [Section] {
+    mutating func finish() -> ([Section], ProseUnits) {
       endParagraph()
       closeSection()
-      return sections
-    }
-
-    /// The lines trimmed and joined by one space.
-    private func collapse(_ lines: [Line]) -> [UInt8] {
-      var out: [UInt8] = []
-      for line in lines {
-        let trimmed = MarkdownSections.trimmed(line)
-        if !out.isEmpty { out.append(MarkdownSections.space) }
-        out += trimmed
-      }
-      return out
+      return (sections, units)
     }
   }
 }

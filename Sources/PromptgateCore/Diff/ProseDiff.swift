@@ -63,63 +63,76 @@ public enum ProseDiff {
 
   static func changes(old: String, new: String, inParallel large: Bool) -> [SectionChange] {
     let (before, after) = Parallel.both(
-      inParallel: large, { MarkdownSections(old).sections }, { MarkdownSections(new).sections })
-    let oldByKey = Dictionary(before.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-    let newByKey = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+      inParallel: large, { MarkdownSections(old) }, { MarkdownSections(new) })
+    // Sections are paired by key (unique in a document), and then known by their index: a
+    // rewrite of a megabyte has thousands.
+    let oldIndex = Dictionary(
+      before.sections.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
+    let keysInNew = Set(after.sections.map(\.key))
+    let counterpart = after.sections.map { oldIndex[$0.key] }
+    let isInNew = before.sections.map { keysInNew.contains($0.key) }
 
     // Sections both sides share keep their relative order unless moved: the longest common
-    // subsequence of shared keys stays, the rest moved.
-    let sharedOld = before.map(\.key).filter { newByKey[$0] != nil }
-    let sharedNew = after.map(\.key).filter { oldByKey[$0] != nil }
-    var moved = Set<String>()
-    for operation in LineDiff.operations(from: sharedOld, to: sharedNew) {
-      if case .insert(let index) = operation { moved.insert(sharedNew[index]) }
+    // subsequence of shared sections stays, the rest moved.
+    let sharedOld = before.sections.indices.filter { isInNew[$0] }
+    let sharedNew = counterpart.compactMap { $0 }
+    var moved = Set<Int>()
+    if sharedOld != sharedNew {
+      for operation in LineDiff.operations(ids: sharedOld, sharedNew) {
+        if case .insert(let index) = operation { moved.insert(sharedNew[index]) }
+      }
     }
 
     // A removed and an added section with the same non-empty text: a rename.
-    var removedByText: [[String]: [MarkdownSections.Section]] = [:]
-    for section in before where newByKey[section.key] == nil && !section.units.isEmpty {
-      removedByText[section.units, default: []].append(section)
+    var removedByText: [[String]: [Int]] = [:]
+    for (index, section) in before.sections.enumerated() where !isInNew[index] && !section.units.isEmpty {
+      removedByText[before.texts(section), default: []].append(index)
     }
-    var renamedFrom: [String: MarkdownSections.Section] = [:]
-    var renamedKeys = Set<String>()
-    for section in after where oldByKey[section.key] == nil && !section.units.isEmpty {
-      if var candidates = removedByText[section.units], !candidates.isEmpty {
-        renamedFrom[section.key] = candidates.removeFirst()
-        renamedKeys.insert(renamedFrom[section.key]!.key)
-        removedByText[section.units] = candidates
+    var renamedFrom: [Int: Int] = [:]
+    var renamed = Set<Int>()
+    if !removedByText.isEmpty {
+      for (index, section) in after.sections.enumerated()
+      where counterpart[index] == nil && !section.units.isEmpty {
+        let text = after.texts(section)
+        if var candidates = removedByText[text], !candidates.isEmpty {
+          renamedFrom[index] = candidates.removeFirst()
+          renamed.insert(renamedFrom[index]!)
+          removedByText[text] = candidates
+        }
       }
     }
 
     // The sections both sides have whose text changed, compared before the list is assembled:
     // a large prompt's are split over two threads.
     var edited: [EditedUnits] = []
-    var editedIndex: [String: Int] = [:]
-    for section in after {
-      if let previous = oldByKey[section.key], previous.units != section.units {
-        editedIndex[section.key] = edited.count
-        edited.append((previous.units, section.units))
+    var editedIndex: [Int: Int] = [:]
+    for (index, section) in after.sections.enumerated() {
+      guard let previous = counterpart[index] else { continue }
+      let oldUnits = before.sections[previous].units
+      if !before.units.same(oldUnits, as: after.units, section.units) {
+        editedIndex[index] = edited.count
+        edited.append((oldUnits, section.units))
       }
     }
-    let editedItems = itemChanges(of: edited, inParallel: large)
+    let editedItems = itemChanges(of: edited, before.units, after.units, inParallel: large)
 
     var changes: [SectionChange] = []
-    for section in after {
-      if let source = renamedFrom[section.key] {
+    for (index, section) in after.sections.enumerated() {
+      if let source = renamedFrom[index] {
         changes.append(
           SectionChange(
-            change: .renamed, path: section.path, oldPath: source.path, units: section.units.count, items: [])
-        )
+            change: .renamed, path: section.path, oldPath: before.sections[source].path,
+            units: section.units.count, items: []))
         continue
       }
-      guard oldByKey[section.key] != nil else {
+      guard let previous = counterpart[index] else {
         changes.append(
           SectionChange(
             change: .added, path: section.path, oldPath: nil, units: section.units.count, items: []))
         continue
       }
-      let items = editedIndex[section.key].map { editedItems[$0] } ?? []
-      if moved.contains(section.key) {
+      let items = editedIndex[index].map { editedItems[$0] } ?? []
+      if moved.contains(previous) {
         changes.append(
           SectionChange(
             change: .moved, path: section.path, oldPath: nil, units: section.units.count, items: items))
@@ -129,7 +142,7 @@ public enum ProseDiff {
             change: .changed, path: section.path, oldPath: nil, units: section.units.count, items: items))
       }
     }
-    for section in before where newByKey[section.key] == nil && !renamedKeys.contains(section.key) {
+    for (index, section) in before.sections.enumerated() where !isInNew[index] && !renamed.contains(index) {
       changes.append(
         SectionChange(
           change: .removed, path: section.path, oldPath: nil, units: section.units.count, items: []))
@@ -137,14 +150,16 @@ public enum ProseDiff {
     return changes
   }
 
-  /// A section's units before and after an edit.
-  private typealias EditedUnits = (old: [String], new: [String])
+  /// An edited section's units before and after, as indices in each side's ``ProseUnits``.
+  private typealias EditedUnits = (old: Range<Int>, new: Range<Int>)
 
   /// Each pair's ``itemChanges(_:_:reader:)``, in order. In parallel, the pairs are cut in two
   /// runs of about as many units, one a thread, each with its own word ids (ids are only
   /// compared within a pair, so the items are the same).
-  private static func itemChanges(of pairs: [EditedUnits], inParallel: Bool) -> [[SectionChange.Item]] {
-    guard inParallel, pairs.count > 1 else { return itemChanges(of: pairs[...]) }
+  private static func itemChanges(
+    of pairs: [EditedUnits], _ before: ProseUnits, _ after: ProseUnits, inParallel: Bool
+  ) -> [[SectionChange.Item]] {
+    guard inParallel, pairs.count > 1 else { return itemChanges(of: pairs[...], before, after) }
     let total = pairs.reduce(0) { $0 + $1.old.count + $1.new.count }
     var split = 0
     var units = 0
@@ -154,54 +169,62 @@ public enum ProseDiff {
     }
     let middle = split
     let (first, second) = Parallel.both(
-      inParallel: true, { itemChanges(of: pairs[..<middle]) }, { itemChanges(of: pairs[middle...]) })
+      inParallel: true, { itemChanges(of: pairs[..<middle], before, after) },
+      { itemChanges(of: pairs[middle...], before, after) })
     return first + second
   }
 
-  private static func itemChanges(of pairs: ArraySlice<EditedUnits>) -> [[SectionChange.Item]] {
+  private static func itemChanges(
+    of pairs: ArraySlice<EditedUnits>, _ before: ProseUnits, _ after: ProseUnits
+  )
+    -> [[SectionChange.Item]]
+  {
     var reader = ProseWords.Reader()
-    return pairs.map { itemChanges($0.old, $0.new, reader: &reader) }
+    return pairs.map { itemChanges($0.old, of: before, $0.new, of: after, reader: &reader) }
   }
 
-  /// The units that changed: each run of removals and additions pairs its units in order while
-  /// they still share most of their words (an edited sentence); the rest are added or removed.
-  static func itemChanges(_ old: [String], _ new: [String], reader: inout ProseWords.Reader)
-    -> [SectionChange.Item]
-  {
+  /// The units that changed between `old` (of `before`) and `new` (of `after`): each run of
+  /// removals and additions pairs its units in order while they still share most of their
+  /// words (an edited sentence); the rest are added or removed.
+  static func itemChanges(
+    _ old: Range<Int>, of before: ProseUnits, _ new: Range<Int>, of after: ProseUnits,
+    reader: inout ProseWords.Reader
+  ) -> [SectionChange.Item] {
     var items: [SectionChange.Item] = []
-    var removed: [String] = []
-    var added: [String] = []
+    var removed: [Int] = []
+    var added: [Int] = []
     func flush() {
       var remaining = added[...]
-      var candidate = remaining.first.map(ProseWords.Unit.init)
+      var candidate = remaining.first.map { ProseWords.Unit(after.text($0)) }
       for unit in removed {
-        var words = ProseWords.Unit(unit)
+        let text = before.text(unit)
+        var words = ProseWords.Unit(text)
         if candidate != nil, let excerpt = edit(&words, &candidate!, reader: &reader) {
           items.append(
-            SectionChange.Item(change: .changed, old: unit, new: candidate!.text, excerpt: excerpt))
+            SectionChange.Item(change: .changed, old: text, new: candidate!.text, excerpt: excerpt))
           remaining = remaining.dropFirst()
-          candidate = remaining.first.map(ProseWords.Unit.init)
+          candidate = remaining.first.map { ProseWords.Unit(after.text($0)) }
         } else {
-          items.append(SectionChange.Item(change: .removed, old: unit, new: nil, excerpt: nil))
+          items.append(SectionChange.Item(change: .removed, old: text, new: nil, excerpt: nil))
         }
       }
       for unit in remaining {
-        items.append(SectionChange.Item(change: .added, old: nil, new: unit, excerpt: nil))
+        items.append(SectionChange.Item(change: .added, old: nil, new: after.text(unit), excerpt: nil))
       }
       removed = []
       added = []
     }
     let operations =
-      if let a = asciiIDs(old, &reader.table), let b = asciiIDs(new, &reader.table) {
+      if let a = asciiIDs(old, of: before, &reader.table), let b = asciiIDs(new, of: after, &reader.table) {
         LineDiff.operations(ids: a, b, trace: &reader.trace)
       } else {
-        LineDiff.operations(from: old, to: new)
+        LineDiff.operations(from: old.map(before.text), to: new.map(after.text))
       }
     for operation in operations {
       switch operation {
       case .equal: flush()
-      case .delete(let index): removed.append(old[index])
-      case .insert(let index): added.append(new[index])
+      case .delete(let index): removed.append(old.lowerBound + index)
+      case .insert(let index): added.append(new.lowerBound + index)
       }
     }
     flush()
@@ -209,19 +232,11 @@ public enum ProseDiff {
   }
 
   /// The units as ids from the diff's table when every one is ASCII (where equal bytes are equal
-  /// strings), without hashing them as Swift strings; nil otherwise.
-  private static func asciiIDs(_ units: [String], _ table: inout WordTable) -> [Int]? {
-    var ids: [Int] = []
-    ids.reserveCapacity(units.count)
-    for var unit in units {
-      let id = unit.withUTF8 { bytes -> Int? in
-        for byte in bytes where byte >= 0x80 { return nil }
-        return table.id(bytes, 0, bytes.count)
-      }
-      guard let id else { return nil }
-      ids.append(id)
-    }
-    return ids
+  /// text), read from their bytes; nil otherwise.
+  private static func asciiIDs(_ range: Range<Int>, of units: ProseUnits, _ table: inout WordTable) -> [Int]?
+  {
+    guard range.allSatisfy(units.isASCII) else { return nil }
+    return range.map { index in units.withBytes(index) { table.id($0, $1.lowerBound, $1.upperBound) } }
   }
 
   /// The excerpt of `old` edited into `new` when they are similar (at least half the words of

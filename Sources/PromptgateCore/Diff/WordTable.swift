@@ -54,31 +54,10 @@ struct WordTable {
   }
 
   private func equal(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ lower: Int, _ upper: Int) -> Bool {
-    let start = starts[id]
-    guard starts[id + 1] - start == upper - lower else { return false }
-    return arena.withUnsafeBufferPointer { stored in
-      guard let storedBase = stored.baseAddress, let base = bytes.baseAddress else { return true }
-      let left = UnsafeRawPointer(storedBase + start)
-      let right = UnsafeRawPointer(base + lower)
-      let count = upper - lower
-      var offset = 0
-      while offset + 8 <= count {
-        if left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-          != right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-        {
-          return false
-        }
-        offset += 8
-      }
-      while offset < count {
-        if left.load(fromByteOffset: offset, as: UInt8.self)
-          != right.load(fromByteOffset: offset, as: UInt8.self)
-        {
-          return false
-        }
-        offset += 1
-      }
-      return true
+    arena.withUnsafeBufferPointer { stored in
+      ProseUnits.equal(
+        UnsafeBufferPointer(rebasing: stored[starts[id]..<starts[id + 1]]),
+        UnsafeBufferPointer(rebasing: bytes[lower..<upper]))
     }
   }
 
