@@ -74,6 +74,16 @@ import Testing
     #expect(names == ["name"])
   }
 
+  @Test func variablesAreFoundWhereverTheyFallInTheText() {
+    // The scan skips eight bytes at a time to the next brace: every offset around those steps.
+    for offset in 0..<20 {
+      let padding = String(repeating: "x", count: offset)
+      let text = padding + "{{ name }} a { lone brace" + padding + "{{user.id}}" + padding + "{"
+      #expect(TemplateVariables.names(in: text) == ["name", "user.id"], "offset \(offset)")
+    }
+    #expect(TemplateVariables.names(in: "é{{ ok }}é") == ["ok"])
+  }
+
   @Test func yamlPolicyKeys() {
     let old = """
       blocked_topics: [legal, medical]

@@ -57,11 +57,19 @@ public struct FrontMatter: Sendable, Equatable {
 /// `{{- name -}}`, `{{{ name }}}`. Block tags (`{{#if}}`, `{{/if}}`, `{% %}`) are not variables.
 public enum TemplateVariables {
   public static func names(in text: String) -> Set<String> {
+    var text = text
+    return text.withUTF8(names)
+  }
+
+  /// Jumps from brace to brace, eight bytes at a time between them: a prompt can be a megabyte
+  /// of prose with no variable in it.
+  private static func names(in bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
     var names = Set<String>()
-    let bytes = Array(text.utf8)
     var index = 0
     while index + 1 < bytes.count {
-      guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else {
+      index = nextBrace(bytes, from: index)
+      guard index + 1 < bytes.count else { break }
+      guard bytes[index + 1] == UInt8(ascii: "{") else {
         index += 1
         continue
       }
@@ -85,6 +93,24 @@ public enum TemplateVariables {
       names.insert(String(decoding: name, as: UTF8.self))
     }
     return names
+  }
+
+  /// The index of the first `{` at or after `start`, or the end.
+  private static func nextBrace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var index = start
+    if let base = bytes.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let braces = ones &* UInt64(UInt8(ascii: "{"))
+      while index + 8 <= bytes.count {
+        // "Has a zero byte" (Anderson, Bit Twiddling Hacks) of the word with braces zeroed.
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ braces
+        if (word &- ones) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+        index += 8
+      }
+    }
+    while index < bytes.count, bytes[index] != UInt8(ascii: "{") { index += 1 }
+    return index
   }
 
   private static func isIdentifierStart(_ byte: UInt8) -> Bool {

@@ -136,7 +136,10 @@ extension FileChange {
 
     let old = try Self.content(change.oldID, mode: change.oldMode, repository: repository)
     let new = try Self.content(change.newID, mode: change.newMode, repository: repository)
-    binary = Self.isBinary(old) || Self.isBinary(new)
+    // Each side is read as text once: validating a megabyte is a millisecond.
+    let oldText = Self.text(old)
+    let newText = Self.text(new)
+    binary = (old != nil && oldText == nil) || (new != nil && newText == nil)
     if binary || change.oldID == change.newID {
       additions = 0
       deletions = 0
@@ -149,7 +152,10 @@ extension FileChange {
     let (stats, semantics) = Parallel.both(
       inParallel: (old?.count ?? 0) + (new?.count ?? 0) >= Parallel.largeText,
       { Result { () throws(GitError) in try repository.lineStats(old: old ?? [], new: new ?? []) } },
-      { Self.semantics(change, kind: kind, old: old, new: new, keeping: texts, proseSections: proseSections) }
+      {
+        Self.semantics(
+          change, kind: kind, old: oldText, new: newText, keeping: texts, proseSections: proseSections)
+      }
     )
     let lines = try stats.get()
     additions = lines.additions
@@ -162,19 +168,16 @@ extension FileChange {
   /// What changed inside a text file: governance by its meaning, prompts and policies by their
   /// fields, keys and sections; nothing for other files and symlinks.
   private static func semantics(
-    _ change: TreeChange, kind: FileKind, old: [UInt8]?, new: [UInt8]?, keeping texts: BlobTexts,
+    _ change: TreeChange, kind: FileKind, old oldText: String?, new newText: String?,
+    keeping texts: BlobTexts,
     proseSections: Bool
   ) -> FileSemantics {
     let path = change.newPath
     guard change.oldMode != .link, change.newMode != .link else { return FileSemantics() }
     if let governance = GovernanceDiff.file(path) {
-      return GovernanceDiff.semantics(
-        governance, path: path, old: old.map { String(decoding: $0, as: UTF8.self) },
-        new: new.map { String(decoding: $0, as: UTF8.self) })
+      return GovernanceDiff.semantics(governance, path: path, old: oldText, new: newText)
     }
     guard kind != .other else { return FileSemantics() }
-    let oldText = old.map { String(decoding: $0, as: UTF8.self) }
-    let newText = new.map { String(decoding: $0, as: UTF8.self) }
     if let oldText, let id = change.oldID { texts.keep(oldText, for: id) }
     if let newText, let id = change.newID { texts.keep(newText, for: id) }
     guard let oldText, let newText else { return FileSemantics() }
@@ -193,7 +196,12 @@ extension FileChange {
   /// git's rule (a NUL byte in the first 8000 bytes), and anything that is not UTF-8.
   static func isBinary(_ content: [UInt8]?) -> Bool {
     guard let content else { return false }
-    if content.prefix(8000).contains(0) { return true }
-    return String(validating: content, as: UTF8.self) == nil
+    return text(content) == nil
+  }
+
+  /// The content as text; nil when there is none or it is binary (``isBinary(_:)``).
+  private static func text(_ content: [UInt8]?) -> String? {
+    guard let content, !content.prefix(8000).contains(0) else { return nil }
+    return String(validating: content, as: UTF8.self)
   }
 }

@@ -25,15 +25,20 @@ public struct JSONStream {
     return bytes
   }
 
-  public mutating func openObject() { open("{") }
-  public mutating func closeObject() { close("}") }
-  public mutating func openArray() { open("[") }
-  public mutating func closeArray() { close("]") }
+  public mutating func openObject() { open(UInt8(ascii: "{")) }
+  public mutating func closeObject() { close(UInt8(ascii: "}")) }
+  public mutating func openArray() { open(UInt8(ascii: "[")) }
+  public mutating func closeArray() { close(UInt8(ascii: "]")) }
 
-  public mutating func key(_ name: String) {
+  /// A key: always one of the document's own names, which need no escape (a diff writes
+  /// hundreds of thousands).
+  public mutating func key(_ name: StaticString) {
     member()
-    JSONValue.writeString(name, into: &bytes)
-    bytes += pretty ? ": ".utf8 : ":".utf8
+    bytes.append(UInt8(ascii: "\""))
+    name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    bytes.append(UInt8(ascii: "\""))
+    bytes.append(UInt8(ascii: ":"))
+    if pretty { bytes.append(UInt8(ascii: " ")) }
     afterKey = true
   }
 
@@ -63,21 +68,21 @@ public struct JSONStream {
   }
 
   /// `key` and its string, or `null`.
-  public mutating func member(_ key: String, _ value: String?) {
+  public mutating func member(_ key: StaticString, _ value: String?) {
     self.key(key)
     string(value)
   }
 
-  private mutating func open(_ mark: Character) {
+  private mutating func open(_ mark: UInt8) {
     beforeValue()
-    bytes.append(mark.asciiValue!)
+    bytes.append(mark)
     open.append(0)
   }
 
   /// An empty object or array closes on the line it opened, as ``JSONValue`` writes it.
-  private mutating func close(_ mark: Character) {
+  private mutating func close(_ mark: UInt8) {
     if open.removeLast() > 0, pretty { newline() }
-    bytes.append(mark.asciiValue!)
+    bytes.append(mark)
   }
 
   private mutating func beforeValue() {

@@ -158,10 +158,15 @@ private final class ChunkedOutput {
     if pending.count >= 1 << 16 { flush() }
   }
 
-  /// UTF-8 bytes, as the JSON writer makes them: not read again into a String on the way out.
+  /// UTF-8 bytes, as the JSON writer makes them: not read again into a String on the way out,
+  /// nor copied when they are a piece of their own (a large file's item is megabytes).
   func writeBytes(_ bytes: [UInt8]) {
-    pending += bytes
-    if pending.count >= 1 << 16 { flush() }
+    guard pending.count + bytes.count >= 1 << 16 else {
+      pending += bytes
+      return
+    }
+    flush()
+    try? FileHandle.standardOutput.write(contentsOf: bytes)
   }
 
   /// Writes what is pending; the command calls it once it has succeeded. (Nothing else of the
