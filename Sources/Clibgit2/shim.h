@@ -15,6 +15,11 @@ static inline int promptgate_set_certificate_locations(const char *file, const c
   return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, folder);
 }
 
+/// `git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled)`, variadic as above.
+static inline int promptgate_verify_objects_on_read(int enabled) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
+
 /// mbedTLS's `mbedtls_x509_crt_parse_file` where libgit2 and mbedTLS are linked in from their
 /// archives with `--wrap=mbedtls_x509_crt_parse_file` (scripts/static-libgit2.sh): the linker
 /// names the original so. Referred to only in that build (Git's CertificateAuthorities.swift).

@@ -215,7 +215,7 @@ public enum ProseDiff {
       added = []
     }
     let operations =
-      if let a = asciiIDs(old, of: before, &reader.table), let b = asciiIDs(new, of: after, &reader.table) {
+      if let a = asciiIDs(old, of: before, &reader.units), let b = asciiIDs(new, of: after, &reader.units) {
         LineDiff.operations(ids: a, b, trace: &reader.trace)
       } else {
         LineDiff.operations(from: old.map(before.text), to: new.map(after.text))

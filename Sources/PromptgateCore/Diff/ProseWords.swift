@@ -55,6 +55,9 @@ struct ProseWords {
   /// The word ids of one diff, shared by every pair it compares.
   struct Reader {
     var table = WordTable()
+    /// Ids of whole ASCII units (sentences, items), to diff a section's units: kept apart from
+    /// the words', whose table stays small enough to stay in cache.
+    var units = WordTable()
     var strings: [String: Int] = [:]
     /// The word diff's search memory, reused by every pair (``LineDiff/operations(ids:_:maxCost:trace:)``).
     var trace: [Int] = []
