@@ -1,6 +1,34 @@
 import Clibgit2
 
+/// A blob's content where libgit2 holds it, read without a copy; freed with this object. It
+/// keeps its repository open, and is read on one thread at a time like the repository.
+public final class BlobContent {
+  let handle: OpaquePointer
+  let repository: Repository
+  /// The content; valid while this object lives.
+  public let bytes: UnsafeRawBufferPointer
+
+  fileprivate init(handle: OpaquePointer, repository: Repository) {
+    self.handle = handle
+    self.repository = repository
+    let size = Int(git_blob_rawsize(handle))
+    bytes = UnsafeRawBufferPointer(start: size > 0 ? git_blob_rawcontent(handle) : nil, count: size)
+  }
+
+  deinit { git_blob_free(handle) }
+}
+
 extension Repository {
+  /// The content of blob `id`, left where libgit2 read it: a diff reads a megabyte prompt once,
+  /// and neither copies nor hashes it again (``lineStats(old:new:)-(BlobContent?,BlobContent?)``).
+  public func blobContent(_ id: ObjectID) throws(GitError) -> BlobContent {
+    ensureLibgit2()
+    var oid = id.oid
+    var handle: OpaquePointer?
+    try check(git_blob_lookup(&handle, pointer, &oid))
+    return BlobContent(handle: handle!, repository: self)
+  }
+
   /// The content of blob `id`, copied out of libgit2.
   public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
     var oid = id.oid

@@ -186,8 +186,32 @@ extension Repository {
     return LineStats(additions: additions, deletions: deletions)
   }
 
+  /// The same for two blobs (nil: the side is absent, as for an added or deleted file). Read
+  /// from the blobs libgit2 holds: from buffers, libgit2 hashes both sides again to name them,
+  /// a tenth of the work of diffing a 1 MiB prompt.
+  public func lineStats(old: BlobContent?, new: BlobContent?) throws(GitError) -> LineStats {
+    ensureLibgit2()
+    guard let old, let new, !old.bytes.isEmpty, !new.bytes.isEmpty else {
+      return LineStats(
+        additions: Self.lineCount(new?.bytes ?? .init(start: nil, count: 0)),
+        deletions: Self.lineCount(old?.bytes ?? .init(start: nil, count: 0)))
+    }
+    var options = git_diff_options()
+    try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
+    options.context_lines = 0
+    options.flags = GIT_DIFF_FORCE_TEXT.rawValue
+    var patch: OpaquePointer?
+    try check(git_patch_from_blobs(&patch, old.handle, nil, new.handle, nil, &options))
+    defer { git_patch_free(patch) }
+    var context = 0
+    var additions = 0
+    var deletions = 0
+    try check(git_patch_line_stats(&context, &additions, &deletions, patch))
+    return LineStats(additions: additions, deletions: deletions)
+  }
+
   /// Lines in `content`, counting a last line without a newline.
-  static func lineCount(_ content: [UInt8]) -> Int {
+  static func lineCount(_ content: some BidirectionalCollection<UInt8>) -> Int {
     var count = 0
     for byte in content where byte == UInt8(ascii: "\n") { count += 1 }
     if let last = content.last, last != UInt8(ascii: "\n") { count += 1 }

@@ -106,6 +106,20 @@ import Testing
     for (old, new, expected) in cases {
       #expect(try repository.lineStats(old: Array(old.utf8), new: Array(new.utf8)) == expected)
     }
+    // The same counts from blobs as libgit2 holds them (what a diff reads), an absent side
+    // counting as empty.
+    let scratch = try ScratchRepository()
+    let writable = try Repository.open(at: scratch.path)
+    func blob(_ text: String) throws -> BlobContent {
+      try writable.blobContent(try writable.writeBlob(Array(text.utf8)))
+    }
+    for (old, new, expected) in cases {
+      #expect(try writable.lineStats(old: try blob(old), new: try blob(new)) == expected, "\(old) → \(new)")
+    }
+    #expect(
+      try writable.lineStats(old: nil, new: try blob("one\ntwo")) == LineStats(additions: 2, deletions: 0))
+    #expect(
+      try writable.lineStats(old: try blob("x\ny\n"), new: nil) == LineStats(additions: 0, deletions: 2))
   }
 
   @Test func costGrowsWithTheChangeNotTheTree() throws {

@@ -40,8 +40,7 @@ public struct MarkdownSections: Sendable {
     var lineNumber = 0
     var start = 0
     while start <= bytes.count {
-      var end = start
-      while end < bytes.count, bytes[end] != Self.newline { end += 1 }
+      let end = Self.lineEnd(bytes, from: start)
       defer { start = end + 1 }
       if start == bytes.count, end == start { break }
       lineNumber += 1
@@ -90,10 +89,30 @@ public struct MarkdownSections: Sendable {
 
   /// The path as a reviewer reads it; "(preamble)" before the first heading.
   public static func display(_ path: [String]) -> String {
-    path.isEmpty ? "(preamble)" : path.joined(separator: separator)
+    path.count == 1 ? path[0] : path.isEmpty ? "(preamble)" : path.joined(separator: separator)
   }
 
   static let newline = UInt8(ascii: "\n")
+
+  /// The index of the first newline at or after `start`, or the end: eight bytes at a time.
+  static func lineEnd(_ bytes: [UInt8], from start: Int) -> Int {
+    bytes.withUnsafeBufferPointer { buffer in
+      var index = start
+      if let base = buffer.baseAddress {
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let newlines = ones &* UInt64(newline)
+        while index + 8 <= buffer.count {
+          // "Has a zero byte" (Anderson, Bit Twiddling Hacks) of the word with newlines zeroed.
+          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ newlines
+          if (word &- ones) & ~word & 0x8080_8080_8080_8080 != 0 { break }
+          index += 8
+        }
+      }
+      while index < buffer.count, buffer[index] != newline { index += 1 }
+      return index
+    }
+  }
   static let space = UInt8(ascii: " ")
   static let tab = UInt8(ascii: "\t")
 
@@ -212,7 +231,7 @@ public struct MarkdownSections: Sendable {
     var line = 1
     /// How many sections each path has had, and the keys given.
     var seen: [String: Int] = [:]
-    var keys = Set<String>()
+    var keys: Set<String>?
 
     var paragraphIsOneLine: Bool { block.lines == 1 && !block.isItem }
 
@@ -269,18 +288,28 @@ public struct MarkdownSections: Sendable {
     }
 
     mutating func closeSection() {
+      guard !(stack.isEmpty && units.count == sectionStart) else { return }
       let path = stack.map(\.title)
-      guard !(path.isEmpty && units.count == sectionStart) else { return }
       let plain = MarkdownSections.display(path)
-      var count = seen[plain, default: 0] + 1
-      var key = count == 1 ? plain : "\(plain) (\(count))"
-      // A heading may spell out another's suffix ("Example (2)" after two "Example"s).
-      while keys.contains(key) {
-        count += 1
-        key = "\(plain) (\(count))"
+      var count = 1
+      if let index = seen.index(forKey: plain) {
+        seen.values[index] += 1
+        count = seen.values[index]
+      } else {
+        seen[plain] = 1
       }
-      seen[plain] = count
-      keys.insert(key)
+      var key = count == 1 ? plain : "\(plain) (\(count))"
+      // A heading may spell out another's suffix ("Example (2)" after two "Example"s); keys
+      // can only meet once some path ends with ")", and are checked from then on.
+      if keys == nil, plain.utf8.last == UInt8(ascii: ")") { keys = Set(sections.map(\.key)) }
+      if keys != nil {
+        while keys!.contains(key) {
+          count += 1
+          key = "\(plain) (\(count))"
+        }
+        seen[plain] = count
+        keys!.insert(key)
+      }
       sections.append(Section(path: path, key: key, units: sectionStart..<units.count, line: line))
       sectionStart = units.count
     }

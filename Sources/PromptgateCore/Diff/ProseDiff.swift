@@ -68,9 +68,9 @@ public enum ProseDiff {
     // rewrite of a megabyte has thousands.
     let oldIndex = Dictionary(
       before.sections.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { first, _ in first })
-    let keysInNew = Set(after.sections.map(\.key))
     let counterpart = after.sections.map { oldIndex[$0.key] }
-    let isInNew = before.sections.map { keysInNew.contains($0.key) }
+    var isInNew = [Bool](repeating: false, count: before.sections.count)
+    for case let index? in counterpart { isInNew[index] = true }
 
     // Sections both sides share keep their relative order unless moved: the longest common
     // subsequence of shared sections stays, the rest moved.

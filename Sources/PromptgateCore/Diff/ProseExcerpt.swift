@@ -135,7 +135,7 @@ private protocol ExcerptOutput {
   var isEmpty: Bool { get }
   var endsWithSpace: Bool { get }
   mutating func append(_ bytes: ArraySlice<UInt8>)
-  mutating func append(_ literal: String)
+  mutating func append(_ literal: StaticString)
   func finish() -> String
 }
 
@@ -146,7 +146,7 @@ private struct ByteOutput: ExcerptOutput {
   var isEmpty: Bool { bytes.isEmpty }
   var endsWithSpace: Bool { bytes.last == 0x20 }
   mutating func append(_ slice: ArraySlice<UInt8>) { bytes += slice }
-  mutating func append(_ literal: String) { bytes += literal.utf8 }
+  mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { bytes += $0 } }
   func finish() -> String {
     func isSpace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
     var slice = bytes[...]
@@ -161,6 +161,6 @@ private struct StringOutput: ExcerptOutput {
   var isEmpty: Bool { text.isEmpty }
   var endsWithSpace: Bool { text.last == " " }
   mutating func append(_ slice: ArraySlice<UInt8>) { text += String(decoding: slice, as: UTF8.self) }
-  mutating func append(_ literal: String) { text += literal }
+  mutating func append(_ literal: StaticString) { text += literal.description }
   func finish() -> String { text.trimmingWhitespace }
 }

@@ -137,8 +137,8 @@ extension FileChange {
     let old = try Self.content(change.oldID, mode: change.oldMode, repository: repository)
     let new = try Self.content(change.newID, mode: change.newMode, repository: repository)
     // Each side is read as text once: validating a megabyte is a millisecond.
-    let oldText = Self.text(old)
-    let newText = Self.text(new)
+    let oldText = old.flatMap { Self.text($0.bytes) }
+    let newText = new.flatMap { Self.text($0.bytes) }
     binary = (old != nil && oldText == nil) || (new != nil && newText == nil)
     if binary || change.oldID == change.newID {
       additions = 0
@@ -150,8 +150,8 @@ extension FileChange {
     }
     // A large file's meaning is read on a second thread while libgit2 counts its lines here.
     let (stats, semantics) = Parallel.both(
-      inParallel: (old?.count ?? 0) + (new?.count ?? 0) >= Parallel.largeText,
-      { Result { () throws(GitError) in try repository.lineStats(old: old ?? [], new: new ?? []) } },
+      inParallel: (old?.bytes.count ?? 0) + (new?.bytes.count ?? 0) >= Parallel.largeText,
+      { Result { () throws(GitError) in try repository.lineStats(old: old, new: new) } },
       {
         Self.semantics(
           change, kind: kind, old: oldText, new: newText, keeping: texts, proseSections: proseSections)
@@ -187,10 +187,10 @@ extension FileChange {
   }
 
   private static func content(_ id: ObjectID?, mode: FileMode, repository: Repository) throws(GitError)
-    -> [UInt8]?
+    -> BlobContent?
   {
     guard let id, mode.isBlob else { return nil }
-    return try repository.blob(id)
+    return try repository.blobContent(id)
   }
 
   /// git's rule (a NUL byte in the first 8000 bytes), and anything that is not UTF-8.
@@ -199,9 +199,9 @@ extension FileChange {
     return text(content) == nil
   }
 
-  /// The content as text; nil when there is none or it is binary (``isBinary(_:)``).
-  private static func text(_ content: [UInt8]?) -> String? {
-    guard let content, !content.prefix(8000).contains(0) else { return nil }
+  /// The content as text; nil when it is binary (``isBinary(_:)``).
+  private static func text(_ content: some Collection<UInt8>) -> String? {
+    guard !content.prefix(8000).contains(0) else { return nil }
     return String(validating: content, as: UTF8.self)
   }
 }
