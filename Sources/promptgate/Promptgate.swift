@@ -22,6 +22,7 @@ struct Promptgate: ParsableCommand {
   )
 
   static func main() {
+    MallocSettings.apply()
     // `promptgate --version` alone prints what ArgumentParser would, without building the
     // command tree: that walk (reflection, protocol-conformance scans) was a third of its start-up.
     if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {

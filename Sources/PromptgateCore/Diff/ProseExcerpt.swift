@@ -21,21 +21,20 @@ enum ProseExcerpt {
     pieces.reserveCapacity(operations.count)
     var removed = 0..<0
     var added = 0..<0
-    func flush() {
-      if !removed.isEmpty || !added.isEmpty { pieces.append(.changed(removed: removed, added: added)) }
-      removed = 0..<0
-      added = 0..<0
-    }
+    // (No local function to close a run: one capturing these made every piece pay run-time
+    // exclusivity checks.)
     for operation in operations {
       switch operation {
       case .equal(_, let index):
-        flush()
+        if !removed.isEmpty || !added.isEmpty { pieces.append(.changed(removed: removed, added: added)) }
+        removed = 0..<0
+        added = 0..<0
         pieces.append(.same(index))
       case .delete(let index): removed = removed.isEmpty ? index..<index + 1 : removed.lowerBound..<index + 1
       case .insert(let index): added = added.isEmpty ? index..<index + 1 : added.lowerBound..<index + 1
       }
     }
-    flush()
+    if !removed.isEmpty || !added.isEmpty { pieces.append(.changed(removed: removed, added: added)) }
 
     let isWord = pieces.map { piece in
       if case .same(let token) = piece { return new.tokens[token].counts }
@@ -43,7 +42,7 @@ enum ProseExcerpt {
     }
     let keep = kept(pieces, isWord: isWord)
     if ascii {
-      var out = ByteOutput()
+      var out = ByteOutput(capacity: old.bytes.count + new.bytes.count + 16)
       write(pieces, keep, old, new, to: &out)
       return out.finish()
     }
@@ -56,7 +55,9 @@ enum ProseExcerpt {
   /// punctuation) on each side, and any left-out run without a word (a full stop), since "…"
   /// stands for words.
   private static func kept(_ pieces: [Piece], isWord: [Bool]) -> [Bool] {
-    let words = isWord.indices.filter { isWord[$0] }
+    var words: [Int] = []
+    words.reserveCapacity(isWord.count)
+    for index in isWord.indices where isWord[index] { words.append(index) }
     // +1 where a kept range starts, -1 after it ends: one pass however much ranges overlap.
     var cover = [Int](repeating: 0, count: pieces.count + 1)
     var wordsBefore = 0
@@ -107,21 +108,21 @@ enum ProseExcerpt {
       }
       switch pieces[index] {
       case .same(let token):
-        out.append(new.bytes[new.tokens[token].start..<new.spaceEnd(token)])
+        out.append(new.bytes, new.tokens[token].start..<new.spaceEnd(token))
       case .changed(let removed, let added):
         // Marks close before the last token's space, which follows the marks.
         if let last = removed.last {
           out.append("[-")
-          out.append(old.bytes[old.tokens[removed.lowerBound].start..<old.tokens[last].end])
+          out.append(old.bytes, old.tokens[removed.lowerBound].start..<old.tokens[last].end)
           out.append("-]")
         }
         if let last = added.last {
           out.append("{+")
-          out.append(new.bytes[new.tokens[added.lowerBound].start..<new.tokens[last].end])
+          out.append(new.bytes, new.tokens[added.lowerBound].start..<new.tokens[last].end)
           out.append("+}")
-          out.append(new.bytes[new.tokens[last].end..<new.spaceEnd(last)])
+          out.append(new.bytes, new.tokens[last].end..<new.spaceEnd(last))
         } else if let last = removed.last {
-          out.append(old.bytes[old.tokens[last].end..<old.spaceEnd(last)])
+          out.append(old.bytes, old.tokens[last].end..<old.spaceEnd(last))
         }
       }
     }
@@ -134,7 +135,8 @@ enum ProseExcerpt {
 private protocol ExcerptOutput {
   var isEmpty: Bool { get }
   var endsWithSpace: Bool { get }
-  mutating func append(_ bytes: ArraySlice<UInt8>)
+  /// `bytes[range]`.
+  mutating func append(_ bytes: [UInt8], _ range: Range<Int>)
   mutating func append(_ literal: StaticString)
   func finish() -> String
 }
@@ -143,9 +145,12 @@ private protocol ExcerptOutput {
 /// "\r\n", both spaces), and "…" is never a space.
 private struct ByteOutput: ExcerptOutput {
   var bytes: [UInt8] = []
+  init(capacity: Int) { bytes.reserveCapacity(capacity) }
   var isEmpty: Bool { bytes.isEmpty }
   var endsWithSpace: Bool { bytes.last == 0x20 }
-  mutating func append(_ slice: ArraySlice<UInt8>) { bytes += slice }
+  mutating func append(_ source: [UInt8], _ range: Range<Int>) {
+    source.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+  }
   mutating func append(_ literal: StaticString) { literal.withUTF8Buffer { bytes += $0 } }
   func finish() -> String {
     func isSpace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || byte == 0x20 }
@@ -160,7 +165,9 @@ private struct StringOutput: ExcerptOutput {
   var text = ""
   var isEmpty: Bool { text.isEmpty }
   var endsWithSpace: Bool { text.last == " " }
-  mutating func append(_ slice: ArraySlice<UInt8>) { text += String(decoding: slice, as: UTF8.self) }
+  mutating func append(_ source: [UInt8], _ range: Range<Int>) {
+    text += String(decoding: source[range], as: UTF8.self)
+  }
   mutating func append(_ literal: StaticString) { text += literal.description }
   func finish() -> String { text.trimmingWhitespace }
 }
