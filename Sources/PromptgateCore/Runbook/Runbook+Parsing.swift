@@ -1,3 +1,4 @@
+import Foundation
 import Git
 
 extension Runbook {
@@ -131,17 +132,24 @@ extension Runbook {
           Diagnostic(.error, "the runbook must be a regular file, not a \(entry.mode)", file: path)
         ])
     }
+    if let loaded = parsed[entry.id] { return loaded }
     do {
       let bytes = try repository.blob(entry.id)
       guard let text = String(validating: bytes, as: UTF8.self) else {
         return Loaded(
           runbook: nil, diagnostics: [Diagnostic(.error, "the runbook is not UTF-8 text", file: path)])
       }
-      return parse(text)
+      let loaded = parse(text)
+      parsed[entry.id] = loaded
+      return loaded
     } catch {
       throw RepositoryLookup.readFailure(error, reading: "\(path) of \(commit.id.short())")
     }
   }
+
+  /// Runbooks parsed in this process, by blob id (the id names the text): `check` reads the
+  /// base's from the release basis, the gates and the environment's order.
+  private static let parsed = ParsedRunbooks()
 
   /// Builds the model leniently: a key of the wrong shape reads as absent (the schema has
   /// already said what is wrong with it).
@@ -226,5 +234,16 @@ extension Runbook {
       prompts: paths?["prompts"]?.items != nil ? strings(paths?["prompts"]) : PathClassifier.defaultPrompts,
       policies: paths?["policies"]?.items != nil
         ? strings(paths?["policies"]) : PathClassifier.defaultPolicies)
+  }
+}
+
+/// What ``Runbook/load(from:in:)`` parsed, by blob id; read and written under a lock.
+private final class ParsedRunbooks: @unchecked Sendable {
+  private let lock = NSLock()
+  private var runbooks: [ObjectID: Runbook.Loaded] = [:]
+
+  subscript(id: ObjectID) -> Runbook.Loaded? {
+    get { lock.withLock { runbooks[id] } }
+    set { lock.withLock { runbooks[id] = newValue } }
   }
 }

@@ -414,21 +414,28 @@ private struct LineScanner {
   /// shorter value a finding (`Summer2024!`, `hunter2`), unless it reads as plain words.
   private mutating func matchAssignment(separator: Int) {
     guard let key = keyBefore(separator) else { return }
-    let normalized = String(decoding: key.lazy.filter(\.isAlphanumeric).map(\.lowercased), as: UTF8.self)
+    // The name's letters and digits, lowercased, as bytes: every `key = value` of every file
+    // scanned passes here.
+    var letters: [UInt8] = []
+    letters.reserveCapacity(key.count)
+    for byte in key where byte.isAlphanumeric { letters.append(byte.lowercased) }
+    let normalized = letters
+    func endsWith(_ name: String) -> Bool {
+      normalized.count >= name.utf8.count && normalized.suffix(name.utf8.count).elementsEqual(name.utf8)
+    }
     guard
-      Self.credentialNames.contains(where: normalized.hasSuffix)
-        || Self.passwordNames.contains(where: normalized.hasSuffix),
+      Self.credentialNames.contains(where: endsWith) || Self.passwordNames.contains(where: endsWith),
       let value = valueAfter(separator)
     else {
       return
     }
     let text = bytes[value]
     let name = String(decoding: key, as: UTF8.self)
-    if normalized.hasSuffix("secretaccesskey"), text.count == 40,
+    if endsWith("secretaccesskey"), text.count == 40,
       text.allSatisfy({ $0.isAlphanumeric || $0 == .plus || $0 == .slash })
     {
       if let rule = RuleIndex.awsSecretKey { add(rule, value) }
-    } else if Self.passwordNames.contains(where: normalized.hasSuffix) {
+    } else if Self.passwordNames.contains(where: endsWith) {
       guard let rule = RuleIndex.password, text.count >= 6, !text.contains(where: \.isSpace),
         !Self.passwordStockValues.contains(String(decoding: text, as: UTF8.self).lowercased()),
         !readsAsPlainWords(text)
