@@ -22,13 +22,13 @@ struct Promptgate: ParsableCommand {
   )
 
   static func main() {
-    MallocSettings.apply()
     // `promptgate --version` alone prints what ArgumentParser would, without building the
     // command tree: that walk (reflection, protocol-conformance scans) was a third of its start-up.
     if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
       print(PromptgateVersion.current)
       return
     }
+    MallocSettings.apply()
     let arguments = GlobalOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst()))
     do {
       var command = try parseAsRoot(arguments)
