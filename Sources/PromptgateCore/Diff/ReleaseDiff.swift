@@ -58,16 +58,14 @@ extension ReleaseDiff {
   }
 
   /// Diffs `head` against `base` (every file added when there is no base) with `classifier`;
-  /// with `keepingTexts`, the prompts and policies read stay in `texts` for the gates. Without
-  /// `proseSections`, prose prompts are not compared by Markdown section: no gate reads those,
-  /// so `check` does not pay for them.
+  /// with `keepingTexts`, the prompts and policies read stay in `texts` for the gates; each
+  /// file is read to `depth`.
   public static func between(
     _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier,
-    keepingTexts: Bool = false, proseSections: Bool = true
+    keepingTexts: Bool = false, depth: ReadingDepth = .meaning
   ) throws(PromptgateError) -> ReleaseDiff {
     try ReleaseDiffReader(
-      base, head, in: repository, classifier: classifier, keepingTexts: keepingTexts,
-      proseSections: proseSections
+      base, head, in: repository, classifier: classifier, keepingTexts: keepingTexts, depth: depth
     ).collect()
   }
 }
@@ -93,11 +91,11 @@ extension FileChange {
       changes: [], sections: [], notes: [])
   }
 
-  /// Reads one changed file: its blobs, line counts and semantic changes. `kind` is the path's,
-  /// classified once for the whole diff.
+  /// Reads one changed file: its blobs, line counts and, to `depth`, semantic changes. `kind`
+  /// is the path's, classified once for the whole diff.
   init(
     _ change: TreeChange, kind: FileKind, repository: Repository, keeping texts: BlobTexts,
-    proseSections: Bool = true
+    depth: ReadingDepth = .meaning
   )
     throws(GitError)
   {
@@ -153,8 +151,11 @@ extension FileChange {
       inParallel: (old?.bytes.count ?? 0) + (new?.bytes.count ?? 0) >= Parallel.largeText,
       { Result { () throws(GitError) in try repository.lineStats(old: old, new: new) } },
       {
-        Self.semantics(
-          change, kind: kind, old: oldText, new: newText, keeping: texts, proseSections: proseSections)
+        depth == .lines
+          ? FileSemantics()
+          : Self.semantics(
+            change, kind: kind, old: oldText, new: newText, keeping: texts,
+            proseSections: depth == .meaning)
       }
     )
     let lines = try stats.get()

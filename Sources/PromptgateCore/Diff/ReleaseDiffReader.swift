@@ -4,7 +4,7 @@ import Git
 /// A diff between two releases whose files are read when asked for, a batch at a time, and
 /// handed over one by one in order. `promptgate diff` writes each file out as soon as it is read,
 /// so its memory stays flat however many files a whole history changes; the gates take every
-/// file at once (``ReleaseDiff/between(_:_:in:classifier:keepingTexts:proseSections:)``).
+/// file at once (``ReleaseDiff/between(_:_:in:classifier:keepingTexts:depth:)``).
 public struct ReleaseDiffReader {
   /// One changed file before its content is read: what a list of the files is laid out with.
   public struct Entry: Sendable, Hashable {
@@ -26,26 +26,29 @@ public struct ReleaseDiffReader {
   let texts: BlobTexts
   private let changes: [TreeChange]
   private let repository: Repository
-  private let proseSections: Bool
+  private let depth: ReadingDepth
 
   /// Files read before any is handed over when streaming: enough to keep both threads busy,
   /// few enough that what is held does not grow with the change (a few hundred kilobytes).
   public static let batchSize = 256
 
   /// The tree diff between `head` and `base`, classified by the base's runbook (the head's when
-  /// the base has none), as `check` will judge them; no file is read yet.
-  public init(_ base: Commit, _ head: Commit, in repository: Repository) throws(PromptgateError) {
+  /// the base has none), as `check` will judge them; no file is read yet, and each will be read
+  /// to `depth`.
+  public init(_ base: Commit, _ head: Commit, in repository: Repository, depth: ReadingDepth = .meaning)
+    throws(PromptgateError)
+  {
     var warnings: [String] = []
     let classifier = PathClassifier.forRelease(base: base, head: head, in: repository, warnings: &warnings)
-    try self.init(base, head, in: repository, classifier: classifier, warnings: warnings)
+    try self.init(base, head, in: repository, classifier: classifier, warnings: warnings, depth: depth)
   }
 
   /// The tree diff between `head` and `base` (every file added when there is no base), classified
   /// by `classifier`. With `keepingTexts`, the prompts and policies read stay in `texts` for the
-  /// gates; without `proseSections`, prose prompts are not compared by Markdown section.
+  /// gates; each file is read to `depth`.
   public init(
     _ base: Commit?, _ head: Commit, in repository: Repository, classifier: PathClassifier,
-    warnings: [String] = [], keepingTexts: Bool = false, proseSections: Bool = true
+    warnings: [String] = [], keepingTexts: Bool = false, depth: ReadingDepth = .meaning
   ) throws(PromptgateError) {
     do {
       // The tree diff reads each changed folder's tree on both sides, and libgit2 keeps every
@@ -70,7 +73,7 @@ public struct ReleaseDiffReader {
     self.head = ReleaseDiff.Point(commit: head.id.hex, tree: head.tree.hex)
     self.warnings = warnings
     self.repository = repository
-    self.proseSections = proseSections
+    self.depth = depth
     texts = BlobTexts(keeping: keepingTexts)
   }
 
@@ -84,7 +87,7 @@ public struct ReleaseDiffReader {
     _ body: (FileChange) throws(PromptgateError) -> Void
   ) throws(PromptgateError) {
     let order = order ?? Array(changes.indices)
-    let reading = FileReading(texts: texts, proseSections: proseSections)
+    let reading = FileReading(texts: texts, depth: depth)
     let helper = order.count >= 64 ? HelperThread(gitDirectory: repository.gitDirectory) : nil
     defer { helper?.stop() }
     var start = 0
@@ -103,13 +106,13 @@ public struct ReleaseDiffReader {
 /// What reading one file needs besides the repository handle.
 private struct FileReading: Sendable {
   let texts: BlobTexts
-  let proseSections: Bool
+  let depth: ReadingDepth
 
   func read(_ change: TreeChange, kind: FileKind, with repository: Repository) -> Result<
     FileChange, PromptgateError
   > {
     Result { () throws(GitError) in
-      try FileChange(change, kind: kind, repository: repository, keeping: texts, proseSections: proseSections)
+      try FileChange(change, kind: kind, repository: repository, keeping: texts, depth: depth)
     }
     .mapError { RepositoryLookup.readFailure($0, reading: "'\(change.newPath)'") }
   }

@@ -59,7 +59,7 @@ public enum GateEngine {
     let pack = try GatePack.load(from: rulesCommit, in: repository)
     let diff = try ReleaseDiff.between(
       base, release, in: repository, classifier: trusted?.paths ?? PathClassifier(), keepingTexts: true,
-      proseSections: false)
+      depth: .meaningWithoutSections)
     let context = GateContext(
       repository: repository, release: release, base: base, environment: environment, judged: judged,
       baseRunbook: baseRunbook?.runbook, trusted: trusted, files: diff.files, texts: diff.texts,

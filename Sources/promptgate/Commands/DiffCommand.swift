@@ -74,8 +74,10 @@ extension Promptgate {
       let baseCommit = try RepositoryLookup.commit(base, in: repository)
       let headCommit = try RepositoryLookup.commit(head, in: repository)
       // The files are read as they are written out, a batch at a time: a whole history's
-      // diff is never held, whatever the format (the Markdown holds its own text).
-      let diff = try ReleaseDiffReader(baseCommit, headCommit, in: repository)
+      // diff is never held, whatever the format (the Markdown holds its own text). The text
+      // --stat prints nothing of a file's meaning, so it reads none.
+      let diff = try ReleaseDiffReader(
+        baseCommit, headCommit, in: repository, depth: format == .text && stat ? .lines : .meaning)
       if !global.quiet {
         diff.warnings.forEach(Output.warning)
       }
