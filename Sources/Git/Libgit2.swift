@@ -6,17 +6,8 @@ import Clibgit2
 /// The system CA bundle libgit2 parses during init is put off until a connection needs it
 /// (``CertificateAuthorities``): that parse is most of init's cost, and most commands never
 /// connect anywhere.
-///
-/// Objects are not hashed again each time they are read, as git does not: an object's id is
-/// computed from its content where it enters a repository (git's index-pack and libgit2's
-/// indexer on clone, fetch and `promptgate sync`, with SHA-1 collision detection; a loose
-/// object is named by the hash of what was written), and zlib checks what is inflated. Hashing
-/// on every read (libgit2's default) only caught a repository's own files edited in place, by
-/// someone who can already rewrite its refs; it was a seventh of the work of diffing a 1 MiB
-/// prompt (SHA-1 with collision detection runs at ~300 MB/s).
 private let libgit2Initialized: Bool = {
   CertificateAuthorities.shared.deferringSystemBundle { git_libgit2_init() }
-  promptgate_verify_objects_on_read(0)
   return true
 }()
 
@@ -35,5 +26,23 @@ public enum Libgit2 {
     var revision: Int32 = 0
     git_libgit2_version(&major, &minor, &revision)
     return "\(major).\(minor).\(revision)"
+  }
+
+  /// Whether libgit2 hashes every object again as it reads it, and refuses one whose content is
+  /// not its id's: its default, kept by the commands that vouch for the record or move an
+  /// environment (`audit`, `status`, `release`, `rollback`, `export`, `report`, ...), which may
+  /// run on the repository that is itself the record (a server's bare repository), where an
+  /// object edited in place is the very tampering `audit verify` is there to find.
+  ///
+  /// `diff` and `check`, which CI runs on a fresh clone to read a release's files, turn it off,
+  /// as git never hashes on read: an object's id is computed from its content where it enters a
+  /// repository (git's index-pack and libgit2's indexer on clone and fetch, with SHA-1 collision
+  /// detection; a pack carries no ids), and zlib checks what it inflates. The hashing was a
+  /// seventh of the work of diffing a 1 MiB prompt (SHA-1 with collision detection runs at
+  /// ~300 MB/s) and 5 % of `check`. Set before any object is read: it applies to the whole
+  /// process.
+  public static func verifiesObjectsOnRead(_ verifies: Bool) {
+    ensureLibgit2()
+    promptgate_verify_objects_on_read(verifies ? 1 : 0)
   }
 }

@@ -119,6 +119,37 @@ import Testing
     #expect(fresh.stdout.contains("its signature does not verify"))
   }
 
+  @Test func anEventEditedInPlaceInTheObjectStoreIsCaught() throws {
+    // Someone with the repository's files (a server's bare repository) edits event #2's object
+    // where it lies, keeping its name: no ref moves, and the chain of ids is intact. libgit2's
+    // hashing of what it reads is what finds it; the ledger's commands keep it on.
+    let fixture = try ledger()
+    let scratch = fixture.repository.scratch
+    let commit = try scratch.git("rev-list", "--reverse", "refs/promptgate/ledger").split(separator: "\n")[1]
+    let blob = try scratch.git("rev-parse", "\(commit):event.json").trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    let original = try scratch.git("show", "\(commit):event.json")
+    let edited = original.replacingOccurrences(of: "\"comment\":\"\"", with: "\"comment\":\"waived\"")
+    #expect(edited != original)
+    let elsewhere = try ScratchRepository()
+    let forged = try run(
+      "/usr/bin/git", ["-C", elsewhere.path, "hash-object", "-w", "--stdin"], input: edited
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    func objectPath(_ root: String, _ id: String) -> String {
+      root + "/objects/" + id.prefix(2) + "/" + id.dropFirst(2)
+    }
+    let target = objectPath(fixture.path + "/.git", blob)
+    #expect(FileManager.default.fileExists(atPath: target), "the event is a loose object")
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: target)
+    try FileManager.default.removeItem(atPath: target)
+    try FileManager.default.copyItem(atPath: objectPath(elsewhere.path + "/.git", forged), toPath: target)
+    try forget(fixture)
+    let result = try verify(fixture)
+    #expect(result.status != 0, "\(result.stdout)")
+    #expect(result.stdout.contains("event #2 ("), "\(result.stdout)")
+    #expect(result.stdout.contains("object hash mismatch"), "\(result.stdout)")
+  }
+
   @Test func aRemovedEventIsNamed() throws {
     let fixture = try ledger()
     var events = try events(fixture)

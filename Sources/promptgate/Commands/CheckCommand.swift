@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Git
 import PromptgateCore
 
 extension Promptgate {
@@ -40,6 +41,9 @@ extension Promptgate {
     var strict = false
 
     func run() throws {
+      // CI judges a release on a fresh clone: its objects are not hashed again as they are read
+      // (``Libgit2/verifiesObjectsOnRead(_:)``).
+      Libgit2.verifiesObjectsOnRead(false)
       let repository = try global.openRepository()
       let releaseCommit = try RepositoryLookup.commit(release, in: repository)
       let ledger = Ledger(repository)

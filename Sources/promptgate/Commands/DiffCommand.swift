@@ -70,6 +70,9 @@ extension Promptgate {
     }
 
     func run() throws {
+      // A diff reads every changed file and judges nothing: its objects are not hashed again
+      // (``Libgit2/verifiesObjectsOnRead(_:)``).
+      Libgit2.verifiesObjectsOnRead(false)
       let repository = try global.openRepository()
       let baseCommit = try RepositoryLookup.commit(base, in: repository)
       let headCommit = try RepositoryLookup.commit(head, in: repository)
