@@ -164,26 +164,15 @@ extension Repository {
     if old.isEmpty || new.isEmpty {
       return LineStats(additions: Self.lineCount(new), deletions: Self.lineCount(old))
     }
-    var options = git_diff_options()
-    try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
-    options.context_lines = 0
-    options.flags = GIT_DIFF_FORCE_TEXT.rawValue
-
-    var patch: OpaquePointer?
-    let result = old.withUnsafeBytes { oldBytes in
-      new.withUnsafeBytes { newBytes in
-        git_patch_from_buffers(
-          &patch, oldBytes.baseAddress, oldBytes.count, nil, newBytes.baseAddress, newBytes.count,
-          nil, &options)
+    return try Self.lineStats { patch, options in
+      old.withUnsafeBytes { oldBytes in
+        new.withUnsafeBytes { newBytes in
+          git_patch_from_buffers(
+            &patch, oldBytes.baseAddress, oldBytes.count, nil, newBytes.baseAddress, newBytes.count,
+            nil, options)
+        }
       }
     }
-    try check(result)
-    defer { git_patch_free(patch) }
-    var context = 0
-    var additions = 0
-    var deletions = 0
-    try check(git_patch_line_stats(&context, &additions, &deletions, patch))
-    return LineStats(additions: additions, deletions: deletions)
   }
 
   /// The same for two blobs (nil: the side is absent, as for an added or deleted file). Read
@@ -196,12 +185,22 @@ extension Repository {
         additions: Self.lineCount(new?.bytes ?? .init(start: nil, count: 0)),
         deletions: Self.lineCount(old?.bytes ?? .init(start: nil, count: 0)))
     }
+    return try Self.lineStats { patch, options in
+      git_patch_from_blobs(&patch, old.handle, nil, new.handle, nil, options)
+    }
+  }
+
+  /// The line counts of the patch `makePatch` makes with options for counting only (no context
+  /// lines, every file read as text).
+  private static func lineStats(
+    _ makePatch: (inout OpaquePointer?, UnsafePointer<git_diff_options>) -> Int32
+  ) throws(GitError) -> LineStats {
     var options = git_diff_options()
     try check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
     options.context_lines = 0
     options.flags = GIT_DIFF_FORCE_TEXT.rawValue
     var patch: OpaquePointer?
-    try check(git_patch_from_blobs(&patch, old.handle, nil, new.handle, nil, &options))
+    try check(withUnsafePointer(to: &options) { makePatch(&patch, $0) })
     defer { git_patch_free(patch) }
     var context = 0
     var additions = 0

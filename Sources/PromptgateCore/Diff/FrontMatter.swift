@@ -37,9 +37,7 @@ public struct FrontMatter: Sendable, Equatable {
   }
 
   private static func lineEnd(_ bytes: [UInt8], from start: Int) -> Int {
-    var index = start
-    while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-    return index
+    MarkdownSections.lineEnd(bytes, from: start)
   }
 
   /// `---` (or `...` when closing), with spaces around and a carriage return allowed.
@@ -67,7 +65,7 @@ public enum TemplateVariables {
     var names = Set<String>()
     var index = 0
     while index + 1 < bytes.count {
-      index = nextBrace(bytes, from: index)
+      index = ByteSearch.firstIndex(of: UInt8(ascii: "{"), in: bytes, from: index)
       guard index + 1 < bytes.count else { break }
       guard bytes[index + 1] == UInt8(ascii: "{") else {
         index += 1
@@ -93,24 +91,6 @@ public enum TemplateVariables {
       names.insert(String(decoding: name, as: UTF8.self))
     }
     return names
-  }
-
-  /// The index of the first `{` at or after `start`, or the end.
-  private static func nextBrace(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    var index = start
-    if let base = bytes.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      let ones: UInt64 = 0x0101_0101_0101_0101
-      let braces = ones &* UInt64(UInt8(ascii: "{"))
-      while index + 8 <= bytes.count {
-        // "Has a zero byte" (Anderson, Bit Twiddling Hacks) of the word with braces zeroed.
-        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ braces
-        if (word &- ones) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-        index += 8
-      }
-    }
-    while index < bytes.count, bytes[index] != UInt8(ascii: "{") { index += 1 }
-    return index
   }
 
   private static func isIdentifierStart(_ byte: UInt8) -> Bool {

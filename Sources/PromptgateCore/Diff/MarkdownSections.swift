@@ -94,25 +94,11 @@ public struct MarkdownSections: Sendable {
 
   static let newline = UInt8(ascii: "\n")
 
-  /// The index of the first newline at or after `start`, or the end: eight bytes at a time.
+  /// The index of the first newline at or after `start`, or the end.
   static func lineEnd(_ bytes: [UInt8], from start: Int) -> Int {
-    bytes.withUnsafeBufferPointer { buffer in
-      var index = start
-      if let base = buffer.baseAddress {
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let newlines = ones &* UInt64(newline)
-        while index + 8 <= buffer.count {
-          // "Has a zero byte" (Anderson, Bit Twiddling Hacks) of the word with newlines zeroed.
-          let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ newlines
-          if (word &- ones) & ~word & 0x8080_8080_8080_8080 != 0 { break }
-          index += 8
-        }
-      }
-      while index < buffer.count, buffer[index] != newline { index += 1 }
-      return index
-    }
+    bytes.withUnsafeBufferPointer { ByteSearch.firstIndex(of: newline, in: $0, from: start) }
   }
+
   static let space = UInt8(ascii: " ")
   static let tab = UInt8(ascii: "\t")
 

@@ -153,7 +153,7 @@ public enum ProseDiff {
   /// An edited section's units before and after, as indices in each side's ``ProseUnits``.
   private typealias EditedUnits = (old: Range<Int>, new: Range<Int>)
 
-  /// Each pair's ``itemChanges(_:_:reader:)``, in order. In parallel, the pairs are cut in two
+  /// Each pair's ``itemChanges(_:of:_:of:reader:)``, in order. In parallel, the pairs are cut in two
   /// runs of about as many units, one a thread, each with its own word ids (ids are only
   /// compared within a pair, so the items are the same).
   private static func itemChanges(

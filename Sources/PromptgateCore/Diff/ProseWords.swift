@@ -109,8 +109,7 @@ struct ProseWords {
       switch buffer[index] {
       case 0x09...0x0D, 0x20:
         if start >= 0 {
-          tokens.append(Token(start: start, end: index, counts: counts))
-          ids.append(table.id(buffer, start, index))
+          close(buffer, start..<index, counts: counts, &tokens, &ids, &table)
           start = -1
         }
       case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x5F, 0x27:
@@ -118,10 +117,7 @@ struct ProseWords {
         if start >= 0, startIsWord {
           counts = counts || letterOrDigit
         } else {
-          if start >= 0 {
-            tokens.append(Token(start: start, end: index, counts: counts))
-            ids.append(table.id(buffer, start, index))
-          }
+          if start >= 0 { close(buffer, start..<index, counts: counts, &tokens, &ids, &table) }
           start = index
           startIsWord = true
           counts = letterOrDigit
@@ -129,20 +125,23 @@ struct ProseWords {
       case 0x80...:
         return false
       default:
-        if start >= 0 {
-          tokens.append(Token(start: start, end: index, counts: counts))
-          ids.append(table.id(buffer, start, index))
-        }
+        if start >= 0 { close(buffer, start..<index, counts: counts, &tokens, &ids, &table) }
         start = index
         startIsWord = false
         counts = false
       }
     }
-    if start >= 0 {
-      tokens.append(Token(start: start, end: buffer.count, counts: counts))
-      ids.append(table.id(buffer, start, buffer.count))
-    }
+    if start >= 0 { close(buffer, start..<buffer.count, counts: counts, &tokens, &ids, &table) }
     return true
+  }
+
+  /// Ends the token at `range`: its place and its word's id.
+  private static func close(
+    _ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, counts: Bool, _ tokens: inout [Token],
+    _ ids: inout [Int], _ table: inout WordTable
+  ) {
+    tokens.append(Token(start: range.lowerBound, end: range.upperBound, counts: counts))
+    ids.append(table.id(buffer, range.lowerBound, range.upperBound))
   }
 
   /// Reads by Character: a word is a run of letters, digits, `_` and `'` as Unicode defines

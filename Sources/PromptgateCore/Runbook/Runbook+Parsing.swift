@@ -246,7 +246,7 @@ private final class ParsedRunbooks: @unchecked Sendable {
   private var runbooks: [ObjectID: Runbook.Loaded] = [:]
 
   init() {
-    atexit { Runbook.forgetParsed() }
+    atexit { Runbook.parsed.removeAll() }
   }
 
   subscript(id: ObjectID) -> Runbook.Loaded? {
@@ -255,8 +255,4 @@ private final class ParsedRunbooks: @unchecked Sendable {
   }
 
   func removeAll() { lock.withLock { runbooks.removeAll() } }
-}
-
-extension Runbook {
-  fileprivate static func forgetParsed() { parsed.removeAll() }
 }
