@@ -42,7 +42,7 @@ fi
 # - GitTests: every libgit2 wrapper in Sources/Git, in process (repositories, revisions, diffs
 #   and renames, object and ref writing, commit signatures, remotes over file:// and git://,
 #   http.extraHeader; GSSAPI loaded on first use by Sources/CGSSAPI).
-# - StructuredDocumentTests, RunbookTests: libyaml through Yams, hostile YAML included.
+# - StructuredDocumentTests, RunbookTests: libyaml through YAMLReader, hostile YAML included.
 # - SSHSignatureTests, ECDSACurveTests, CommitSignerTests: BoringSSL through swift-crypto
 #   (Ed25519, ECDSA P-256/384/521, RSA verification) and ssh-keygen's child process.
 # - ReleaseExportTests: trees and blobs read from libgit2 and written to disk.

@@ -15,6 +15,8 @@ esac
 need=()
 pkg-config --version >/dev/null 2>&1 || need+=(pkg-config)
 if ! pkg-config --exists libgit2 2>/dev/null; then need+=(libgit2-dev); fi
+# libyaml reads every YAML document (Sources/CYAML); libyaml-dev has the archive the release links.
+if ! pkg-config --exists yaml-0.1 2>/dev/null; then need+=(libyaml-dev); fi
 # git fetches the Swift packages promptgate depends on; make runs make install in a CI image.
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v make >/dev/null 2>&1 || need+=(make)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Links libgit2 into the shipped binary (make install, dist, bench) where its static archives are
-# there, and prints the extra `swift build` flags that takes; prints nothing, and leaves the link
-# as it was (libgit2.so), where they are not.
+# Links libgit2 and libyaml into the shipped binary (make install, dist, bench) where their static
+# archives are there, and prints the extra `swift build` flags that takes; prints nothing, and
+# leaves the link as it was (libgit2.so, libyaml.so), where they are not.
 # Usage: scripts/static-libgit2.sh <folder>   (the folder is made afresh: .build-release/static-libgit2)
 #
 # Why: loading libgit2.so and what it pulls in (OpenSSL's libcrypto, mbedTLS, krb5, pcre2 ...)
@@ -22,6 +22,31 @@ folder="${1:?usage: scripts/static-libgit2.sh <folder>}"
 rm -rf "$folder"
 mkdir -p "$folder"
 folder="$(cd "$folder" && pwd)"
+
+# libyaml (Sources/CYAML), by the same trick: a yaml-0.1.pc whose only -L is the folder, which
+# holds a link to libyaml.a. On its own, so that libyaml is linked in even where libgit2 is not.
+static_libyaml() {
+  local libdir version
+  libdir="$(pkg-config --variable=libdir yaml-0.1 2>/dev/null)" || {
+    echo "static-libgit2: linking libyaml.so: pkg-config does not know yaml-0.1" >&2
+    return 0
+  }
+  [ -f "$libdir/libyaml.a" ] || {
+    echo "static-libgit2: linking libyaml.so: no $libdir/libyaml.a" >&2
+    return 0
+  }
+  ln -s "$libdir/libyaml.a" "$folder/libyaml.a"
+  version="$(pkg-config --modversion yaml-0.1)"
+  cat >"$folder/yaml-0.1.pc" <<EOF
+# Written by scripts/static-libgit2.sh: libyaml $version linked in from $libdir.
+Name: LibYAML
+Description: Library to parse and emit YAML (static, for promptgate's shipped binary)
+Version: $version
+Libs: -L$folder -lyaml
+Cflags: $(pkg-config --cflags yaml-0.1)
+EOF
+}
+[ "$(uname -s)" != Linux ] || static_libyaml
 
 # Falls back to the shared library, saying why on stderr (make shows it; the build goes on).
 shared() {

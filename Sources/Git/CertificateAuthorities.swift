@@ -13,9 +13,9 @@
 //   second module talk to libgit2. Here the interposed function is Swift (`@_cdecl`) inside Git,
 //   and the one variadic libgit2 call Swift cannot make is a `static inline` function of
 //   Clibgit2's header, compiled into Git.
-// - All state is under one lock. That lock is an NSCondition, not Synchronization's Mutex:
-//   Mutex needs macOS 15 (promptgate claims 13) and cannot wait, and a connection must wait while
-//   another one still uses a chain that is about to be replaced.
+// - All state is under one lock, a ``Condition``, not Synchronization's Mutex: Mutex cannot
+//   wait, and a connection must wait while another one still uses a chain that is about to be
+//   replaced.
 //
 // How: `mbedtls_x509_crt_parse_file` is defined here. Where libgit2 and mbedTLS are shared
 // libraries on Linux, the dynamic linker binds libgit2's call to the executable's definition
@@ -40,7 +40,12 @@
 // Building with `-Xswiftc -DPROMPTGATE_NO_DEFERRED_CA_BUNDLE` leaves init to parse as usual.
 
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -96,7 +101,7 @@ final class CertificateAuthorities: @unchecked Sendable {
   static let shared = CertificateAuthorities()
 
   /// Everything below is read and written only with `lock` held.
-  private let lock = NSCondition()
+  private let lock = Condition()
   /// The thread inside `git_libgit2_init`, while it is.
   private var initialising: pthread_t?
   /// The chain libgit2 installed at init, empty until parsed; nil once parsed or when nothing
@@ -198,7 +203,7 @@ final class CertificateAuthorities: @unchecked Sendable {
     if result < 0 { systemBundleError = result }
   }
 
-  /// `body` with `lock` held. (NSLocking's `withLock` needs macOS 14.)
+  /// `body` with `lock` held.
   private func locked<Value>(_ body: () -> Value) -> Value {
     lock.lock()
     defer { lock.unlock() }

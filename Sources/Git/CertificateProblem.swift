@@ -25,7 +25,7 @@ public enum CertificateProblem: Sendable, Equatable {
   /// verification message.
   static func read(_ message: String) -> [CertificateProblem]? {
     let marker = "the SSL certificate is invalid: 0x"
-    guard let start = message.range(of: marker)?.upperBound else { return nil }
+    guard let start = message.firstRange(of: marker)?.upperBound else { return nil }
     let digits = message[start...].prefix { $0.isHexDigit }
     guard let flags = UInt32(digits, radix: 16) else { return nil }
     var problems: [CertificateProblem] = []

@@ -54,7 +54,7 @@ extension Repository {
     guard !hunks.isEmpty else { return out }
     // git ends a label holding a space with a tab, so that tools can tell where the name ends.
     func labelLine(_ marker: String, _ label: String) -> String {
-      "\(marker) \(label)\(label.contains(" ") ? "\t" : "")\n"
+      "\(marker) \(label)\(label.utf8.contains(UInt8(ascii: " ")) ? "\t" : "")\n"
     }
     return out + labelLine("---", fromLabel) + labelLine("+++", toLabel) + hunks
   }

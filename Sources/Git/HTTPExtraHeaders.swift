@@ -1,5 +1,10 @@
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Repository {
   /// The extra HTTP headers git would send to `url`: every `http.extraHeader` and
@@ -66,10 +71,15 @@ enum HTTPExtraHeaders {
   static func check(_ headers: [String]) throws(GitError) {
     for (index, header) in headers.enumerated() {
       let name = header.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-      let trimmed = name.trimmingCharacters(in: .whitespaces)
+      let isBlank = { (character: Character) in character == " " || character == "\t" }
+      var trimmed = name.drop(while: isBlank)
+      while let last = trimmed.last, isBlank(last) { trimmed = trimmed.dropLast() }
       let place = "http.extraHeader value \(index + 1) for this remote"
-      guard header.contains(":"), !trimmed.isEmpty, !header.contains("\r"), !header.contains("\n"),
-        !trimmed.contains(" ")
+      // Bytes, not characters: "\r\n" is one Swift Character, and a space followed by a
+      // combining mark another, which a Character search would not find.
+      let bytes = header.utf8
+      guard bytes.contains(UInt8(ascii: ":")), !trimmed.isEmpty, !bytes.contains(0x0D), !bytes.contains(0x0A),
+        !trimmed.utf8.contains(UInt8(ascii: " "))
       else {
         throw failure(
           "\(place) is not `Name: value` (its value is not shown); correct it in git's configuration")

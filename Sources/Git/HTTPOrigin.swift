@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The scheme, host and port of an http or https URL: which server a request goes to, and so
 /// whom credentials and `http.extraHeader` lines may be given.

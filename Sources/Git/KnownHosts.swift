@@ -1,5 +1,10 @@
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Checks an ssh remote's host key against OpenSSH's known_hosts files, as `ssh` does: libgit2
 /// 1.5 connects to any host key unless its caller says no, which would let anyone on the path
@@ -16,7 +21,8 @@ enum KnownHosts {
   }
 
   static var files: [String] {
-    let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+    let home =
+      ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
     return [home + "/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]
   }
 
@@ -27,7 +33,7 @@ enum KnownHosts {
     let hostKey = HostKey(
       host: host, port: port,
       fingerprint: sha256.map {
-        "SHA256:" + Data($0).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        "SHA256:" + Data($0).base64EncodedString().filter { $0 != "=" }
       }, size: key.count)
     guard let session = libssh2_session_init_ex(nil, nil, nil, nil) else {
       return .refused(.hostKeyUncheckable(host: hostKey.place))

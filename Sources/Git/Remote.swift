@@ -1,5 +1,17 @@
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A remote repository: one configured by name (`origin`), or a URL or path used once.
 ///
@@ -211,11 +223,11 @@ public final class Remote {
   var localPath: String? {
     if url.hasPrefix("file://") {
       let path = String(url.dropFirst("file://".count))
-      return path.removingPercentEncoding ?? path
+      return percentDecoded(path) ?? path
     }
-    if url.contains("://") { return nil }
-    var isFolder: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url, isDirectory: &isFolder) && isFolder.boolValue
+    if url.utf8.firstRange(of: "://".utf8) != nil { return nil }
+    var isFolder = false
+    return FileManager.default.fileExists(atPath: url, isDirectory: &isFolder) && isFolder
       ? url : nil
   }
 }
@@ -278,4 +290,24 @@ func withStringArray<Result, Failure: Error>(
   }
   var array = git_strarray(strings: copies, count: strings.count)
   return try body(&array)
+}
+
+/// `text` with each `%XX` replaced by the byte it encodes, as libgit2 reads a `file://` URL; nil
+/// when an escape is not two hex digits or the bytes are not UTF-8.
+private func percentDecoded(_ text: String) -> String? {
+  var bytes: [UInt8] = []
+  var rest = text.utf8[...]
+  while let byte = rest.popFirst() {
+    guard byte == UInt8(ascii: "%") else {
+      bytes.append(byte)
+      continue
+    }
+    guard rest.count >= 2, let value = UInt8(String(decoding: rest.prefix(2), as: UTF8.self), radix: 16)
+    else {
+      return nil
+    }
+    bytes.append(value)
+    rest = rest.dropFirst(2)
+  }
+  return String(validating: bytes, as: UTF8.self)
 }

@@ -1,5 +1,10 @@
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What libgit2's remote callbacks need and learn during one connect, fetch or push.
 ///
@@ -54,7 +59,7 @@ final class RemoteCallbackState {
         code: result, errorClass: error.errorClass, message: problem.words, remoteProblem: problem.kind)
     }
     // libgit2 says "cannot redirect from 'a' to 'b'" where the redirect policy refuses one.
-    if let range = error.message.range(of: "cannot redirect from '"),
+    if let range = error.message.firstRange(of: "cannot redirect from '"),
       range.lowerBound == error.message.startIndex
     {
       let hosts = error.message[range.upperBound...].split(separator: "'")

@@ -25,7 +25,8 @@ public final class Repository {
     var handle: OpaquePointer?
     do {
       try check(git_repository_open_ext(&handle, path, 0, nil))
-    } catch  where error.code == .notFound && error.message.contains("safe.directory") {
+    } catch  where error.code == .notFound && error.message.utf8.firstRange(of: "safe.directory".utf8) != nil
+    {
       // libgit2 1.5 reports the ownership refusal as a missing `safe.directory` setting when
       // none is configured at all; it is the same refusal as GIT_EOWNER.
       let root = discover(from: path) ?? path

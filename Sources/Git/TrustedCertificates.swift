@@ -1,5 +1,10 @@
 import Clibgit2
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The certificate authorities an https remote's certificate must chain to: the system's CA
 /// bundle (the default), or the ones a caller names, for a company's own CA; ``configured(environment:repository:)``
@@ -73,7 +78,9 @@ public struct TrustedCertificates: Sendable, Equatable {
     guard promptgate_set_certificate_locations(file?.path ?? systemBundle, folder?.path) == 0 else {
       // mbedTLS says "failed to load CA certificates: 0x2180 - X509 - The CRT/CRL/CSR format
       // is invalid": its last sentence is the reason.
-      let reason = GitError.last(returned: -1).message.components(separatedBy: " - ").last ?? "unreadable"
+      let reason =
+        GitError.last(returned: -1).message.split(separator: " - ", omittingEmptySubsequences: false).last
+        .map(String.init) ?? "unreadable"
       throw Self.failure(
         "could not read the certificates in \(named.map(\.path).joined(separator: " and ")) (\(reason)); "
           + "\(named.map(\.source).joined(separator: " and ")) must name PEM certificates")
@@ -84,11 +91,11 @@ public struct TrustedCertificates: Sendable, Equatable {
 
   /// Throws, in words, when `setting` names nothing or the wrong kind of thing.
   private static func expect(_ setting: Setting, folder wantsFolder: Bool) throws(GitError) {
-    var isFolder: ObjCBool = false
+    var isFolder = false
     guard FileManager.default.fileExists(atPath: setting.path, isDirectory: &isFolder) else {
       throw failure("\(setting.source) names \(setting.path), which does not exist; correct or unset it")
     }
-    guard isFolder.boolValue == wantsFolder else {
+    guard isFolder == wantsFolder else {
       throw failure(
         wantsFolder
           ? "\(setting.source) names \(setting.path), which is not a folder; it takes a folder of PEM "

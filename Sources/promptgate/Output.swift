@@ -1,22 +1,27 @@
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Where messages go: results to stdout, everything else to stderr (SPEC §6).
 enum Output {
   /// One line, whatever the message quotes (``RepositoryText/line(_:)``).
   static func error(_ message: String) {
-    FileHandle.standardError.write(Data("promptgate: error: \(RepositoryText.line(message))\n".utf8))
+    StandardStream.error.write("promptgate: error: \(RepositoryText.line(message))\n")
   }
 
   static func warning(_ message: String) {
-    FileHandle.standardError.write(Data("promptgate: warning: \(RepositoryText.line(message))\n".utf8))
+    StandardStream.error.write("promptgate: warning: \(RepositoryText.line(message))\n")
   }
 
   /// Progress a command reports beside its result (what `--sync` fetched and pushed).
   static func note(_ message: String) {
     let text = message.hasSuffix("\n") ? message : message + "\n"
-    FileHandle.standardError.write(Data(text.utf8))
+    StandardStream.error.write(text)
   }
 
   /// The environment's mirror could not be moved because its ref is locked.

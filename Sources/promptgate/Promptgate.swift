@@ -1,6 +1,18 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The command line: parses, runs one subcommand, and turns every failure into one line on
 /// stderr and the exit code SPEC §6 names (2 for usage and input errors, not ArgumentParser's 64).
@@ -31,22 +43,22 @@ struct Promptgate: ParsableCommand {
     MallocSettings.apply()
     let arguments = GlobalOptions.movingLeadingOptions(Array(CommandLine.arguments.dropFirst()))
     do {
-      var command = try parseAsRoot(arguments)
+      var command = try QuickParse.command(arguments) ?? parseAsRoot(arguments)
       try command.run()
     } catch let error as PromptgateError {
       Output.error(error.message)
-      Foundation.exit(error.exitCode)
+      terminate(error.exitCode)
     } catch let error as ExitCode {
-      Foundation.exit(error.rawValue)
+      terminate(error.rawValue)
     } catch {
       if exitCode(for: error) == .success {
         print(fullMessage(for: error))
-        Foundation.exit(0)
+        terminate(0)
       }
       // One line, as for every other bad input: what is wrong, and where the help is.
-      var message = message(for: error).trimmingCharacters(in: .whitespacesAndNewlines)
+      var message = message(for: error).trimmingWhitespace
       if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
-      let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      let lines = message.split(separator: "\n").map { $0.trimmingWhitespace }
       let choices = lines.dropFirst().map { $0.hasPrefix("- ") ? String($0.dropFirst(2)) : $0 }
       message = ([lines.first ?? ""] + (choices.isEmpty ? [] : [choices.joined(separator: ", ")]))
         .joined(separator: " ")
@@ -55,7 +67,11 @@ struct Promptgate: ParsableCommand {
         arguments.first.flatMap { names.contains($0) ? "promptgate \($0) --help" : nil }
         ?? "promptgate --help"
       Output.error("\(message) (see \(help))")
-      Foundation.exit(2)
+      terminate(2)
     }
   }
 }
+
+/// Ends the process with `code` (the C library's `exit`, which `ParsableCommand.exit` hides
+/// inside the command).
+private func terminate(_ code: Int32) -> Never { exit(code) }

@@ -46,6 +46,19 @@ struct InstallTests {
     }
   }
 
+  /// FoundationEssentials only: full Foundation would link in ICU's 30 MB of data and thousands
+  /// of protocol conformances every command's argument parsing scans (docs/benchmarks.md).
+  @Test func installedBinaryHasNoFullFoundationOrICU() throws {
+    let release = try ReleaseBuild.shared.get()
+    let symbols = try run("/usr/bin/nm", [release.prefix + "/bin/promptgate"])
+    #expect(symbols.status == 0, "\(symbols.stderr)")
+    #expect(symbols.stdout.contains("FoundationEssentials"))
+    for marker in ["10Foundation", "FoundationInternationalization", "icudt", "4Yams"] {
+      let found = symbols.stdout.split(separator: "\n").first { $0.contains(marker) }
+      #expect(found == nil, "the binary holds \(found ?? "")")
+    }
+  }
+
   /// What linking libgit2 in must not lose: the installed binary still refuses an https server
   /// no trusted authority vouches for and syncs once one does (the system bundle's parse is put
   /// off through the linker's --wrap there, Sources/Git/CertificateAuthorities.swift), and still

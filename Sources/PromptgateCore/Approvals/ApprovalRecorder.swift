@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Records a reviewer's signed decision on one checkpoint of a release (`promptgate approve`,
 /// SPEC §4). Whether it counts is decided later, by the rules of the base (``ApprovalReport``);

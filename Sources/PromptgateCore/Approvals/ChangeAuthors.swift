@@ -36,10 +36,10 @@ struct ChangeAuthors {
     if let signed = identities["signer:" + principal] { return signed }
     let wanted = principal.lowercased()
     if let exact = identities[wanted] { return exact }
-    guard !wanted.contains("@") else { return nil }
+    guard !wanted.containsLiteral("@") else { return nil }
     return identities.first { identity, _ in
       !identity.hasPrefix("signer:") && identity.split(separator: "@").first.map(String.init) == wanted
-        && identity.contains("@")
+        && identity.containsLiteral("@")
     }?.value
   }
 }

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Counts a checkpoint's approvals from the ledger with every rule of SPEC §4, judged by the
 /// trusted rules: the base's allowed_signers, revoked keys and roles.

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Who may sign an environment move (SPEC §3): a principal holding, in the trusted runbook, a
 /// role allowed that move, with a key the trusted allowed_signers lists for that principal (for

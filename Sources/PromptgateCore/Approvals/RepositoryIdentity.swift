@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The id of a gated repository (SPEC §4): its root commit, reached by first parents.
 ///
@@ -28,7 +33,7 @@ public enum RepositoryIdentity {
     let root = current.id.hex
     let json = JSONValue.object(["commit": .string(commit.id.hex), "root": .string(root)])
     try? FileManager.default.createDirectory(
-      atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      atPath: Paths.parent(of: file), withIntermediateDirectories: true)
     try? LedgerContinuity.atomicWrite(json.canonical, to: file)
     return root
   }

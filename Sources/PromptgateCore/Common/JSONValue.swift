@@ -5,6 +5,10 @@ public indirect enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case integer(Int64)
+  /// A number with a fraction or an exponent: only from ``init(parsing:fractions:)`` with
+  /// fractions allowed (test runners' result files). Events, statements and caches never hold
+  /// one: their parser refuses fractions.
+  case number(Double)
   case string(String)
   case array([JSONValue])
   case object([String: JSONValue])
@@ -43,6 +47,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
     case .integer(let value): out.append(contentsOf: String(value).utf8)
+    case .number(let value): out.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
     case .string(let value): Self.writeString(value, into: &out)
     case .array(let items):
       out.append(UInt8(ascii: "["))
@@ -125,9 +130,11 @@ public indirect enum JSONValue: Sendable, Hashable {
 
 extension JSONValue {
   /// Parses strict JSON: one value, no duplicate keys, integers only (events carry no
-  /// fractions), at most 64 levels deep.
-  public init(parsing bytes: [UInt8]) throws(JSONParseError) {
-    var parser = JSONParser(bytes: bytes)
+  /// fractions), at most 64 levels deep. With `fractions`, numbers with a fraction or an
+  /// exponent are read as ``number(_:)`` and values may nest 512 levels (test runners' result
+  /// files, which carry durations and whatever a model answered).
+  public init(parsing bytes: [UInt8], fractions: Bool = false) throws(JSONParseError) {
+    var parser = JSONParser(bytes: bytes, fractions: fractions)
     parser.skipWhitespace()
     self = try parser.value(depth: 0)
     parser.skipWhitespace()
@@ -144,9 +151,15 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
 private struct JSONParser {
   let bytes: [UInt8]
+  let fractions: Bool
+  let maxDepth: Int
   var index = 0
 
-  init(bytes: [UInt8]) { self.bytes = bytes }
+  init(bytes: [UInt8], fractions: Bool) {
+    self.bytes = bytes
+    self.fractions = fractions
+    maxDepth = fractions ? 512 : 64
+  }
 
   func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: index) }
 
@@ -162,7 +175,7 @@ private struct JSONParser {
   }
 
   mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth < 64 else { throw error("nested too deeply") }
+    guard depth < maxDepth else { throw error("nested too deeply") }
     guard index < bytes.count else { throw error("unexpected end") }
     switch bytes[index] {
     case UInt8(ascii: "n"):
@@ -221,22 +234,51 @@ private struct JSONParser {
         try expect(",")
       }
     default:
-      return .integer(try integer())
+      return try number()
     }
   }
 
-  mutating func integer() throws(JSONParseError) -> Int64 {
+  mutating func number() throws(JSONParseError) -> JSONValue {
     let start = index
     if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+    skipDigits()
     if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
-      throw error("only whole numbers are allowed")
+      guard fractions else { throw error("only whole numbers are allowed") }
+      return .number(try fraction(from: start))
     }
-    guard let value = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+    let digits = String(decoding: bytes[start..<index], as: UTF8.self)
+    if let value = Int64(digits) { return .integer(value) }
+    // Too large for 64 bits: as a number, where numbers may be (a result file's byte count).
+    if fractions, digits.contains(where: \.isNumber), let value = Double(digits) { return .number(value) }
+    index = start
+    throw error("expected a value")
+  }
+
+  /// The rest of a number with a fraction or an exponent, as JSON spells one.
+  private mutating func fraction(from start: Int) throws(JSONParseError) -> Double {
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      index += 1
+      guard skipDigits() > 0 else { throw error("expected digits after the decimal point") }
+    }
+    if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+        index += 1
+      }
+      guard skipDigits() > 0 else { throw error("expected digits in the exponent") }
+    }
+    guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
       index = start
-      throw error("expected a value")
+      throw error("expected a number")
     }
     return value
+  }
+
+  @discardableResult
+  private mutating func skipDigits() -> Int {
+    let start = index
+    while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+    return index - start
   }
 
   mutating func string() throws(JSONParseError) -> String {

@@ -72,9 +72,11 @@ public enum RepositoryLookup {
   public static func writeFailure(_ error: GitError, writing what: String) -> PromptgateError {
     let message = error.message.lowercased()
     let cause =
-      if message.contains("no space left") || message.contains("disk quota") {
+      if message.containsLiteral("no space left") || message.containsLiteral("disk quota") {
         "the disk is full (\(error.message)); free some space and run it again"
-      } else if message.contains("read-only file system") || message.contains("permission denied") {
+      } else if message.containsLiteral("read-only file system")
+        || message.containsLiteral("permission denied")
+      {
         "the repository cannot be written here (\(error.message)); check the permissions of its .git folder"
       } else {
         error.message

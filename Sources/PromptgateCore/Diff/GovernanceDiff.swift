@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The governance files diffed by meaning (SPEC §6): `runbook.yaml` by key path, the signer
 /// lists by principal and key fingerprint, `.promptgate/gates/*` by gate id. A change that lets
@@ -163,11 +168,8 @@ public enum GovernanceDiff {
   }
 
   private static func stamp(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyyMMddHHmmss'Z'"
-    return formatter.string(from: date)
+    // allowed_signers' YYYYMMDDHHMMSSZ: ISO 8601's UTC form without its separators.
+    date.formatted(Date.ISO8601FormatStyle()).filter(\.isNumber) + "Z"
   }
 
   /// Why the new options let the key sign more than the old ones did, or nil.
@@ -397,7 +399,7 @@ struct RunbookWeakening {
     if rest.hasSuffix("[]") { rest = rest.dropLast(2) }
     if rest.hasPrefix(".") { return String(rest.dropFirst()) }
     if rest.hasPrefix("[\""), rest.hasSuffix("\"]") {
-      return String(rest.dropFirst(2).dropLast(2)).replacingOccurrences(of: "\\\"", with: "\"")
+      return String(rest.dropFirst(2).dropLast(2)).replacingLiteral("\\\"", with: "\"")
     }
     return String(rest)
   }

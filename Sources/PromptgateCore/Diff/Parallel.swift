@@ -1,4 +1,10 @@
-import Foundation
+import Dispatch
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Two independent parts of one large file's diff run at once: a 1 MiB prompt is one file, so
 /// the reader's second thread (``ReleaseDiffReader``) has nothing to do while its diff, a
@@ -17,10 +23,10 @@ enum Parallel {
     guard inParallel else { return (first(), second()) }
     let other = Slot<Second>()
     let done = DispatchSemaphore(value: 0)
-    Thread {
+    DetachedThread.start {
       other.value = second()
       done.signal()
-    }.start()
+    }
     let mine = first()
     // The semaphore orders the other thread's write before this read.
     done.wait()

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What changed between two releases: every file, classified, with its semantic changes.
 public struct ReleaseDiff: Sendable {

@@ -1,5 +1,12 @@
-import Foundation
+import Dispatch
 import Git
+import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A diff between two releases whose files are read when asked for, a batch at a time, and
 /// handed over one by one in order. `promptgate diff` writes each file out as soon as it is read,
@@ -124,8 +131,7 @@ private struct FileReading: Sendable {
 private final class FileBatch: @unchecked Sendable {
   private let changes: [(TreeChange, FileKind)]
   private let reading: FileReading
-  private let lock = NSLock()
-  private var next = 0
+  private let next = Mutex(0)
   private var slots: UnsafeMutableBufferPointer<Result<FileChange, PromptgateError>?>
 
   init(_ changes: [(TreeChange, FileKind)], reading: FileReading) {
@@ -149,7 +155,7 @@ private final class FileBatch: @unchecked Sendable {
   }
 
   private func take() -> Int? {
-    lock.withLock {
+    next.withLock { next in
       guard next < changes.count else { return nil }
       defer { next += 1 }
       return next
@@ -173,7 +179,7 @@ private final class HelperThread: @unchecked Sendable {
   private var batch: FileBatch?
 
   init(gitDirectory: String) {
-    let thread = Thread { [self] in
+    DetachedThread.start { [self] in
       let handle = try? Repository.open(at: gitDirectory)
       while true {
         start.wait()
@@ -183,7 +189,6 @@ private final class HelperThread: @unchecked Sendable {
       }
       done.signal()
     }
-    thread.start()
   }
 
   func read(_ batch: FileBatch) {

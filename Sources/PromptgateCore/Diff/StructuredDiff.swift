@@ -124,7 +124,7 @@ public enum StructuredDiff {
       !key.isEmpty
       && (key.utf8.allSatisfy(isPlainASCII)
         || key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
-    let component = plain ? key : "\"\(key.replacingOccurrences(of: "\"", with: "\\\""))\""
+    let component = plain ? key : "\"\(key.replacingLiteral("\"", with: "\\\""))\""
     if path.isEmpty { return component }
     return plain ? path + "." + component : path + "[" + component + "]"
   }
@@ -155,20 +155,11 @@ public enum StructuredDiff {
       // Foundation's replace, bridged through NSString, cost more than the rest of the
       // comparison; without a line feed it can only return the text as it is.
       return scalar.text.utf8.contains(UInt8(ascii: "\n"))
-        ? scalar.text.replacingOccurrences(of: "\n", with: "\\n") : scalar.text
+        ? scalar.text.replacingLiteral("\n", with: "\\n") : scalar.text
     case .list(let items):
       return "[" + items.map(renderFlow).joined(separator: ", ") + "]"
     case .map(let entries):
       return "{" + entries.map { "\($0.key): \(renderFlow($0.value))" }.joined(separator: ", ") + "}"
     }
-  }
-}
-
-extension String {
-  var trimmingWhitespace: String {
-    var slice = self[...]
-    while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-    while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-    return String(slice)
   }
 }

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The environments as an operator reads them (SPEC §3): in the promotion order the runbook of
 /// the newest release declares, then any others the ledger has events for. For each, when the

@@ -33,7 +33,7 @@ public struct EnvironmentState: Sendable {
       (byte >= 97 && byte <= 122) || (byte >= 48 && byte <= 57) || byte == UInt8(ascii: "-")
         || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
     }
-    guard allowed, let first = name.first, first.isLetter || first.isNumber, !name.contains(".."),
+    guard allowed, let first = name.first, first.isLetter || first.isNumber, !name.containsLiteral(".."),
       !name.hasSuffix("."), !name.hasSuffix(".lock"), name.count <= 64
     else {
       throw .input(

@@ -1,5 +1,11 @@
-import Foundation
 import Git
+import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// An environment's events folded into what it holds (SPEC §3): the deployed release, every
 /// deployment with why it went bad, the quarantine, and a rollback still waiting for an answer.
@@ -69,12 +75,11 @@ struct EnvironmentStateCache {
   /// is used only if it was made from a prefix of the environment's events, as the file is.
   static let memory = Memory()
 
-  final class Memory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var folds: [String: EnvironmentStateCache] = [:]
+  final class Memory: Sendable {
+    private let folds = Mutex<[String: EnvironmentStateCache]>([:])
 
     func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentStateCache? {
-      guard let fold = lock.withLock({ folds[EnvironmentStateCache.file(name, ledger: ledger)] }),
+      guard let fold = folds.withLock({ $0[EnvironmentStateCache.file(name, ledger: ledger)] }),
         fold.count > 0,
         fold.count <= commits.count, commits[fold.count - 1] == fold.through
       else { return nil }
@@ -82,7 +87,7 @@ struct EnvironmentStateCache {
     }
 
     func keep(_ fold: EnvironmentStateCache, _ name: String, ledger: Ledger) {
-      lock.withLock { folds[EnvironmentStateCache.file(name, ledger: ledger)] = fold }
+      folds.withLock { $0[EnvironmentStateCache.file(name, ledger: ledger)] = fold }
     }
   }
 
@@ -104,7 +109,7 @@ struct EnvironmentStateCache {
     members["version"] = .integer(Self.version)
     let path = Self.file(name, ledger: ledger)
     try? FileManager.default.createDirectory(
-      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      atPath: Paths.parent(of: path), withIntermediateDirectories: true)
     try? LedgerContinuity.atomicWrite(JSONValue.object(members).canonical, to: path)
     let summary = JSONValue.object([
       "version": .integer(Self.version), "count": .integer(Int64(count)), "through": .string(through.hex),

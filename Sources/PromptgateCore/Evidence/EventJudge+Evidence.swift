@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension EventJudge {
   /// An `evidence` event, as the ledger stood when it was recorded: signed by its principal

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A result file read for `evidence record`: its bytes' SHA-256 and what it says, checked
 /// against itself. A file that is not what it claims (malformed, truncated, too big, or whose
@@ -20,14 +25,14 @@ public struct EvidenceFile: Sendable {
   public static func read(path: String, format: EvidenceSummary.Format?) throws(EvidenceFileError)
     -> EvidenceFile
   {
-    let name = (path as NSString).lastPathComponent
+    let name = path.split(separator: "/").last.map(String.init) ?? path
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
       throw EvidenceFileError(path, "cannot be read: no such file, or no permission")
     }
     if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
       throw EvidenceFileError(path, "is not a regular file")
     }
-    let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+    let size = (attributes[.size] as? UInt).map { Int($0) } ?? 0
     guard size <= maximumBytes else {
       throw EvidenceFileError(
         path,
@@ -46,7 +51,7 @@ public struct EvidenceFile: Sendable {
       throw EvidenceFileError(
         path, "holds no test results: nothing ran, so it is no evidence of anything")
     }
-    let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let digest = Hex.string(SHA256.hash(data: data))
     return EvidenceFile(name: name, sha256: digest, summary: summary)
   }
 
@@ -103,43 +108,43 @@ public struct EvidenceFileError: Error, Sendable, Equatable {
   }
 }
 
-/// JSON as result files write it (floats included, which the ledger's canonical JSON refuses),
-/// read with Foundation's parser, the place of a syntax error found by counting lines.
+/// JSON as result files write it (fractions included, which the ledger's canonical JSON refuses),
+/// as the dictionaries, arrays, strings, numbers (`Double`) and booleans the result readers
+/// look into; the place of a syntax error found by counting lines.
 enum JSONDocument {
   static func parse(_ bytes: [UInt8], file: String) throws(EvidenceFileError) -> [String: Any] {
-    let object: Any
+    let value: JSONValue
     do {
-      object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+      value = try JSONValue(parsing: bytes, fractions: true)
     } catch {
       throw EvidenceFileError(
-        file, at: syntaxPlace(bytes, error: error),
+        file, at: syntaxPlace(bytes, offset: error.offset),
         "is not valid JSON (\(truncatedHint(bytes))): the run may have been cut short; run it again")
     }
-    guard let map = object as? [String: Any] else {
+    guard case .object = value, let map = plain(value) as? [String: Any] else {
       throw EvidenceFileError(file, "is JSON but not an object")
     }
     return map
   }
 
-  /// Where the JSON stops making sense: Foundation's reader says "around character N"; else
-  /// promptgate's own strict reader, whose error carries a byte offset.
-  private static func syntaxPlace(_ bytes: [UInt8], error: any Error) -> String? {
-    var offset: Int?
-    let description = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
-    if let range = description.range(of: "character ") {
-      offset = Int(description[range.upperBound...].prefix { $0.isNumber })
+  /// `value` as Swift's own values; null as ``Null``.
+  private static func plain(_ value: JSONValue) -> Any {
+    switch value {
+    case .null: Null()
+    case .bool(let bool): bool
+    case .integer(let integer): Double(integer)
+    case .number(let number): number
+    case .string(let string): string
+    case .array(let items): items.map(plain)
+    case .object(let members): members.mapValues(plain)
     }
-    if offset == nil {
-      do {
-        _ = try JSONValue(parsing: bytes)
-      } catch {
-        // promptgate's reader refuses fractions, which result files rightly hold: not the error.
-        if !error.message.contains("whole numbers") { offset = error.offset }
-      }
-    }
-    // A file cut short is wrong where it ends.
-    if offset == nil, truncatedHint(bytes) != "a syntax error" { offset = bytes.count }
-    guard let offset else { return nil }
+  }
+
+  /// JSON's null, which is none of the types the readers ask for.
+  private struct Null {}
+
+  /// Where the JSON stops making sense (the parser's byte offset), as a line and column.
+  private static func syntaxPlace(_ bytes: [UInt8], offset: Int) -> String {
     var line = 1
     var column = 1
     for byte in bytes.prefix(offset) {
@@ -158,29 +163,23 @@ enum JSONDocument {
     return last == UInt8(ascii: "}") ? "a syntax error" : "it ends before the JSON does"
   }
 
-  /// True for JSON's `true` and `false`, which come back as NSNumbers of type `c` (and cast
-  /// to numbers, as numbers cast to Bool).
-  static func isBoolean(_ value: Any?) -> Bool {
-    (value as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false
-  }
+  /// True for JSON's `true` and `false`.
+  static func isBoolean(_ value: Any?) -> Bool { value is Bool }
 
   /// The JSON boolean at `value`, if it is one.
-  static func boolean(_ value: Any?) -> Bool? {
-    isBoolean(value) ? (value as? NSNumber)?.boolValue : nil
-  }
+  static func boolean(_ value: Any?) -> Bool? { value as? Bool }
 
-  /// The whole number at `value`, if it is one (JSON numbers come back as NSNumber).
+  /// The whole number at `value`, if it is one.
   static func count(_ value: Any?) -> Int? {
-    guard let number = value as? NSNumber, !isBoolean(value) else { return nil }
-    let double = number.doubleValue
-    guard double >= 0, double < 1e9, double.rounded() == double else { return nil }
+    guard let double = value as? Double, double >= 0, double < 1e9, double.rounded() == double else {
+      return nil
+    }
     return Int(double)
   }
 
   /// A non-negative number at `value`, if it is one.
   static func number(_ value: Any?) -> Double? {
-    guard let number = value as? NSNumber, !isBoolean(value) else { return nil }
-    let double = number.doubleValue
+    guard let double = value as? Double else { return nil }
     return double.isFinite && double >= 0 ? double : nil
   }
 }

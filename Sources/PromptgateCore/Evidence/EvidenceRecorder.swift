@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Records a result file as signed `evidence` for a release's content (SPEC §6 `evidence
 /// record`). Who may sign it is decided as the audit will judge it: by the rules of the newest

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What a result file says, counted from its own test list (SPEC §6 `evidence record`): how many
 /// suites and tests, how many passed, failed (errors included) and were skipped, how long it ran,
@@ -55,7 +59,7 @@ public struct EvidenceSummary: Sendable, Hashable {
   /// A rate as people read it: `96.0%`, `100%`.
   public static func percent(_ rate: Double) -> String {
     let tenths = (rate * 1000).rounded(.down) / 10
-    return tenths == 100 ? "100%" : String(format: "%.1f%%", tenths)
+    return tenths == 100 ? "100%" : FixedPoint.string(tenths, decimals: 1) + "%"
   }
 
   public var json: JSONValue {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// JUnit XML as test runners write it (`conftest test --output junit`, pytest, go-junit-report,
 /// policy test runners such as kyverno's where they write JUnit...): a `<testsuites>` root of `<testsuite>`s,
@@ -12,7 +16,7 @@ enum JUnitResults {
     do {
       try XMLReader.read(bytes) { reader.take($0) }
     } catch {
-      if error.reason.contains("document type") {
+      if error.reason.containsLiteral("document type") {
         throw EvidenceFileError(
           file, "declares a document type: a JUnit report has none, and promptgate expands no XML entities")
       }
@@ -148,7 +152,7 @@ enum JUnitResults {
         guard let text = attributes[key] ?? (key == "skipped" ? attributes["disabled"] : nil) else {
           continue
         }
-        guard let stated = Int(text.trimmingCharacters(in: .whitespaces)), stated >= 0 else {
+        guard let stated = Int(text.trimmingWhitespace), stated >= 0 else {
           problem = EvidenceFileError(
             file, at: "line \(line), \(label) \(key)",
             "is \"\(RepositoryText.safe(text))\", not a whole number")

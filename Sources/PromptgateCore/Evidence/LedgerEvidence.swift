@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// One evidence event recorded for a release's content, and whether it counts under the
 /// trusted rules, or the rule it fails.

@@ -66,7 +66,7 @@ struct XMLReader {
     let start = position
     try skip(past: "?>", what: "the XML declaration")
     let text = String(decoding: bytes[start..<position], as: UTF8.self)
-    guard let range = text.range(of: "encoding") else { return }
+    guard let range = text.firstRange(of: "encoding") else { return }
     let rest = text[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
     let encoding = rest.prefix { $0 != "\"" && $0 != "'" }.lowercased()
     guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(encoding) else {

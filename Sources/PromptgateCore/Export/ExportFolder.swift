@@ -1,4 +1,15 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The folder an export writes into. It never writes outside it, never through a symbolic link,
 /// and never leaves a half-written file under a final name.
@@ -123,7 +134,7 @@ struct ExportFolder {
     var current = path
     while case .missing = try kind(at: current) {
       missing.append(current)
-      let parent = (current as NSString).deletingLastPathComponent
+      let parent = Paths.parent(of: current)
       if parent.isEmpty || parent == current { break }
       current = parent
     }
@@ -160,7 +171,8 @@ struct ExportFolder {
       do {
         try FileManager.default.removeItem(atPath: root + "/" + entry)
       } catch {
-        throw .input("cannot remove \(root)/\(entry) to replace the earlier export: \(reason(error))")
+        throw .input(
+          "cannot remove \(root)/\(entry) to replace the earlier export: \(FileError.reason(error))")
       }
     }
   }
@@ -182,7 +194,7 @@ struct ExportFolder {
     do {
       return try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     } catch {
-      throw .input("cannot list the folder \(folder): \(reason(error))")
+      throw .input("cannot list the folder \(folder): \(FileError.reason(error))")
     }
   }
 
@@ -243,18 +255,6 @@ struct ExportFolder {
     .input(
       "cannot write \(path): \(String(cString: strerror(code))); the folder holds a partial export: "
         + "fix this and export again with --replace")
-  }
-
-  /// The system's own words for a Foundation failure ("Permission denied"), which name the
-  /// cause where Foundation's sentence ("The file doesn't exist") does not.
-  private static func reason(_ error: any Error) -> String {
-    let error = error as NSError
-    if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain
-    {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    return error.localizedDescription
   }
 
   static func trimmingTrailingSlashes(_ path: String) -> String {

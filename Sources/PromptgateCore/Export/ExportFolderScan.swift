@@ -1,5 +1,17 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Everything an export folder holds, read without following a symbolic link anywhere: each
 /// folder and file is opened relative to its parent with `O_NOFOLLOW`, so a link swapped in
@@ -107,6 +119,6 @@ struct ExportFolderScan {
       return true
     }
     if let failure { return .unreadable(String(cString: strerror(failure))) }
-    return .file(sha256: LockedFile.hex(hasher.finalize()), executable: info.st_mode & S_IXUSR != 0)
+    return .file(sha256: Hex.string(hasher.finalize()), executable: info.st_mode & S_IXUSR != 0)
   }
 }

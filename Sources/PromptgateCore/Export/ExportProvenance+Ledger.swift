@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The provenance read from the ledger: the event that deployed the release, and, for the
 /// release or override that let it in, the approvals that counted — judged as the audit judges

@@ -14,7 +14,7 @@ struct LockedFile: Sendable {
     self.path = path
     self.executable = executable
     size = bytes.count
-    sha256 = Self.hex(SHA256.hash(data: bytes))
+    sha256 = Hex.string(SHA256.hash(data: bytes))
   }
 
   var json: JSONValue {
@@ -28,13 +28,5 @@ struct LockedFile: Sendable {
   /// depend on the order git or the file system listed them in.
   static func json(_ files: [LockedFile]) -> JSONValue {
     .array(files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }.map(\.json))
-  }
-
-  /// Lowercase hex, as the lock writes digests.
-  static func hex(_ digest: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in digest { out += [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]] }
-    return String(decoding: out, as: UTF8.self)
   }
 }

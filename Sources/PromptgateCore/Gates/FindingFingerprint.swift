@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A name for one finding of one gate that stays the same from run to run while the problem
 /// stays: code-scanning dashboards (SARIF's `partialFingerprints`) use it to tell a new alert
@@ -14,6 +19,6 @@ public enum FindingFingerprint {
     let stable = message.replacing(/\b[0-9a-f]{7,64}\b/, with: "<commit>")
     let text = [gate, file ?? "", stable, String(occurrence)].joined(separator: "\u{0}")
     let digest = SHA256.hash(data: Data(text.utf8))
-    return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    return Hex.string(digest.prefix(16))
   }
 }

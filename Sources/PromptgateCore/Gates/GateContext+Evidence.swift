@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The `evidence` gate: the evaluation and test results the trusted runbook's
 /// `reliability.evidence` requires, recorded for exactly this release's content.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The promotion gate (SPEC §3): an environment declared `after: staging` takes a release only
 /// once the same content has been deployed in staging for `soak_minutes` and not rolled back or

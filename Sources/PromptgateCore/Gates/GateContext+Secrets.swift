@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension GateContext {
   /// Scans every added or changed file the release ships for credentials: prompts, policies,

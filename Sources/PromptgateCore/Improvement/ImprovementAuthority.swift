@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Who may sign the improvement layer's events: a metrics import (`improvement.metrics_roles`)
 /// or a service review (`improvement.review_roles`), by the rules in force — the runbook and

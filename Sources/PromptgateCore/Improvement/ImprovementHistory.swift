@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The improvement layer as the ledger holds it: every measurement imported (a later import of
 /// the same environment, period and metric supersedes an earlier one, which stays on record and

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Where in the ledger the metrics imports and service reviews are, cached in
 /// `.git/promptgate/improvement-index.json` so a report reads those few events, not the whole

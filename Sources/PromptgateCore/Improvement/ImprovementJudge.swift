@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// How `audit verify` re-judges a `metrics` or `review` event (SPEC §7): its statement is
 /// readable and signed in the namespace `promptgate` by its principal, matches its event, was

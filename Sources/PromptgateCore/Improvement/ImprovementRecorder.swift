@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Records the improvement layer's signed events: `metrics import` and `review`. Each decides on
 /// a verified ledger (no act on a ledger holding a forged event), signs by the rules in force,

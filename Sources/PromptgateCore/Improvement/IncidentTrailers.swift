@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The incidents a release says it answers, named where the release is made rather than in the
 /// runbook (a governance file, whose every change waits for a compliance review): an
@@ -32,17 +37,17 @@ public enum IncidentTrailers {
   /// The values of `Incident:` (or `Incidents:`) trailers in the message's last paragraph,
   /// split at commas: `Incident: INC-7, INC-9`.
   public static func parse(_ message: String) -> [String] {
-    let paragraphs = message.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
+    let paragraphs = message.replacingLiteral("\r\n", with: "\n").splittingLiteral("\n\n")
       .map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
     // The subject is never a trailer block: a one-paragraph message has none.
     guard paragraphs.count > 1, let last = paragraphs.last else { return [] }
     var names: [String] = []
     for line in last.split(separator: "\n") {
       guard let colon = line.firstIndex(of: ":") else { continue }
-      let key = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      let key = line[..<colon].trimmingWhitespace.lowercased()
       guard key == "incident" || key == "incidents" else { continue }
       for value in line[line.index(after: colon)...].split(separator: ",") {
-        let name = value.trimmingCharacters(in: .whitespaces)
+        let name = value.trimmingWhitespace
         if !name.isEmpty, !names.contains(name) { names.append(name) }
       }
     }

@@ -86,7 +86,7 @@ public struct KnownMetric: Sendable, Hashable {
   /// A number as a person writes it: `0.87`, `2300`, never `2300.0` or `8.7e-01`.
   public static func text(_ value: Double) -> String {
     if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-    var text = String(format: "%.6f", value)
+    var text = FixedPoint.string(value, decimals: 6)
     while text.hasSuffix("0") { text.removeLast() }
     if text.hasSuffix(".") { text.removeLast() }
     return text

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A file of measurements for `metrics import` (SPEC §6): CSV with a header row, or JSON lines,
 /// each row with `environment`, `period_start`, `period_end`, `metric`, `value`, `source` and an
@@ -36,7 +41,7 @@ public struct MeasurementFile: Sendable {
       throw PromptgateError.input(
         "\(RepositoryText.quoted(path)) is a folder; give the CSV or JSON lines file")
     }
-    let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+    let size = (attributes[.size] as? UInt).map { Int($0) } ?? 0
     guard size <= maximumBytes else {
       throw PromptgateError.input(
         "\(RepositoryText.quoted(path)) is \(megabytes(size)); one import is one signed ledger event and holds at "
@@ -53,7 +58,7 @@ public struct MeasurementFile: Sendable {
   public static func parse(_ bytes: [UInt8], name: String, environments: [String]) throws(PromptgateError)
     -> MeasurementFile
   {
-    let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    let sha256 = Hex.string(SHA256.hash(data: bytes))
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
     guard let text = String(validating: body, as: UTF8.self) else {
@@ -80,7 +85,7 @@ public struct MeasurementFile: Sendable {
   }
 
   static func megabytes(_ bytes: Int) -> String {
-    String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    FixedPoint.string(Double(bytes) / 1_048_576, decimals: 1) + " MB"
   }
 }
 
@@ -111,7 +116,7 @@ private struct RowReader {
     // A spreadsheet set to a comma-decimal locale writes semicolons: accept either.
     var fields = header.fields
     var separator: Character = ","
-    if fields.count == 1, fields[0].contains(";") {
+    if fields.count == 1, fields[0].containsLiteral(";") {
       separator = ";"
     }
     let table =

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Re-judges each event as the ledger stood when it was recorded (SPEC §7), oldest first:
 /// one repository throughout, times never going back, every statement signed by its principal

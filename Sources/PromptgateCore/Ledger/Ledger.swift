@@ -1,5 +1,17 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The tamper-evident ledger `refs/promptgate/ledger` (SPEC §3): a chain of commits, one event
 /// each, `event.json` (and `event.sig` for signed events) in its tree.

@@ -1,5 +1,17 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What this clone remembers of the ledger, under `.git/promptgate/`: its first commit and the
 /// last head promptgate saw. A ledger that no longer descends from them was rewritten (a
@@ -63,7 +75,7 @@ struct LedgerContinuity {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
       try Self.atomicWrite(json.canonical, to: file)
     } catch {
-      throw PromptgateError(.input, "cannot write \(file): \(error.localizedDescription)")
+      throw PromptgateError(.input, "cannot write \(file): \(FileError.reason(error))")
     }
   }
 
@@ -79,7 +91,7 @@ struct LedgerContinuity {
     do {
       try Self.atomicWrite(json.canonical, to: file)
     } catch {
-      throw PromptgateError(.input, "cannot write \(file): \(error.localizedDescription)")
+      throw PromptgateError(.input, "cannot write \(file): \(FileError.reason(error))")
     }
   }
 

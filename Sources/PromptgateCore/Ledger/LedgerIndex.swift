@@ -1,5 +1,11 @@
-import Foundation
 import Git
+import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Where in the ledger the approvals and rejections of each release content are, cached in
 /// `.git/promptgate/ledger-index.json` so counting a checkpoint's approvals never walks the
@@ -52,12 +58,11 @@ struct LedgerIndex {
   /// several questions, and reading the file once is enough (its head is checked every time).
   static let memory = Memory()
 
-  final class Memory: @unchecked Sendable {
-    private let lock = NSLock()
-    private var indexes: [String: LedgerIndex] = [:]
+  final class Memory: Sendable {
+    private let indexes = Mutex<[String: LedgerIndex]>([:])
 
-    func recall(_ folder: String) -> LedgerIndex? { lock.withLock { indexes[folder] } }
-    func keep(_ index: LedgerIndex, for folder: String) { lock.withLock { indexes[folder] = index } }
+    func recall(_ folder: String) -> LedgerIndex? { indexes.withLock { $0[folder] } }
+    func keep(_ index: LedgerIndex, for folder: String) { indexes.withLock { $0[folder] = index } }
   }
 
   static func load(from folder: String) -> LedgerIndex? {

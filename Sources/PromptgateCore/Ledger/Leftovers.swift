@@ -1,4 +1,15 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The temporary files a writer killed mid-way leaves behind (SPEC §7): libgit2's
 /// `objects/tmp_object_git2_*` (an object not yet renamed into place) and promptgate's own
@@ -20,7 +31,7 @@ enum Leftovers {
       try? files.removeItem(atPath: path)
     }
     for name in (try? files.contentsOfDirectory(atPath: promptgateFolder)) ?? [] {
-      guard let marker = name.range(of: ".tmp-") else { continue }
+      guard let marker = name.firstRange(of: ".tmp-") else { continue }
       let writer = name[marker.upperBound...].split(separator: "-").first.flatMap { Int32($0) }
       guard let writer, writer != getpid(), kill(writer, 0) != 0, errno == ESRCH else { continue }
       try? files.removeItem(atPath: promptgateFolder + "/" + name)

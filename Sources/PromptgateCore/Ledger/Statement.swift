@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What every signed statement of promptgate shares (SPEC §4): one SSHSIG namespace,
 /// `promptgate`, with the statement's `kind` inside, so a signature made for one kind of

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The part of judging a signed ledger event that is the same for every kind (SPEC §4): the
 /// event carries a signature, it is an SSH signature, made in promptgate's namespace for the

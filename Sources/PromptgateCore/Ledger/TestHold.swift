@@ -1,4 +1,15 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Pauses at the ledger's commit point, for the tests of concurrent writers and crashes only.
 /// With `PROMPTGATE_TEST_HOLD=<folder>:<count>` set, a writer that has decided and written its

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The one path every environment move takes (SPEC §7): a release, a blocked attempt, an
 /// override, a rollback, a mark-bad. Verify the ledger and decide on its head; sign the

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `promptgate mark-bad`: records, signed by the rollback owner or a release role, that a
 /// release must never be chosen again in an environment.

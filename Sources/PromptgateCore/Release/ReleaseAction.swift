@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `promptgate release`: judge the release by its basis (SPEC §3) and, signed by a principal
 /// holding a release role, record it (the ledger's compare-and-swap is the commit point) and

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `promptgate rollback`: move an environment back to its last good release (or to a named
 /// good one), recording a `rollback` event that marks the current release bad. Nothing to roll

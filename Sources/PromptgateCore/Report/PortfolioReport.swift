@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// An MSP's portfolio (SPEC §6 `report --repositories`): one report per gated repository, and on
 /// top a line per service saying whether it met its targets, where recoveries ran over and

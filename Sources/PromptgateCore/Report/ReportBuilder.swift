@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What a report covers: an instant range (both ends included), one environment or all, and
 /// how to group.

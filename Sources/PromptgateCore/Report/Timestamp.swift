@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Times as a report reads them: whole seconds since 1970 UTC, parsed from RFC 3339 or a plain
 /// date by hand, because a report parses the time of tens of thousands of events and

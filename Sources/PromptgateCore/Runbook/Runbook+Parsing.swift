@@ -1,5 +1,18 @@
-import Foundation
 import Git
+import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 extension Runbook {
   /// The runbook's schema, version 1 (SPEC §2).
@@ -241,18 +254,17 @@ extension Runbook {
 /// when the process exits: a runbook holds indirect enums, whose pointers Swift may keep with
 /// a case in their spare bits, where LeakSanitizer does not see them (scripts/lsan.supp), so
 /// one kept to the end would read as a leak and hide a real one.
-private final class ParsedRunbooks: @unchecked Sendable {
-  private let lock = NSLock()
-  private var runbooks: [ObjectID: Runbook.Loaded] = [:]
+private final class ParsedRunbooks: Sendable {
+  private let runbooks = Mutex<[ObjectID: Runbook.Loaded]>([:])
 
   init() {
     atexit { Runbook.parsed.removeAll() }
   }
 
   subscript(id: ObjectID) -> Runbook.Loaded? {
-    get { lock.withLock { runbooks[id] } }
-    set { lock.withLock { runbooks[id] = newValue } }
+    get { runbooks.withLock { $0[id] } }
+    set { runbooks.withLock { $0[id] = newValue } }
   }
 
-  func removeAll() { lock.withLock { runbooks.removeAll() } }
+  func removeAll() { runbooks.withLock { $0.removeAll() } }
 }

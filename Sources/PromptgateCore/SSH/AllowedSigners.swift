@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Reviewers' keys in OpenSSH's `allowed_signers` format (ssh-keygen(1), ALLOWED SIGNERS), read
 /// as `ssh-keygen -Y verify` reads it, so the file means the same to promptgate and to OpenSSH:
@@ -54,7 +58,7 @@ public struct AllowedSigners: Sendable {
   public func principals(listing key: SSHPublicKey) -> Set<String> {
     Set(
       entries.filter { $0.key == key }.flatMap(\.principals).filter {
-        !$0.contains("*") && !$0.contains("?") && !$0.hasPrefix("!")
+        !$0.containsLiteral("*") && !$0.containsLiteral("?") && !$0.hasPrefix("!")
       })
   }
 

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Whose SSH key signed a commit, judged by the trusted `allowed_signers` and `revoked_keys`, as
 /// `git verify-commit` judges it with `gpg.format=ssh` and `gpg.ssh.allowedSignersFile`.
@@ -89,7 +94,7 @@ public struct CommitSigner: Sendable {
   /// and x509 make as git tells them apart, by their first line; nil when it is one.
   private static func formatRefusal(_ signature: String) -> String? {
     let firstLine = signature.split(whereSeparator: \.isNewline)
-      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .map { $0.trimmingWhitespace }
       .first { !$0.isEmpty }
     let kind: String
     switch firstLine {

@@ -1,6 +1,18 @@
 import Crypto
-import Foundation
 import _CryptoExtras
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// An unencrypted OpenSSH private key that promptgate can sign with itself.
 ///
@@ -30,25 +42,28 @@ public struct SSHPrivateKey: Sendable {
 
   /// Reads and parses a key file; `~` is expanded. Messages name `path` as it was given.
   public static func load(path: String) throws(SSHKeyError) -> SSHPrivateKey {
-    let expanded = NSString(string: path).expandingTildeInPath
-    var isFolder: ObjCBool = false
+    let expanded = Paths.expandingTilde(path)
+    var isFolder = false
     guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isFolder) else {
       throw SSHKeyError("cannot read the key \(path): no such file; check the key path")
     }
-    guard !isFolder.boolValue else {
+    guard !isFolder else {
       throw SSHKeyError("cannot read the key \(path): it is a folder; give the private key file")
     }
     // A cap on what is read: no SSH private key comes near 1 MiB, and a device file never ends.
     let limit = 1 << 20
-    guard let handle = FileHandle(forReadingAtPath: expanded) else {
+    let descriptor = open(expanded, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
       throw SSHKeyError("cannot read the key \(path): permission denied; check the file's permissions")
     }
-    defer { try? handle.close() }
-    let data: Data
-    do {
-      data = try handle.read(upToCount: limit + 1) ?? Data()
-    } catch {
-      throw SSHKeyError("cannot read the key \(path): \(error.localizedDescription)")
+    defer { close(descriptor) }
+    var data: [UInt8] = []
+    let failed = DescriptorReader.forEachPiece(of: descriptor) { piece in
+      data += piece
+      return data.count <= limit
+    }
+    if let failed {
+      throw SSHKeyError("cannot read the key \(path): \(String(cString: strerror(failed)))")
     }
     guard data.count <= limit else {
       throw SSHKeyError("the key \(path) is larger than any SSH private key; check the key path")
@@ -100,7 +115,7 @@ public struct SSHPrivateKey: Sendable {
 
   /// The base64 between the armor lines, whitespace and CRLF tolerated.
   private static func dearmor(_ text: String, source: String) throws(SSHKeyError) -> [UInt8] {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace }
       .filter { !$0.isEmpty }
     guard let first = lines.first, first == begin else {
       if lines.first?.hasPrefix("-----BEGIN") == true, lines.first?.hasSuffix("PRIVATE KEY-----") == true {

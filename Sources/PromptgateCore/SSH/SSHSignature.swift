@@ -38,7 +38,7 @@ public struct SSHSignature: Sendable, Hashable {
   /// Parses the armored form; CRLF line ends, indentation and surrounding blank lines are fine.
   public init(armored: String) throws(SSHKeyError) {
     let lines = armored.split(whereSeparator: \.isNewline)
-      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .map { $0.trimmingWhitespace }
       .filter { !$0.isEmpty }
     guard lines.first == Self.begin else {
       throw SSHKeyError("the signature does not start with \(Self.begin); give the whole .sig file")

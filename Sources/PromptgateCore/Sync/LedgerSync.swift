@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `promptgate sync`: brings this clone's ledger and a remote's together without ever
 /// overwriting what another writer pushed (SPEC §6, §7).
@@ -245,7 +250,7 @@ public enum LedgerSync {
   /// Where this clone keeps what it fetched from `remote`.
   static func trackingPrefix(of remote: Remote) -> String {
     if let name = remote.name { return RefName.tracking(name) }
-    let digest = SHA256.hash(data: Data(remote.url.utf8)).map { String(format: "%02x", $0) }.joined()
+    let digest = Hex.string(SHA256.hash(data: Data(remote.url.utf8)))
     return RefName.tracking("url-\(digest.prefix(12))")
   }
 
@@ -265,7 +270,7 @@ public enum LedgerSync {
       return try Remote.lookup(name, in: repository, credentials: credentials)
     } catch  where error.code == .notFound || error.code == .invalidSpec {
       let looksLikeLocation =
-        name.contains("/") || name.contains(":") || FileManager.default.fileExists(atPath: name)
+        name.containsLiteral("/") || name.containsLiteral(":") || FileManager.default.fileExists(atPath: name)
       guard looksLikeLocation else {
         let known = Remote.names(in: repository)
         throw PromptgateError.input(

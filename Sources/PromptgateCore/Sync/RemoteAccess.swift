@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// How promptgate reaches a remote, the way CI jobs already do (no git program, no credential
 /// helper). The Git layer offers the mechanisms (a credential provider, a redirect policy, a

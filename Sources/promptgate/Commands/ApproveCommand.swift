@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate approve`: signs a decision on one checkpoint of a release and records it.

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate check [<rev>] [--base <rev>]`: runs every gate; writes nothing (SPEC §6).

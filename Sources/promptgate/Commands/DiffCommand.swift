@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate diff <base> <head>`: what changed between two releases (SPEC §6).
@@ -171,13 +176,13 @@ private final class ChunkedOutput {
       return
     }
     flush()
-    try? FileHandle.standardOutput.write(contentsOf: bytes)
+    StandardStream.output.write(bytes)
   }
 
   /// Writes what is pending; the command calls it once it has succeeded. (Nothing else of the
   /// command writes to stdout, so nothing waits in `print`'s buffer to come first.)
   func flush() {
-    try? FileHandle.standardOutput.write(contentsOf: pending)
+    StandardStream.output.write(pending)
     pending.removeAll(keepingCapacity: true)
   }
 }

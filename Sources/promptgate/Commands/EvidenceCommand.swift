@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate evidence`: evaluation and test results bound to a release's content.

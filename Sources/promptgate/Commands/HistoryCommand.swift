@@ -51,8 +51,8 @@ extension Promptgate {
         for record in records {
           let event = record.event
           var line =
-            "#\(event.sequence)".padding(toLength: width, withPad: " ", startingAt: 0)
-            + "  \(event.time)  \(event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))"
+            "#\(event.sequence)".padded(to: width)
+            + "  \(event.time)  \(event.kind.rawValue.padded(to: 9))"
           line += "  \(event.release.map { String($0.commit.prefix(7)) } ?? "-------")  \(event.actor)"
           if !event.failedGates.isEmpty {
             line +=

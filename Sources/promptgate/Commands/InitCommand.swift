@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate init`: a starter runbook and `.promptgate/`, leaving existing files alone.
@@ -34,7 +39,7 @@ extension Promptgate {
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
           try Data(text.utf8).write(to: url, options: .withoutOverwriting)
         } catch {
-          throw PromptgateError.input("cannot write \(url.path): \(error.localizedDescription)")
+          throw PromptgateError.input("cannot write \(url.path): \(FileError.reason(error))")
         }
         if !global.quiet { print("created  \(path)") }
       }

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate release <rev> --env <env>`: gate, record, move the environment (SPEC §6, §7).
@@ -50,7 +55,7 @@ extension Promptgate {
 
     func validate() throws {
       if override {
-        guard let reason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let reason, !reason.trimmingWhitespace.isEmpty else {
           throw ValidationError("--override needs --reason <why>: the reason is recorded and signed")
         }
       } else if reason != nil {

@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Promptgate {
   /// `promptgate rollback --env <env> --reason <text>`: back to the last good release, at once.
@@ -55,7 +60,7 @@ extension Promptgate {
     var dryRun = false
 
     func validate() throws {
-      if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+      if reason.trimmingWhitespace.isEmpty {
         throw ValidationError("--reason must say why: it is the record a service manager reads")
       }
     }

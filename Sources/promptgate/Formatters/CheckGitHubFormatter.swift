@@ -1,5 +1,10 @@
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `check --format github`: GitHub Actions workflow commands (`::error file=...,line=...::`)
 /// that annotate the pull request, and a Markdown job summary when `GITHUB_STEP_SUMMARY` is set.
@@ -32,23 +37,19 @@ struct CheckGitHubFormatter {
   func appendSummary(_ report: CheckReport, names: CheckNames) throws {
     guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
     let markdown = CheckMarkdownFormatter().format(report, names: names) + "\n"
-    guard let handle = FileHandle(forWritingAtPath: path) else {
-      if FileManager.default.createFile(atPath: path, contents: Data(markdown.utf8)) { return }
+    guard StandardStream.append(markdown, toFileAt: path) else {
       throw PromptgateError.input("cannot write the job summary to GITHUB_STEP_SUMMARY=\(path)")
     }
-    defer { try? handle.close() }
-    try handle.seekToEnd()
-    try handle.write(contentsOf: Data(markdown.utf8))
   }
 
   /// Escapes a message as the runner expects: `%`, carriage return and newline.
   private func data(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-      .replacingOccurrences(of: "\n", with: "%0A")
+    text.replacingLiteral("%", with: "%25").replacingLiteral("\r", with: "%0D")
+      .replacingLiteral("\n", with: "%0A")
   }
 
   /// Escapes a property value: as data, plus `:` and `,`, which end properties.
   private func property(_ text: String) -> String {
-    data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    data(text).replacingLiteral(":", with: "%3A").replacingLiteral(",", with: "%2C")
   }
 }

@@ -29,6 +29,6 @@ struct CheckMarkdownFormatter {
   }
 
   private func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+    text.replacingLiteral("|", with: "\\|").replacingLiteral("<", with: "&lt;")
   }
 }

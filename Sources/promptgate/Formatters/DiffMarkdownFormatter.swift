@@ -155,7 +155,7 @@ struct DiffMarkdownFormatter {
 
   /// Text safe inside a table cell and inline code: no pipes or backticks breaking the layout.
   private func cell(_ text: String) -> String {
-    RepositoryText.safe(text).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(
-      of: "`", with: "'")
+    RepositoryText.safe(text).replacingLiteral("|", with: "\\|").replacingLiteral(
+      "`", with: "'")
   }
 }

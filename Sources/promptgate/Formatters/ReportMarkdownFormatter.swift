@@ -150,8 +150,8 @@ struct ReportMarkdownFormatter {
 
   /// Text for inside a code span: no backticks or pipes can close it or the table.
   private func code(_ text: String) -> String {
-    ReportDisplay.printable(text).replacingOccurrences(of: "`", with: "'").replacingOccurrences(
-      of: "|", with: "\\|")
+    ReportDisplay.printable(text).replacingLiteral("`", with: "'").replacingLiteral(
+      "|", with: "\\|")
   }
 }
 

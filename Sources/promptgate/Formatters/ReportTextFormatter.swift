@@ -107,7 +107,7 @@ struct ReportTextFormatter {
       ])
     }
     var text = "  measurements against reliability.slo:\n" + table(rows, leftAligned: [0, 1, 4, 5])
-    text = text.replacingOccurrences(of: "BREACHED", with: style.red("BREACHED"))
+    text = text.replacingLiteral("BREACHED", with: style.red("BREACHED"))
     return text
   }
 

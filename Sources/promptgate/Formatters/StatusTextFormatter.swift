@@ -70,7 +70,7 @@ struct StatusTextFormatter {
 
   private func describe(_ head: EnvironmentStatus.Head, revision: String, environment: String) -> [String] {
     let name =
-      "  \(revision.count <= 10 ? revision.padding(toLength: 10, withPad: " ", startingAt: 0) : revision) "
+      "  \(revision.count <= 10 ? revision.padded(to: 10) : revision) "
     let short = head.commit.prefix(7)
     if head.deployed { return [name + "\(short) is what is deployed"] }
     if let problem = head.problem { return [name + "\(short) \(problem)"] }

@@ -1,7 +1,19 @@
 import ArgumentParser
-import Foundation
 import Git
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Options every subcommand takes (SPEC §6).
 struct GlobalOptions: ParsableArguments {

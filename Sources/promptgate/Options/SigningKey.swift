@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The key `approve` and `release --override` sign with: a key file read by promptgate, or
 /// ssh-keygen doing the signing (agent, passphrase, hardware keys).
@@ -47,7 +52,7 @@ struct SigningKey: Sendable {
       }
       return try SSHKeygenSigner.sign(
         message, namespace: namespace, keyPath: path,
-        prompt: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+        prompt: { Output.note($0) })
     } catch {
       throw PromptgateError.input(error.message)
     }

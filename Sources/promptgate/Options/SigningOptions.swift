@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import PromptgateCore
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The key a signed command signs with (SPEC §3, §4): `approve`, `release`, `rollback` and
 /// `mark-bad` all take the same three options.

@@ -1,5 +1,17 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// One suspected credential in a text file.
 public struct SecretFinding: Sendable, Hashable, Codable {
@@ -139,7 +151,7 @@ private enum PEMLine {
     }
     if trimmed.isEmpty {
       self = .armorHeader
-    } else if String(decoding: trimmed, as: UTF8.self).contains("-----END ") {
+    } else if String(decoding: trimmed, as: UTF8.self).containsLiteral("-----END ") {
       self = .end
     } else if trimmed.allSatisfy({ $0.isAlphanumeric || $0 == .plus || $0 == .slash || $0 == .equals }) {
       self = .body(long: trimmed.count >= 16)
@@ -174,7 +186,7 @@ private struct Candidate {
     let head = bytes[range].prefix(16)
     let kept = min(4, head.count { !$0.isContinuation } / 2)
     let redacted = String(String(decoding: head, as: UTF8.self).unicodeScalars.prefix(kept)) + "…"
-    let digest = SHA256.hash(data: Data(bytes[range])).map { String(format: "%02x", $0) }.joined()
+    let digest = Hex.string(SHA256.hash(data: Data(bytes[range])))
     return SecretFinding(
       rule: rule.id, description: description, line: line, column: column, redacted: redacted, digest: digest)
   }
@@ -334,7 +346,7 @@ private struct LineScanner {
     guard signatureEnd - claimsEnd > 16 else { return }
     if let claims = Base64Text.decode(bytes[(headerEnd + 1)..<claimsEnd]) {
       let text = String(decoding: claims, as: UTF8.self)
-      if text.contains("John Doe") || text.contains("\"1234567890\"") {
+      if text.containsLiteral("John Doe") || text.containsLiteral("\"1234567890\"") {
         publicUntil = max(publicUntil, signatureEnd)
         return
       }
@@ -669,7 +681,7 @@ enum Base64Text {
   /// base64 of whole bytes.
   static func decode(_ text: ArraySlice<UInt8>) -> [UInt8]? {
     var string = String(decoding: text, as: UTF8.self)
-      .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+      .replacingLiteral("-", with: "+").replacingLiteral("_", with: "/")
     if string.hasSuffix("=") == false {
       let remainder = string.utf8.count % 4
       guard remainder != 1 else { return nil }

@@ -1,5 +1,10 @@
-import Foundation
 import Git
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `.promptgate/secrets-baseline`: findings of the secrets gate acknowledged as not secret (a
 /// test vector, a published example), each with the reason. Read from the trusted commit (the
@@ -84,7 +89,7 @@ public struct SecretsBaseline: Sendable {
       filePath = rest.prefix { !$0.isWhitespace }
       rest = rest.dropFirst(filePath.count)
     }
-    let reason = rest.trimmingCharacters(in: .whitespaces)
+    let reason = rest.trimmingWhitespace
     guard !filePath.isEmpty else { return problem("the line names no path") }
     guard !reason.isEmpty else { return problem("say why `\(fingerprint)` in \(filePath) is not a secret") }
     return .entry(
