@@ -71,7 +71,10 @@ struct LedgerBenchmark {
   /// back as they were before each run, so every run rolls back the same release.
   private func timeRollback(_ repository: URL, events: Int, runs: Int) throws -> Row {
     let ledger = try gitOutput(["rev-parse", "refs/promptgate/ledger"], in: repository)
-    let live = try gitOutput(["rev-parse", "refs/promptgate/environments/live"], in: repository)
+    // A freshly generated ledger has no mirror ref yet (the first rollback makes it): then each
+    // run's is deleted again.
+    let live = try gitOutput(
+      ["rev-parse", "--verify", "--quiet", "refs/promptgate/environments/live"], in: repository)
     let memory = repository.appendingPathComponent(".git/promptgate")
     let saved = repository.appendingPathComponent(".git/promptgate-saved")
     try? FileManager.default.removeItem(at: saved)
@@ -90,7 +93,10 @@ struct LedgerBenchmark {
       durations.append(milliseconds)
       peak = max(peak, rss)
       try gitRun(["update-ref", "refs/promptgate/ledger", ledger], in: repository)
-      try gitRun(["update-ref", "refs/promptgate/environments/live", live], in: repository)
+      try gitRun(
+        live.isEmpty
+          ? ["update-ref", "-d", "refs/promptgate/environments/live"]
+          : ["update-ref", "refs/promptgate/environments/live", live], in: repository)
       try FileManager.default.removeItem(at: memory)
       try FileManager.default.copyItem(at: saved, to: memory)
     }
