@@ -35,13 +35,19 @@ enum StandardStream {
   }
 
   private static func write(_ buffer: UnsafeBufferPointer<UInt8>, to descriptor: Int32) -> Bool {
-    var rest = UnsafeRawBufferPointer(buffer)
-    while !rest.isEmpty {
-      let count = Glibc.write(descriptor, rest.baseAddress, rest.count)
-      if count < 0, errno == EINTR { continue }
-      guard count > 0 else { return false }
-      rest = UnsafeRawBufferPointer(rebasing: rest[count...])
-    }
-    return true
+    writeAll(UnsafeRawBufferPointer(buffer), to: descriptor)
   }
+}
+
+/// write(2) until every byte is out, retrying an interrupted call; false when it fails. (Outside
+/// ``StandardStream``, whose own `write` would hide the C library's.)
+private func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+  var rest = bytes
+  while !rest.isEmpty {
+    let count = write(descriptor, rest.baseAddress, rest.count)
+    if count < 0, errno == EINTR { continue }
+    guard count > 0 else { return false }
+    rest = UnsafeRawBufferPointer(rebasing: rest[count...])
+  }
+  return true
 }

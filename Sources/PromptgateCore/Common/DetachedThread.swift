@@ -13,19 +13,24 @@ enum DetachedThread {
   /// either way.
   static func start(_ body: @escaping @Sendable () -> Void) {
     let context = Unmanaged.passRetained(Work(body))
-    var thread = pthread_t()
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+    // pthread_t is an integer on Linux and a pointer on Darwin.
+    #if canImport(Darwin)
+      var thread: pthread_t?
+    #else
+      var thread = pthread_t()
+    #endif
     let started = pthread_create(
-      &thread, nil,
+      &thread, &attributes,
       { raw in
         let work = Unmanaged<Work>.fromOpaque(raw!).takeRetainedValue()
         work.body()
         return nil
       }, context.toOpaque())
-    if started == 0 {
-      pthread_detach(thread)
-    } else {
-      context.takeRetainedValue().body()
-    }
+    if started != 0 { context.takeRetainedValue().body() }
   }
 
   private final class Work: Sendable {

@@ -44,7 +44,12 @@ enum ChildProcess {
       close(stdout[1])
       throw error
     }
-    var actions = posix_spawn_file_actions_t()
+    // An opaque pointer on Darwin, a structure on Linux.
+    #if canImport(Darwin)
+      var actions: posix_spawn_file_actions_t?
+    #else
+      var actions = posix_spawn_file_actions_t()
+    #endif
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0)
@@ -52,8 +57,11 @@ enum ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, stderr[1], 2)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { for argument in argv { free(argument) } }
+    // The environment as this process sees it (`environ` is not visible from Swift on Darwin).
+    let environment = ProcessInfo.processInfo.environment.map { strdup("\($0)=\($1)") } + [nil]
+    defer { for variable in environment { free(variable) } }
     var pid = pid_t()
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environment)
     close(stdout[1])
     close(stderr[1])
     guard spawned == 0 else {
