@@ -1,5 +1,4 @@
 import Git
-import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -19,9 +18,9 @@ final class BlobTexts: Sendable {
   /// False for a diff nothing reads again (`promptgate diff`): it keeps nothing, so its peak
   /// memory does not grow with the change.
   let isKeeping: Bool
-  private let texts = Mutex<[ObjectID: String]>([:])
+  private let texts = Locked<[ObjectID: String]>([:])
   /// Keyed by the YAML itself: the same text always parses to the same document.
-  private let documents = Mutex<[String: StructuredValue?]>([:])
+  private let documents = Locked<[String: StructuredValue?]>([:])
 
   init(keeping: Bool) {
     isKeeping = keeping

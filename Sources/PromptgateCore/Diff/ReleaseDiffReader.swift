@@ -1,6 +1,5 @@
 import Dispatch
 import Git
-import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -131,7 +130,7 @@ private struct FileReading: Sendable {
 private final class FileBatch: @unchecked Sendable {
   private let changes: [(TreeChange, FileKind)]
   private let reading: FileReading
-  private let next = Mutex(0)
+  private let next = Locked(0)
   private var slots: UnsafeMutableBufferPointer<Result<FileChange, PromptgateError>?>
 
   init(_ changes: [(TreeChange, FileKind)], reading: FileReading) {

@@ -1,5 +1,4 @@
 import Git
-import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -76,7 +75,7 @@ struct EnvironmentStateCache {
   static let memory = Memory()
 
   final class Memory: Sendable {
-    private let folds = Mutex<[String: EnvironmentStateCache]>([:])
+    private let folds = Locked<[String: EnvironmentStateCache]>([:])
 
     func recall(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentStateCache? {
       guard let fold = folds.withLock({ $0[EnvironmentStateCache.file(name, ledger: ledger)] }),

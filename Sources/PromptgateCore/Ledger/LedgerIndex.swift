@@ -1,5 +1,4 @@
 import Git
-import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -59,7 +58,7 @@ struct LedgerIndex {
   static let memory = Memory()
 
   final class Memory: Sendable {
-    private let indexes = Mutex<[String: LedgerIndex]>([:])
+    private let indexes = Locked<[String: LedgerIndex]>([:])
 
     func recall(_ folder: String) -> LedgerIndex? { indexes.withLock { $0[folder] } }
     func keep(_ index: LedgerIndex, for folder: String) { indexes.withLock { $0[folder] = index } }

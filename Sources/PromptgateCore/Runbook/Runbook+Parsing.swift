@@ -1,5 +1,4 @@
 import Git
-import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -255,7 +254,7 @@ extension Runbook {
 /// a case in their spare bits, where LeakSanitizer does not see them (scripts/lsan.supp), so
 /// one kept to the end would read as a leak and hide a real one.
 private final class ParsedRunbooks: Sendable {
-  private let runbooks = Mutex<[ObjectID: Runbook.Loaded]>([:])
+  private let runbooks = Locked<[ObjectID: Runbook.Loaded]>([:])
 
   init() {
     atexit { Runbook.parsed.removeAll() }

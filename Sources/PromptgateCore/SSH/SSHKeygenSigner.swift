@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -92,7 +90,7 @@ public enum SSHKeygenSigner {
 /// What ssh-keygen wrote on stderr, a line at a time as it comes: a request to touch a hardware
 /// key goes to the prompt at once, the rest is kept for an error message.
 private final class SSHKeygenMessages: Sendable {
-  private let lines = Mutex<[String]>([])
+  private let lines = Locked<[String]>([])
   private let prompt: @Sendable (String) -> Void
 
   init(prompt: @escaping @Sendable (String) -> Void) { self.prompt = prompt }
