@@ -25,7 +25,7 @@ public struct EvidenceFile: Sendable {
   public static func read(path: String, format: EvidenceSummary.Format?) throws(EvidenceFileError)
     -> EvidenceFile
   {
-    let name = path.split(separator: "/").last.map(String.init) ?? path
+    let name = Paths.lastComponent(path)
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
       throw EvidenceFileError(path, "cannot be read: no such file, or no permission")
     }
