@@ -58,4 +58,21 @@ import Testing
     #expect(JSONValue.string("").canonicalString == "\"\"")
     #expect(try JSONValue(parsing: JSONValue.string(text).canonical).string == text)
   }
+
+  /// Fractions are read only where they are asked for (test runners' result files): an event,
+  /// statement or cache carrying one is refused, as before result files were read this way.
+  @Test func fractionsOnlyWhereAskedFor() throws {
+    for text in [#"{"a":1.5}"#, #"{"a":1e3}"#, #"[2E-1]"#] {
+      #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8)) }
+    }
+    #expect(try JSONValue(parsing: Array(#"{"a":1.5}"#.utf8), fractions: true)["a"] == .number(1.5))
+    #expect(
+      try JSONValue(parsing: Array("[2E-1, 7]".utf8), fractions: true) == .array([.number(0.2), .integer(7)]))
+    for text in ["1.", "1.e3", "1e", "-", "1e400"] {
+      #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(text.utf8), fractions: true) }
+    }
+    let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+    #expect(throws: JSONParseError.self) { try JSONValue(parsing: Array(deep.utf8)) }
+    #expect(throws: Never.self) { try JSONValue(parsing: Array(deep.utf8), fractions: true) }
+  }
 }

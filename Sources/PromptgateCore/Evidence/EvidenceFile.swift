@@ -121,7 +121,7 @@ enum JSONDocument {
         file, at: syntaxPlace(bytes, offset: error.offset),
         "is not valid JSON (\(truncatedHint(bytes))): the run may have been cut short; run it again")
     }
-    guard case .object = value, let map = plain(value) as? [String: Any] else {
+    guard let map = plain(value) as? [String: Any] else {
       throw EvidenceFileError(file, "is JSON but not an object")
     }
     return map

@@ -28,7 +28,7 @@ public struct GatePack: Sendable {
     for file in StandardGatePack.files.sorted(by: { $0.name < $1.name }) {
       hash.update(data: Array(file.name.utf8) + [0] + Array(file.text.utf8) + [0])
     }
-    return "sha256:" + hash.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    return "sha256:" + Hex.string(hash.finalize())
   }()
 
   /// The standard pack with `commit`'s repository gates added. A repository gate may add a new
@@ -119,11 +119,5 @@ extension GateDefinition {
     default:
       return "\(refusal): it changes the gate's kind\(fix)"
     }
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    String(repeating: "0", count: Swift.max(0, width - count)) + self
   }
 }
