@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Links libgit2 and libyaml into the shipped binary (make install, dist, bench) where their static
-# archives are there, and prints the extra `swift build` flags that takes; prints nothing, and
-# leaves the link as it was (libgit2.so, libyaml.so), where they are not.
+# Links libgit2, libyaml and the C++ runtime into the shipped binary (make install, dist, bench)
+# where their static archives are there, and prints the extra `swift build` flags that takes;
+# leaves the link as it was (libgit2.so, libyaml.so, libstdc++.so), saying why, where they are not.
 # Usage: scripts/static-libgit2.sh <folder>   (the folder is made afresh: .build-release/static-libgit2)
 #
 # Why: loading libgit2.so and what it pulls in (OpenSSL's libcrypto, mbedTLS, krb5, pcre2 ...)
@@ -16,12 +16,40 @@
 # loads the library the first time a server asks for Negotiate.
 # With mbedTLS inside, the call CertificateAuthorities puts off is reached through the linker's
 # --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why).
+#
+# The C++ runtime (libstdc++, libgcc_s), which the Swift runtime needs, by the same trick: loaded
+# as shared libraries they cost the loader 1,700 symbol bindings at every start, half of what
+# `promptgate --version` did (docs/benchmarks.md, session 10). And the binary exports no symbols
+# (`--no-export-dynamic`; Swift asks for `-export-dynamic`, which put 12,000 of them in the
+# dynamic table): nothing loads promptgate as a library, and the runtime's one `dladdr` at start
+# scanned the whole table.
 set -euo pipefail
 
 folder="${1:?usage: scripts/static-libgit2.sh <folder>}"
 rm -rf "$folder"
 mkdir -p "$folder"
 folder="$(cd "$folder" && pwd)"
+
+# The extra `swift build` flags, printed at the end (or when libgit2 stays shared).
+flags=()
+[ "$(uname -s)" != Linux ] || flags+=(-Xlinker --no-export-dynamic)
+
+# libstdc++.a where the C compiler keeps it; libgcc's unwinder then comes from libgcc_eh.a.
+static_cxx_runtime() {
+  local archive
+  archive="$(${CC:-cc} -print-file-name=libstdc++.a 2>/dev/null)" || archive=""
+  case "$archive" in
+    /*) [ -f "$archive" ] || archive="" ;;
+    *) archive="" ;;
+  esac
+  if [ -z "$archive" ]; then
+    echo "static-libgit2: linking libstdc++.so: ${CC:-cc} knows no libstdc++.a" >&2
+    return 0
+  fi
+  ln -s "$archive" "$folder/libstdc++.a"
+  flags+=(-Xlinker "-L$folder" -Xswiftc -Xclang-linker -Xswiftc -static-libgcc)
+}
+[ "$(uname -s)" != Linux ] || static_cxx_runtime
 
 # libyaml (Sources/CYAML), by the same trick: a yaml-0.1.pc whose only -L is the folder, which
 # holds a link to libyaml.a. On its own, so that libyaml is linked in even where libgit2 is not.
@@ -51,6 +79,7 @@ EOF
 # Falls back to the shared library, saying why on stderr (make shows it; the build goes on).
 shared() {
   echo "static-libgit2: linking libgit2.so: $1" >&2
+  echo "${flags[*]}"
   exit 0
 }
 
@@ -91,7 +120,6 @@ Libs: -L$folder ${libraries[*]}
 Cflags: $(pkg-config --cflags libgit2)
 EOF
 
-flags=()
 if printf '%s\n' "${libraries[@]}" | grep -qx -- -lmbedx509; then
   flags+=(-Xlinker --wrap=mbedtls_x509_crt_parse_file -Xswiftc -DPROMPTGATE_STATIC_MBEDTLS)
 fi

@@ -185,8 +185,12 @@ extension Repository {
         additions: Self.lineCount(new?.bytes ?? .init(start: nil, count: 0)),
         deletions: Self.lineCount(old?.bytes ?? .init(start: nil, count: 0)))
     }
+    // Empty paths, not nil: for a blob without a path libgit2 makes up "file" and looks up its
+    // diff driver in the attribute files, two lookups a file (each a stat of info/attributes
+    // and of /etc/gitattributes, and more work than the count itself). An empty path takes the
+    // default driver, and forced text leaves the driver nothing to decide.
     return try Self.lineStats { patch, options in
-      git_patch_from_blobs(&patch, old.handle, nil, new.handle, nil, options)
+      git_patch_from_blobs(&patch, old.handle, "", new.handle, "", options)
     }
   }
 

@@ -40,10 +40,32 @@ struct InstallTests {
     let archived = FileManager.default.fileExists(atPath: libdir + "/libgit2.a")
     #expect(ldd.stdout.contains("libgit2.so") == !archived, "\(ldd.stdout)")
     // GSSAPI is loaded when a server asks for Kerberos (Sources/CGSSAPI), not at start-up.
-    let linkedIn = archived ? ["libssh2", "libmbed", "libcrypto", "libgssapi", "libkrb5"] : []
+    var linkedIn = archived ? ["libssh2", "libmbed", "libcrypto", "libgssapi", "libkrb5"] : []
+    // The C++ runtime the Swift runtime needs, where the C compiler has its archive.
+    let cxxArchive = try run("/usr/bin/env", ["cc", "-print-file-name=libstdc++.a"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    if cxxArchive.hasPrefix("/"), FileManager.default.fileExists(atPath: cxxArchive) {
+      linkedIn += ["libstdc++", "libgcc_s"]
+    }
     for library in ["libswift", "libxml2", "libicu", "not found"] + linkedIn {
       #expect(!ldd.stdout.contains(library), "\(ldd.stdout)")
     }
+  }
+
+  /// Nothing loads promptgate as a library, so it exports no symbols: Swift's `-export-dynamic`
+  /// put 12,000 in its dynamic table, which the runtime's `dladdr` at start-up scanned whole, and
+  /// which would let a library loaded later (GSSAPI's) bind to promptgate's own functions.
+  @Test func installedBinaryExportsNoSymbols() throws {
+    let release = try ReleaseBuild.shared.get()
+    let table = try run("/usr/bin/readelf", ["--dyn-syms", "--wide", release.prefix + "/bin/promptgate"])
+    #expect(table.status == 0, "\(table.stderr)")
+    // Symbol lines: "Num: Value Size Type Bind Vis Ndx Name"; defined ones have a section index.
+    let defined = table.stdout.split(separator: "\n").filter { line in
+      let fields = line.split(separator: " ")
+      return fields.count >= 8 && Int(fields[0].dropLast()) != nil && fields[6] != "UND"
+    }
+    // What the C library's copy relocations put there (stdout, stderr) is all that may be.
+    #expect(defined.count < 8, "exported: \(defined.prefix(5).joined(separator: "\n"))")
   }
 
   /// FoundationEssentials only: full Foundation would link in ICU's 30 MB of data and thousands
