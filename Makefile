@@ -10,10 +10,15 @@ DESTDIR ?=
 # once, and free of .build's lock, which a running `swift test` holds.
 # libgit2 is linked in too where its static archives are there (scripts/static-libgit2.sh says
 # why and how; elsewhere the binary loads libgit2.so as before).
+# The compiler asks for the metadata of a concrete generic type (a Set<String>, say) by calling its
+# accessor, not by handing the runtime the type's mangled name: from a name, the runtime demangles
+# it and finds each conformance the type needs by scanning all 5,000 of the binary's, a tenth of a
+# one-file diff (docs/benchmarks.md, session 10).
 RELEASE_PATH = .build-release
 STATIC_LIBGIT2 = $(CURDIR)/$(RELEASE_PATH)/static-libgit2
 RELEASE_BUILD = PKG_CONFIG_PATH="$(STATIC_LIBGIT2)$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH}" \
 	$(SWIFT) build -c release --static-swift-stdlib --scratch-path $(RELEASE_PATH) \
+	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
 	$$(scripts/static-libgit2.sh $(STATIC_LIBGIT2))
 RELEASE_BIN = $(RELEASE_PATH)/release
 # What install copies and dist packs, laid out as under PREFIX.

@@ -15,8 +15,7 @@ import Git
 /// file can only name a commit the walk then never meets.
 public enum RepositoryIdentity {
   public static func root(of commit: Commit, in repository: Repository) throws(PromptgateError) -> String {
-    let file = URL(fileURLWithPath: repository.commonDirectory)
-      .appendingPathComponent("promptgate/repository-root.json").path
+    let file = Paths.appending("promptgate/repository-root.json", to: repository.commonDirectory)
     let remembered = remembered(in: file)
     var current = commit
     do {
@@ -39,8 +38,8 @@ public enum RepositoryIdentity {
   }
 
   private static func remembered(in file: String) -> (commit: ObjectID, root: String)? {
-    guard let data = FileManager.default.contents(atPath: file),
-      let json = try? JSONValue(parsing: Array(data)),
+    guard let bytes = LocalFile.bytes(atPath: file),
+      let json = try? JSONValue(parsing: bytes),
       let commit = json["commit"]?.string.flatMap(ObjectID.init(hex:)),
       let root = json["root"]?.string, ObjectID(hex: root) != nil
     else { return nil }

@@ -24,6 +24,13 @@ public enum Paths {
     return String(parent)
   }
 
+  /// `name` inside `folder`, with one slash between them however `folder` ends (libgit2 ends its
+  /// git folders with one): `a/` + `b` → `a/b`, `a` + `b` → `a/b`, `` + `b` → `b`.
+  public static func appending(_ name: String, to folder: String) -> String {
+    if folder.isEmpty { return name }
+    return folder.hasSuffix("/") ? folder + name : folder + "/" + name
+  }
+
   /// The last part of `path`: `a/b/c` → `c`.
   public static func lastComponent(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path

@@ -92,8 +92,8 @@ struct EnvironmentStateCache {
 
   /// The cached fold, if it was made from a prefix of `commits`.
   static func load(_ name: String, ledger: Ledger, matching commits: [ObjectID]) -> EnvironmentStateCache? {
-    guard let data = FileManager.default.contents(atPath: file(name, ledger: ledger)),
-      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+    guard let bytes = LocalFile.bytes(atPath: file(name, ledger: ledger)),
+      let json = try? JSONValue(parsing: bytes), json["version"]?.integer == version,
       let fold = EnvironmentStateCache(json: json), fold.count > 0, fold.count <= commits.count,
       commits[fold.count - 1] == fold.through
     else { return nil }
@@ -134,8 +134,8 @@ struct EnvironmentStateCache {
     if let fold = memory.recall(name, ledger: ledger, matching: commits), fold.count == commits.count {
       return .some(fold.deployed.flatMap { release in fold.deployedBy.map { (release, $0) } })
     }
-    guard let data = FileManager.default.contents(atPath: summaryFile(name, ledger: ledger)),
-      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+    guard let bytes = LocalFile.bytes(atPath: summaryFile(name, ledger: ledger)),
+      let json = try? JSONValue(parsing: bytes), json["version"]?.integer == version,
       let count = json["count"]?.integer.map(Int.init), count == commits.count, count > 0,
       json["through"]?.string == commits[count - 1].hex
     else { return nil }

@@ -79,8 +79,8 @@ struct ImprovementIndex {
   }
 
   private static func load(from folder: String) -> ImprovementIndex? {
-    guard let data = FileManager.default.contents(atPath: file(in: folder)),
-      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+    guard let bytes = LocalFile.bytes(atPath: file(in: folder)),
+      let json = try? JSONValue(parsing: bytes), json["version"]?.integer == version,
       let commits = json["commits"]?.string, commits.utf8.count % 40 == 0
     else { return nil }
     return ImprovementIndex(head: json["head"]?.string.flatMap(ObjectID.init(hex:)), commits: commits)

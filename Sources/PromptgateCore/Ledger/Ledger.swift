@@ -28,8 +28,7 @@ public final class Ledger {
 
   public init(_ repository: Repository) {
     self.repository = repository
-    self.state = LedgerContinuity(
-      folder: URL(fileURLWithPath: repository.commonDirectory).appendingPathComponent("promptgate").path)
+    self.state = LedgerContinuity(folder: Paths.appending("promptgate", to: repository.commonDirectory))
   }
 
   /// One event as stored: its commit, the event, and its signature when signed.

@@ -251,8 +251,8 @@ struct VerifiedHead {
   static func stateFile(_ ledger: Ledger) -> String { ledger.state.folder + "/verified-state.json" }
 
   static func load(_ ledger: Ledger) -> VerifiedHead? {
-    guard let data = FileManager.default.contents(atPath: file(ledger)),
-      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+    guard let bytes = LocalFile.bytes(atPath: file(ledger)),
+      let json = try? JSONValue(parsing: bytes), json["version"]?.integer == version,
       let head = json["head"]?.string.flatMap(ObjectID.init(hex:)),
       let events = json["events"]?.integer, events > 0
     else { return nil }
@@ -261,8 +261,8 @@ struct VerifiedHead {
 
   /// The judge as it stood at `head`; nil when its file is missing, unreadable or of another head.
   var judge: EventJudge? {
-    guard let data = FileManager.default.contents(atPath: Self.stateFile(ledger)),
-      let json = try? JSONValue(parsing: Array(data)), json["head"]?.string == head.hex,
+    guard let bytes = LocalFile.bytes(atPath: Self.stateFile(ledger)),
+      let json = try? JSONValue(parsing: bytes), json["head"]?.string == head.hex,
       let state = json["judge"]
     else { return nil }
     return EventJudge(json: state, ledger: ledger)

@@ -38,8 +38,8 @@ struct LedgerContinuity {
   }
 
   func load() -> Remembered? {
-    guard let data = FileManager.default.contents(atPath: file),
-      let json = try? JSONValue(parsing: Array(data)),
+    guard let bytes = LocalFile.bytes(atPath: file),
+      let json = try? JSONValue(parsing: bytes),
       let root = json["root"]?.string.flatMap(ObjectID.init(hex:)),
       let head = json["head"]?.string.flatMap(ObjectID.init(hex:))
     else { return nil }

@@ -65,8 +65,8 @@ struct LedgerIndex {
   }
 
   static func load(from folder: String) -> LedgerIndex? {
-    guard let data = FileManager.default.contents(atPath: file(in: folder)),
-      let json = try? JSONValue(parsing: Array(data)), json["version"]?.integer == version,
+    guard let bytes = LocalFile.bytes(atPath: file(in: folder)),
+      let json = try? JSONValue(parsing: bytes), json["version"]?.integer == version,
       let count = json["count"]?.integer, case .object(let trees)? = json["decisions"],
       case .object(let environments)? = json["environments"]
     else { return nil }

@@ -109,10 +109,9 @@ struct DiffTextFormatter {
 
   private func counts(_ file: FileChange) -> String {
     if file.binary { return style.dim("binary") }
-    var parts: [String] = []
-    if file.additions > 0 || file.deletions == 0 { parts.append(style.green("+\(file.additions)")) }
-    if file.deletions > 0 { parts.append(style.red("-\(file.deletions)")) }
-    var text = parts.joined(separator: " ")
+    var text = ""
+    if file.additions > 0 || file.deletions == 0 { text = style.green("+\(file.additions)") }
+    if file.deletions > 0 { text += (text.isEmpty ? "" : " ") + style.red("-\(file.deletions)") }
     if let oldMode = file.oldMode, let newMode = file.newMode, oldMode != newMode {
       text += style.dim("  mode \(oldMode) → \(newMode)")
     }
