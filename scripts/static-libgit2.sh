@@ -15,7 +15,8 @@
 # it), which libgit2.a also calls, is not linked: Sources/CGSSAPI defines what libgit2 calls and
 # loads the library the first time a server asks for Negotiate.
 # With mbedTLS inside, the call CertificateAuthorities puts off is reached through the linker's
-# --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why).
+# --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why); with
+# libssh2 inside, its start-up is put off the same way (Sources/Git/SSHLibraryStart.swift).
 #
 # The C++ runtime (libstdc++, libgcc_s), which the Swift runtime needs, by the same trick: loaded
 # as shared libraries they cost the loader 1,700 symbol bindings at every start, half of what
@@ -122,5 +123,9 @@ EOF
 
 if printf '%s\n' "${libraries[@]}" | grep -qx -- -lmbedx509; then
   flags+=(-Xlinker --wrap=mbedtls_x509_crt_parse_file -Xswiftc -DPROMPTGATE_STATIC_MBEDTLS)
+fi
+# libssh2's start-up put off until the first ssh session (Sources/Git/SSHLibraryStart.swift).
+if printf '%s\n' "${libraries[@]}" | grep -qx -- -lssh2; then
+  flags+=(-Xlinker --wrap=libssh2_init -Xlinker --wrap=libssh2_session_init_ex -Xswiftc -DPROMPTGATE_STATIC_LIBSSH2)
 fi
 echo "${flags[*]}"

@@ -24,4 +24,11 @@ static inline int promptgate_verify_objects_on_read(int enabled) {
 /// archives with `--wrap=mbedtls_x509_crt_parse_file` (scripts/static-libgit2.sh): the linker
 /// names the original so. Referred to only in that build (Git's CertificateAuthorities.swift).
 int __real_mbedtls_x509_crt_parse_file(void *chain, const char *path);
+
+/// libssh2's `libssh2_init` and `libssh2_session_init_ex` where libgit2 and libssh2 are linked in
+/// from their archives with `--wrap` on both (scripts/static-libgit2.sh); the allocator arguments
+/// are function pointers, passed on as they came. Referred to only in that build (Git's
+/// SSHLibraryStart.swift).
+int __real_libssh2_init(int flags);
+LIBSSH2_SESSION *__real_libssh2_session_init_ex(void *allocate, void *free, void *reallocate, void *abstract);
 #endif
