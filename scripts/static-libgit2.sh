@@ -16,7 +16,8 @@
 # loads the library the first time a server asks for Negotiate.
 # With mbedTLS inside, the call CertificateAuthorities puts off is reached through the linker's
 # --wrap instead of ELF interposition (Sources/Git/CertificateAuthorities.swift says why); with
-# libssh2 inside, its start-up is put off the same way (Sources/Git/SSHLibraryStart.swift).
+# libssh2 inside, its start-up is put off the same way (Sources/Git/SSHLibraryStart.swift), and
+# so is the rest of mbedTLS's (Sources/Git/TLSLibraryStart.swift).
 #
 # The C++ runtime (libstdc++, libgcc_s), which the Swift runtime needs, by the same trick: loaded
 # as shared libraries they cost the loader 1,700 symbol bindings at every start, half of what
@@ -123,6 +124,21 @@ EOF
 
 if printf '%s\n' "${libraries[@]}" | grep -qx -- -lmbedx509; then
   flags+=(-Xlinker --wrap=mbedtls_x509_crt_parse_file -Xswiftc -DPROMPTGATE_STATIC_MBEDTLS)
+  # The rest of its TLS start-up put off too (Sources/Git/TLSLibraryStart.swift), where
+  # libgit2.a has the four entry points it wraps, as libgit2 1.x's streams/mbedtls.c defines them.
+  tls_entry_points=(git_mbedtls_stream_global_init git_mbedtls_stream_new git_mbedtls_stream_wrap
+    git_mbedtls__set_cert_location)
+  defined="$(nm -g --defined-only "$libdir/libgit2.a" 2>/dev/null || true)"
+  wraps=()
+  for name in "${tls_entry_points[@]}"; do
+    grep -c " T $name\$" <<<"$defined" >/dev/null || { wraps=(); break; }
+    wraps+=(-Xlinker "--wrap=$name")
+  done
+  if [ ${#wraps[@]} -gt 0 ]; then
+    flags+=("${wraps[@]}" -Xswiftc -DPROMPTGATE_STATIC_MBEDTLS_START)
+  else
+    echo "static-libgit2: TLS starts inside git_libgit2_init: libgit2.a lacks one of ${tls_entry_points[*]}" >&2
+  fi
 fi
 # libssh2's start-up put off until the first ssh session (Sources/Git/SSHLibraryStart.swift).
 if printf '%s\n' "${libraries[@]}" | grep -qx -- -lssh2; then

@@ -31,4 +31,13 @@ int __real_mbedtls_x509_crt_parse_file(void *chain, const char *path);
 /// SSHLibraryStart.swift).
 int __real_libssh2_init(int flags);
 LIBSSH2_SESSION *__real_libssh2_session_init_ex(void *allocate, void *free, void *reallocate, void *abstract);
+
+/// libgit2's entry points into its mbedTLS stream where libgit2 is linked in from its archive
+/// with `--wrap` on each (scripts/static-libgit2.sh); `git_stream **` and `git_stream *` passed
+/// on as they came. Internal to libgit2 (streams/mbedtls.h), so declared here; referred to only
+/// in that build (Git's TLSLibraryStart.swift).
+int __real_git_mbedtls_stream_global_init(void);
+int __real_git_mbedtls_stream_new(void *out, const char *host, const char *port);
+int __real_git_mbedtls_stream_wrap(void *out, void *in, const char *host);
+int __real_git_mbedtls__set_cert_location(const char *file, const char *path);
 #endif

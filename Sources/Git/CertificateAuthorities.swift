@@ -152,6 +152,8 @@ final class CertificateAuthorities: @unchecked Sendable {
   /// Makes libgit2 trust `wanted`, waiting until no connection uses the chain it replaces, and
   /// leases it.
   func use(_ wanted: TrustedCertificates) throws(GitError) -> Lease {
+    // Before the lock: where TLS's start is put off, the start takes it (TLSLibraryStart.swift).
+    TLSLibrary.start()
     lock.lock()
     defer { lock.unlock() }
     parseSystemBundle()

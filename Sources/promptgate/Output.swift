@@ -6,6 +6,13 @@ import PromptgateCore
 #else
   import Foundation
 #endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Where messages go: results to stdout, everything else to stderr (SPEC §6).
 enum Output {
@@ -112,10 +119,11 @@ struct Style {
   let color: Bool
 
   /// NO_COLOR (no-color.org) set to anything non-empty, or TERM=dumb, turns colour off.
+  /// Read with getenv: ProcessInfo's `environment` copies every variable into a dictionary
+  /// first, a twentieth of a one-file diff.
   static var environmentAllowsColor: Bool {
-    let environment = ProcessInfo.processInfo.environment
-    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
-    return environment["TERM"] != "dumb"
+    if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return false }
+    return getenv("TERM").map { String(cString: $0) } != "dumb"
   }
 
   func bold(_ text: String) -> String { wrap(text, "1") }

@@ -36,7 +36,7 @@ struct GlobalOptions: ParsableArguments {
 
   /// The terminal style for stdout: colour only on a terminal, never with --no-color or NO_COLOR.
   var style: Style {
-    Style(color: !noColor && Style.environmentAllowsColor && isatty(STDOUT_FILENO) == 1)
+    Style(color: !noColor && isatty(STDOUT_FILENO) == 1 && Style.environmentAllowsColor)
   }
 
   /// Moves global options written before the subcommand (`promptgate -C repo diff a b`, as git
