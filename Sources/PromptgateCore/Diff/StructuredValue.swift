@@ -145,15 +145,29 @@ public struct Scalar: Sendable, Hashable, CustomStringConvertible {
   }
 
   private static func coreSchemaKind(of text: String) -> Kind {
-    switch text {
-    case "", "~", "null", "Null", "NULL": return .null
-    case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
-    case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN",
-      ".NAN":
-      return .float
-    default: break
+    var text = text
+    return text.withUTF8(coreSchemaKind)
+  }
+
+  /// The same over the scalar's bytes, without building anything: a front matter's and a
+  /// runbook's every value passes here, and most are words, which the first tests turn away.
+  private static func coreSchemaKind(_ bytes: UnsafeBufferPointer<UInt8>) -> Kind {
+    // Every keyword is at most five bytes long ("false", "+.inf").
+    if bytes.count <= 5 {
+      switch String(decoding: bytes, as: UTF8.self) {
+      case "", "~", "null", "Null", "NULL": return .null
+      case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
+      case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN",
+        ".NAN":
+        return .float
+      default: break
+      }
     }
-    let bytes = Array(text.utf8)
+    // A number starts with a digit, a sign or a point.
+    let first = bytes[0]
+    guard
+      isDigit(first) || first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+    else { return .string }
     if isInteger(bytes) { return .integer }
     if isFloat(bytes) { return .float }
     return .string
@@ -161,22 +175,28 @@ public struct Scalar: Sendable, Hashable, CustomStringConvertible {
 
   private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
 
-  private static func isInteger(_ bytes: [UInt8]) -> Bool {
+  private static func isHexDigit(_ byte: UInt8) -> Bool {
+    isDigit(byte) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+      || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "F"))
+  }
+
+  /// `[-+]? ( [0-9]+ | 0x [0-9a-fA-F]+ | 0o [0-7]+ )`
+  private static func isInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var body = bytes[...]
     if body.first == UInt8(ascii: "-") || body.first == UInt8(ascii: "+") { body = body.dropFirst() }
-    if body.starts(with: Array("0x".utf8)) {
+    if body.count >= 2, body[body.startIndex] == UInt8(ascii: "0") {
       let digits = body.dropFirst(2)
-      return !digits.isEmpty && digits.allSatisfy { $0 < 128 && Character(Unicode.Scalar($0)).isHexDigit }
-    }
-    if body.starts(with: Array("0o".utf8)) {
-      let digits = body.dropFirst(2)
-      return !digits.isEmpty && digits.allSatisfy { $0 >= 48 && $0 <= 55 }
+      switch body[body.startIndex + 1] {
+      case UInt8(ascii: "x"): return !digits.isEmpty && digits.allSatisfy(isHexDigit)
+      case UInt8(ascii: "o"): return !digits.isEmpty && digits.allSatisfy { $0 >= 48 && $0 <= 55 }
+      default: break
+      }
     }
     return !body.isEmpty && body.allSatisfy(isDigit)
   }
 
   /// `[-+]? ( \.[0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
-  private static func isFloat(_ bytes: [UInt8]) -> Bool {
+  private static func isFloat(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var index = 0
     func digits() -> Int {
       let start = index

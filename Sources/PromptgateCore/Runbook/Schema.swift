@@ -59,7 +59,9 @@ indirect enum Schema: Sendable {
     func problem(_ message: String, at location: SourceLocation = value.location) {
       diagnostics.append(Diagnostic(.error, message, file: file, at: location))
     }
-    let name = path.isEmpty ? "the document" : "`\(path)`"
+    // Spelled out only for a message: a valid document (every command reads the runbook) needs
+    // none of it.
+    var name: String { path.isEmpty ? "the document" : "`\(path)`" }
     switch (self, value.content) {
     case (.any, _):
       return
@@ -77,7 +79,9 @@ indirect enum Schema: Sendable {
         }
         field.schema.validate(entry.value, path: childPath, file: file, into: &diagnostics)
       }
-      for (key, field) in fields.sorted(by: { $0.key < $1.key }) where field.required && !seen.contains(key) {
+      var missing: [String] = []
+      for (key, field) in fields where field.required && !seen.contains(key) { missing.append(key) }
+      for key in missing.sorted() {
         problem("\(name) is missing the required key `\(key)`")
       }
     case (.mapOf(let item), .map(let entries)):
