@@ -86,29 +86,98 @@ extension Repository {
   /// Identical subtrees are skipped by id, so the cost follows the change, not the trees.
   func changedPaths(_ old: ObjectID?, _ new: ObjectID?) throws(GitError) -> [String] {
     var paths: [String] = []
-    func walk(_ old: ObjectID?, _ new: ObjectID?, prefix: String) throws(GitError) {
-      if old == new { return }
-      let oldEntries = try old.map { id throws(GitError) in try entries(ofTree: id) } ?? []
-      let newEntries = try new.map { id throws(GitError) in try entries(ofTree: id) } ?? []
-      let oldByName = Dictionary(oldEntries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-      var seen = Set<String>()
-      for entry in newEntries {
-        seen.insert(entry.name)
-        try compare(oldByName[entry.name], entry, path: prefix + entry.name)
-      }
-      for entry in oldEntries where !seen.contains(entry.name) {
-        try compare(entry, nil, path: prefix + entry.name)
-      }
-    }
-    func compare(_ old: TreeEntry?, _ new: TreeEntry?, path: String) throws(GitError) {
-      if let old, let new, old.id == new.id, old.mode == new.mode { return }
-      let oldTree = old?.mode == .tree ? old?.id : nil
-      let newTree = new?.mode == .tree ? new?.id : nil
-      if oldTree != nil || newTree != nil { try walk(oldTree, newTree, prefix: path + "/") }
-      if (old != nil && old?.mode != .tree) || (new != nil && new?.mode != .tree) { paths.append(path) }
-    }
-    try walk(old, new, prefix: "")
+    try changedPaths(old, new, prefix: "", into: &paths)
     return paths
+  }
+
+  private func changedPaths(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into paths: inout [String])
+    throws(GitError)
+  {
+    if old == new { return }
+    let oldTree = try old.map { id throws(GitError) in try lookupTree(id) }
+    defer { git_tree_free(oldTree) }
+    let newTree = try new.map { id throws(GitError) in try lookupTree(id) }
+    defer { git_tree_free(newTree) }
+    // The entries stay libgit2's (owned by the two trees, freed on return): only an entry that
+    // differs is named, so an unchanged folder of a thousand files costs no String.
+    for (before, after) in Self.pairedByName(Self.entries(of: oldTree), Self.entries(of: newTree)) {
+      let oldID = before.map { ObjectID(git_tree_entry_id($0)) }
+      let newID = after.map { ObjectID(git_tree_entry_id($0)) }
+      let oldMode = before.map { FileMode(raw: git_tree_entry_filemode_raw($0).rawValue) }
+      let newMode = after.map { FileMode(raw: git_tree_entry_filemode_raw($0).rawValue) }
+      if before != nil, after != nil, oldID == newID, oldMode == newMode { continue }
+      let raw = git_tree_entry_name((before ?? after)!)!
+      let path = prefix + (String(validatingCString: raw) ?? String(cString: raw))
+      let oldSubtree = oldMode == .tree ? oldID : nil
+      let newSubtree = newMode == .tree ? newID : nil
+      if oldSubtree != nil || newSubtree != nil {
+        try changedPaths(oldSubtree, newSubtree, prefix: path + "/", into: &paths)
+      }
+      if (before != nil && oldMode != .tree) || (after != nil && newMode != .tree) { paths.append(path) }
+    }
+  }
+
+  private static func entries(of tree: OpaquePointer?) -> [OpaquePointer] {
+    guard let tree else { return [] }
+    return (0..<git_tree_entrycount(tree)).map { git_tree_entry_byindex(tree, $0)! }
+  }
+
+  /// The two trees' entries paired by name (nil: absent on that side). git writes a tree's
+  /// entries in one order (`git_tree_entry_cmp`'s: a folder sorts as if its name ended in "/"),
+  /// so one pass over both pairs them; a tree not in that order (git fsck's treeNotSorted,
+  /// written by some other tool or on purpose) is paired through a table of its names instead,
+  /// so that no entry can hide from the diff by being out of place.
+  private static func pairedByName(_ old: [OpaquePointer], _ new: [OpaquePointer]) -> [(
+    OpaquePointer?, OpaquePointer?
+  )] {
+    guard isInGitOrder(old), isInGitOrder(new) else { return pairedThroughTable(old, new) }
+    var pairs: [(OpaquePointer?, OpaquePointer?)] = []
+    pairs.reserveCapacity(max(old.count, new.count))
+    var oldIndex = 0
+    var newIndex = 0
+    while oldIndex < old.count || newIndex < new.count {
+      let order: Int32 =
+        oldIndex == old.count
+        ? 1 : newIndex == new.count ? -1 : git_tree_entry_cmp(old[oldIndex], new[newIndex])
+      if order < 0 {
+        pairs.append((old[oldIndex], nil))
+        oldIndex += 1
+      } else if order > 0 {
+        pairs.append((nil, new[newIndex]))
+        newIndex += 1
+      } else {
+        pairs.append((old[oldIndex], new[newIndex]))
+        oldIndex += 1
+        newIndex += 1
+      }
+    }
+    return pairs
+  }
+
+  private static func isInGitOrder(_ entries: [OpaquePointer]) -> Bool {
+    entries.indices.dropFirst().allSatisfy { git_tree_entry_cmp(entries[$0 - 1], entries[$0]) < 0 }
+  }
+
+  /// The same for trees out of git's order: entries of the same name (byte for byte) pair,
+  /// whatever their place or type.
+  private static func pairedThroughTable(_ old: [OpaquePointer], _ new: [OpaquePointer]) -> [(
+    OpaquePointer?, OpaquePointer?
+  )] {
+    func name(_ entry: OpaquePointer) -> [UInt8] {
+      let raw = git_tree_entry_name(entry)!
+      return Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw)))
+    }
+    var oldByName: [[UInt8]: OpaquePointer] = [:]
+    for entry in old { oldByName[name(entry)] = oldByName[name(entry)] ?? entry }
+    var pairs: [(OpaquePointer?, OpaquePointer?)] = []
+    var paired = Set<[UInt8]>()
+    for entry in new {
+      let key = name(entry)
+      paired.insert(key)
+      pairs.append((oldByName[key], entry))
+    }
+    for entry in old where !paired.contains(name(entry)) { pairs.append((entry, nil)) }
+    return pairs
   }
 
   /// A tree-to-tree diff with type changes, restricted to exactly `onlyPaths` when given.

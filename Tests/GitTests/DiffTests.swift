@@ -54,6 +54,49 @@ import Testing
     )
   }
 
+  /// A tree whose entries are out of git's order (no git writes one; another tool, or an
+  /// attacker, can) still pairs each entry with the one of its name: the changed file is found,
+  /// and the unchanged ones moved before it are not reported.
+  @Test func treeOutOfOrderStillShowsExactlyWhatChanged() throws {
+    let scratch = try ScratchRepository()
+    try scratch.write("a.md", "a\n")
+    try scratch.write("b.md", "b\n")
+    try scratch.write("c.md", "c\n")
+    let base = try scratch.commit("base")
+    let blob = { (name: String) throws -> Data in
+      let hex = try scratch.git("rev-parse", "\(base):\(name)").trimmingCharacters(
+        in: .whitespacesAndNewlines)
+      return Data(
+        stride(from: 0, to: hex.count, by: 2).map { offset in
+          let start = hex.index(hex.startIndex, offsetBy: offset)
+          return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        })
+    }
+    try scratch.write("changed.txt", "c changed\n")
+    let changedHex = try scratch.git("hash-object", "-w", "changed.txt").trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    let changed = Data(
+      stride(from: 0, to: 40, by: 2).map { offset in
+        let start = changedHex.index(changedHex.startIndex, offsetBy: offset)
+        return UInt8(changedHex[start..<changedHex.index(start, offsetBy: 2)], radix: 16)!
+      })
+    // c.md first, then a.md and b.md as they were.
+    var tree = Data()
+    for (name, id) in [("c.md", changed), ("a.md", try blob("a.md")), ("b.md", try blob("b.md"))] {
+      tree += Data("100644 \(name)".utf8) + Data([0]) + id
+    }
+    try scratch.write("tree.bin", tree)
+    let treeID = try scratch.git("hash-object", "-t", "tree", "--literally", "-w", "tree.bin")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let head = try scratch.git("commit-tree", treeID, "-p", base, "-m", "out of order")
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+
+    let repository = try Repository.open(at: scratch.path)
+    let changes = try repository.diffTrees(
+      try repository.resolveCommit(base).tree, try repository.resolveCommit(head).tree)
+    #expect(changes.map(nameStatus) == ["M\tc.md"])
+  }
+
   /// Scores, the threshold and `diff.renameLimit` as git applies them: past the limit only
   /// exact and unique-basename renames remain.
   @Test func renameScoresThresholdAndLimitMatchGit() throws {
