@@ -45,7 +45,7 @@ static_cxx_runtime() {
     *) archive="" ;;
   esac
   if [ -z "$archive" ]; then
-    echo "static-libgit2: linking libstdc++.so: ${CC:-cc} knows no libstdc++.a" >&2
+    echo "static-libgit2: linking libstdc++.so: ${CC:-cc} knows no libstdc++.a (Debian's libstdc++-<gcc version>-dev has it)" >&2
     return 0
   fi
   ln -s "$archive" "$folder/libstdc++.a"

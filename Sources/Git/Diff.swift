@@ -167,8 +167,12 @@ extension Repository {
       let raw = git_tree_entry_name(entry)!
       return Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw)))
     }
+    // A name may repeat in such a tree: its first entry on the old side is the one paired.
     var oldByName: [[UInt8]: OpaquePointer] = [:]
-    for entry in old { oldByName[name(entry)] = oldByName[name(entry)] ?? entry }
+    for entry in old {
+      let key = name(entry)
+      if oldByName[key] == nil { oldByName[key] = entry }
+    }
     var pairs: [(OpaquePointer?, OpaquePointer?)] = []
     var paired = Set<[UInt8]>()
     for entry in new {

@@ -14,7 +14,7 @@
 // `git_libgit2_init` ran it, through ``CertificateAuthorities/deferringSystemBundle(_:)``, so
 // the bundle's parse stays put off until ``CertificateAuthorities/use(_:)``, which starts TLS
 // before it takes its lock (the start takes that lock too). Should the start fail, each of the
-// four fails with libgit2's own error, as `git_libgit2_init` would have.
+// three that need it fails with the start's result, as `git_libgit2_init` would have failed.
 //
 // Elsewhere (libgit2.so, or another TLS library) nothing here is built, ``start()`` does
 // nothing, and `git_libgit2_init` starts TLS as usual.

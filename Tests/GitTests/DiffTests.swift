@@ -63,23 +63,17 @@ import Testing
     try scratch.write("b.md", "b\n")
     try scratch.write("c.md", "c\n")
     let base = try scratch.commit("base")
-    let blob = { (name: String) throws -> Data in
-      let hex = try scratch.git("rev-parse", "\(base):\(name)").trimmingCharacters(
-        in: .whitespacesAndNewlines)
+    // An object id as a tree stores it: 20 raw bytes.
+    func rawID(_ hex: String) -> Data {
+      let hex = Array(hex.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
       return Data(
-        stride(from: 0, to: hex.count, by: 2).map { offset in
-          let start = hex.index(hex.startIndex, offsetBy: offset)
-          return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
+        stride(from: 0, to: hex.count, by: 2).map {
+          UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)!
         })
     }
+    let blob = { (name: String) throws -> Data in rawID(try scratch.git("rev-parse", "\(base):\(name)")) }
     try scratch.write("changed.txt", "c changed\n")
-    let changedHex = try scratch.git("hash-object", "-w", "changed.txt").trimmingCharacters(
-      in: .whitespacesAndNewlines)
-    let changed = Data(
-      stride(from: 0, to: 40, by: 2).map { offset in
-        let start = changedHex.index(changedHex.startIndex, offsetBy: offset)
-        return UInt8(changedHex[start..<changedHex.index(start, offsetBy: 2)], radix: 16)!
-      })
+    let changed = rawID(try scratch.git("hash-object", "-w", "changed.txt"))
     // c.md first, then a.md and b.md as they were.
     var tree = Data()
     for (name, id) in [("c.md", changed), ("a.md", try blob("a.md")), ("b.md", try blob("b.md"))] {

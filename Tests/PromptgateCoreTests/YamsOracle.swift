@@ -139,27 +139,5 @@ private func mayNestDeeply(_ text: String) -> Bool {
 /// Runs `body` on a thread with a 512 MiB stack and waits for it: libyaml and Yams recurse per
 /// nesting level.
 private func onLargeStack<T>(_ body: () -> T) -> T {
-  var result: T?
-  withoutActuallyEscaping(body) { body in
-    let job = StackJob { result = body() }
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setstacksize(&attributes, 512 << 20)
-    let context = Unmanaged.passRetained(job)
-    defer { context.release() }
-    var thread = pthread_t()
-    let started = pthread_create(
-      &thread, &attributes,
-      { raw in
-        Unmanaged<StackJob>.fromOpaque(raw!).takeUnretainedValue().work()
-        return nil
-      }, context.toOpaque())
-    if started == 0 {
-      pthread_join(thread, nil)
-    } else {
-      job.work()
-    }
-  }
-  return result!
+  withoutActuallyEscaping(body) { YAMLReaderTests.onStack(of: 512 << 20, $0) }
 }

@@ -12,7 +12,8 @@
 #endif
 
 /// Reads an open file to its end in 64 KiB pieces, retrying an interrupted read: the one loop
-/// the export's folder hashing and its lock reading share.
+/// the export's folder hashing and lock, the SSH key and ssh-keygen's output, and ``LocalFile``
+/// share.
 enum DescriptorReader {
   /// Hands each piece to `piece`, which returns false to stop early. The `errno` of a failed
   /// read, or nil.
